@@ -1,0 +1,136 @@
+import t from 'tap'
+import { GetCommand } from '@aws-sdk/lib-dynamodb'
+import { errorOf } from '@f1/service-kit/testing'
+import { auth, build, userId } from './helper.ts'
+
+const consume = (user: string, body: Record<string, unknown>, headers: Record<string, string> = {}) => ({
+  method: 'POST' as const,
+  url: `/users/${user}/usage/consume`,
+  headers: { ...auth, ...headers },
+  payload: body,
+})
+
+t.test('the first consume of the day creates the counter under {feature}_{YYYY-MM-DD} with TTL', async (t) => {
+  const now = new Date('2026-11-26T10:15:00.000Z')
+  const { app, tables } = await build(t, { now: () => now })
+  const user = userId()
+  const res = await app.inject(consume(user, { feature: 'simulation_run', limit: 5 }))
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), {
+    feature: 'simulation_run',
+    date: '2026-11-26',
+    usage_count: 1,
+    limit_value: 5,
+    remaining: 4,
+    reset_date: '2026-11-27T00:00:00.000Z',
+  })
+  const row = await tables!.doc.send(
+    new GetCommand({ TableName: tables!.names.usage, Key: { user_id: user, feature_date_key: 'simulation_run_2026-11-26' } }),
+  )
+  t.match(row.Item, { feature_name: 'simulation_run', usage_count: 1, limit_value: 5, reset_date: '2026-11-27T00:00:00.000Z' })
+  const expiresAt = row.Item?.expires_at as number
+  t.equal(expiresAt, Date.parse('2026-11-27T00:00:00.000Z') / 1000 + 35 * 86_400, 'expires 35 days after the reset')
+})
+
+t.test('amount counts more than one unit at once', async (t) => {
+  const { app } = await build(t)
+  const user = userId()
+  const res = await app.inject(consume(user, { feature: 'monte_carlo_run', amount: 300, limit: 1000 }))
+  t.match(res.json(), { usage_count: 300, remaining: 700 })
+})
+
+t.test('consume at the limit answers 429 with Retry-After and writes nothing', async (t) => {
+  const now = new Date('2026-11-26T23:59:00.000Z')
+  const { app } = await build(t, { now: () => now })
+  const user = userId()
+  for (let i = 0; i < 2; i++) t.equal((await app.inject(consume(user, { feature: 'api_request', limit: 2 }))).statusCode, 200)
+  const res = await app.inject(consume(user, { feature: 'api_request', limit: 2 }))
+  t.equal(res.statusCode, 429)
+  t.equal(res.headers['retry-after'], '60', 'seconds to the next UTC midnight')
+  const error = errorOf(res)
+  t.equal(error.code, 'QUOTA_EXCEEDED')
+  t.match(error.details, { usage_count: 2, limit_value: 2, remaining: 0, reset_date: '2026-11-27T00:00:00.000Z' })
+  const day = await app.inject({ url: `/users/${user}/usage`, headers: auth })
+  t.equal(day.json().features[0].usage_count, 2, 'the refused consume left the count alone')
+})
+
+t.test('an amount above the limit is refused without touching the counter', async (t) => {
+  const { app } = await build(t)
+  const user = userId()
+  const res = await app.inject(consume(user, { feature: 'monte_carlo_run', amount: 11, limit: 10 }))
+  t.equal(res.statusCode, 429)
+  t.match(errorOf(res).details, { usage_count: 0, limit_value: 10, requested: 11 })
+  t.same((await app.inject({ url: `/users/${user}/usage`, headers: auth })).json().features, [])
+})
+
+t.test('a limit of zero grants nothing', async (t) => {
+  const { app } = await build(t)
+  t.equal((await app.inject(consume(userId(), { feature: 'strategy_compare', limit: 0 }))).statusCode, 429)
+})
+
+t.test('a lowered limit applies at once: usage above the new limit is refused', async (t) => {
+  const { app } = await build(t)
+  const user = userId()
+  await app.inject(consume(user, { feature: 'simulation_run', amount: 5, limit: 100 }))
+  const res = await app.inject(consume(user, { feature: 'simulation_run', limit: 5 }))
+  t.equal(res.statusCode, 429)
+  t.match(errorOf(res).details, { usage_count: 5, limit_value: 5, remaining: 0 })
+})
+
+t.test('days are UTC: a consume just before and just after midnight count on different days', async (t) => {
+  let now = new Date('2026-11-26T23:59:59.999Z')
+  const { app } = await build(t, { now: () => now })
+  const user = userId()
+  t.match((await app.inject(consume(user, { feature: 'api_request', limit: 1 }))).json(), { date: '2026-11-26', usage_count: 1 })
+  now = new Date('2026-11-27T00:00:00.000Z')
+  t.match((await app.inject(consume(user, { feature: 'api_request', limit: 1 }))).json(), {
+    date: '2026-11-27',
+    usage_count: 1,
+    reset_date: '2026-11-28T00:00:00.000Z',
+  })
+})
+
+t.test('the same idempotency-key twice counts once and says it replayed', async (t) => {
+  const { app } = await build(t)
+  const user = userId()
+  const first = await app.inject(consume(user, { feature: 'simulation_run', limit: 5 }, { 'idempotency-key': 'run-42' }))
+  const again = await app.inject(consume(user, { feature: 'simulation_run', limit: 5 }, { 'idempotency-key': 'run-42' }))
+  t.equal(first.statusCode, 200)
+  t.equal(again.statusCode, 200)
+  t.equal(again.headers['idempotent-replayed'], 'true')
+  t.equal(again.json().usage_count, 1)
+  const other = await app.inject(consume(user, { feature: 'simulation_run', limit: 5 }, { 'idempotency-key': 'run-43' }))
+  t.equal(other.json().usage_count, 2, 'a new key counts')
+})
+
+t.test('20 concurrent retries with one idempotency-key count once', async (t) => {
+  const { app } = await build(t)
+  const user = userId()
+  const results = await Promise.all(
+    Array.from({ length: 20 }, () => app.inject(consume(user, { feature: 'simulation_run', limit: 50 }, { 'idempotency-key': 'burst' }))),
+  )
+  t.ok(results.every((r) => r.statusCode === 200), results.map((r) => r.statusCode).join(','))
+  const day = await app.inject({ url: `/users/${user}/usage`, headers: auth })
+  t.equal(day.json().features[0].usage_count, 1)
+})
+
+t.test('reusing an idempotency-key for a different request is a 409 and counts nothing', async (t) => {
+  const { app } = await build(t)
+  const user = userId()
+  await app.inject(consume(user, { feature: 'simulation_run', limit: 5 }, { 'idempotency-key': 'k1' }))
+  const res = await app.inject(consume(user, { feature: 'api_request', limit: 5 }, { 'idempotency-key': 'k1' }))
+  t.equal(res.statusCode, 409)
+  t.equal(errorOf(res).code, 'IDEMPOTENCY_KEY_REUSED')
+  const features = (await app.inject({ url: `/users/${user}/usage`, headers: auth })).json().features
+  t.same(features.map((f: { feature: string }) => f.feature), ['simulation_run'])
+})
+
+t.test('a keyed consume over the limit is a 429 and a later retry with the key is judged again', async (t) => {
+  const { app } = await build(t)
+  const user = userId()
+  await app.inject(consume(user, { feature: 'api_request', limit: 1 }))
+  t.equal((await app.inject(consume(user, { feature: 'api_request', limit: 1 }, { 'idempotency-key': 'late' }))).statusCode, 429)
+  const res = await app.inject(consume(user, { feature: 'api_request', limit: 2 }, { 'idempotency-key': 'late' }))
+  t.equal(res.statusCode, 200, 'the refused attempt did not burn the key')
+  t.equal(res.json().usage_count, 2)
+})

@@ -1,0 +1,11 @@
+// The one error body every app answers with (ARCHITECTURE.md, HTTP conventions).
+import Type, { type Static } from 'typebox'
+
+export const ErrorBodySchema = Type.Object({
+  error: Type.Object({
+    code: Type.String({ description: 'Stable machine-readable code, e.g. QUOTA_EXCEEDED' }),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  }),
+})
+export type ErrorBody = Static<typeof ErrorBodySchema>

@@ -1,0 +1,41 @@
+// `f1-local test`: one DynamoDB Local for the whole run, every package's tap tests through
+// turbo, and one closing line summed over packages for CI.
+import { spawn } from 'node:child_process'
+import { startDynamoDbLocal } from '../dynamodb.ts'
+import { repoRoot } from './paths.ts'
+import { onShutdownSignal } from './signals.ts'
+import { TapTotals } from './tap-totals.ts'
+
+export async function runTests(turboArgs: string[]): Promise<number> {
+  const ddb = await startDynamoDbLocal({})
+  console.log(`DynamoDB Local for this run: ${ddb.endpoint}`)
+  const totals = new TapTotals()
+  const args = ['run', 'test', '--continue', '--concurrency=2', ...(process.env.CI ? ['--log-order=grouped'] : []), ...turboArgs]
+  const turbo = spawn('turbo', args, {
+    cwd: repoRoot(),
+    env: {
+      ...process.env,
+      DYNAMODB_ENDPOINT: ddb.endpoint,
+      FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
+      // The SDK's notice that Node 20 support ends in 2027 would repeat in every test process.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  onShutdownSignal(async (signal) => {
+    turbo.kill(signal)
+    await ddb.stop()
+  })
+  turbo.stdout.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk)
+    totals.feed(chunk.toString())
+  })
+  const exitCode = await new Promise<number>((resolve) => turbo.once('close', (code) => resolve(code ?? 1)))
+  await ddb.stop()
+  const { passed, failed, suites } = totals.finish()
+  // A package that crashed before tap could summarise still has to show as a failure.
+  const failedShown = exitCode !== 0 && failed === 0 ? 1 : failed
+  console.log(`\n${suites} test suites; DynamoDB Local stopped.`)
+  console.log(`${passed} passed, ${failedShown} failed`)
+  return exitCode !== 0 || failed > 0 ? 1 : 0
+}

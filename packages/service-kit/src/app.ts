@@ -1,0 +1,137 @@
+// Builds the Fastify app every service starts from: validation, error model, request ids,
+// logging, /health and /ready. It never listens; server.ts does.
+import { randomUUID } from 'node:crypto'
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify'
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import type { BaseConfig } from './config.ts'
+import { DEFAULT_RETRY_AFTER_S, toErrorResponse } from './errors.ts'
+
+/** A dependency probe for /ready: resolves when the dependency answers, rejects otherwise. */
+export type ReadinessCheck = (signal: AbortSignal) => Promise<unknown>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Registers a probe that /ready runs (e.g. "dynamodb": describe the app's table). */
+    addReadinessCheck(name: string, check: ReadinessCheck): void
+  }
+}
+
+export type ServiceApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
+
+export interface ServiceAppOptions {
+  /** The app's name, on every log line and in /health. */
+  name: string
+  config: Pick<BaseConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>
+  /** false silences logs (tests); a pino destination may be given for tests that read logs. */
+  logger?: boolean | { stream: NodeJS.WritableStream }
+}
+
+const READY_TIMEOUT_MS = 2_000
+// Incoming ids are echoed into logs and headers: only accept short, plain ones.
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+// Secrets that must never reach a log line, wherever they appear.
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers["x-service-token"]',
+  'req.headers["x-bus-secret"]',
+  'req.headers["stripe-signature"]',
+  '*.password',
+  '*.token',
+  '*.password_hash',
+]
+
+function loggerOptions(options: ServiceAppOptions): FastifyServerOptions['logger'] {
+  if (options.logger === false) return false
+  return {
+    level: options.config.LOG_LEVEL,
+    base: { service: options.name },
+    redact: { paths: REDACT, censor: '[redacted]' },
+    ...(typeof options.logger === 'object' ? { stream: options.logger.stream } : {}),
+  }
+}
+
+/** A Fastify app with the platform's conventions; add routes, then `listen` from server.ts. */
+export function createServiceApp(options: ServiceAppOptions): ServiceApp {
+  const app = Fastify({
+    logger: loggerOptions(options),
+    bodyLimit: options.config.BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id']
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    },
+    // Idle keep-alive sockets are closed on shutdown; in-flight requests are let finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>() as ServiceApp
+
+  // Bodies are checked as sent (no coercion, unknown fields rejected); params and query convert.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  app.setErrorHandler((error, request, reply) => {
+    const response = toErrorResponse(error)
+    if (response.statusCode === 500) request.log.error({ err: error }, 'request failed')
+    else if (response.statusCode > 500) request.log.warn({ err: error }, response.body.error.message)
+    else request.log.info({ code: response.body.error.code, status: response.statusCode }, response.body.error.message)
+    return reply.code(response.statusCode).headers(response.headers).send(response.body)
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `Route ${request.method} ${request.url.split('?')[0]} not found` } }),
+  )
+
+  const checks = new Map<string, ReadinessCheck>()
+  app.decorate('addReadinessCheck', (name: string, check: ReadinessCheck) => {
+    checks.set(name, check)
+  })
+
+  const startedAt = Date.now()
+  app.get(
+    '/health',
+    {
+      logLevel: 'warn',
+      schema: { response: { 200: Type.Object({ status: Type.Literal('ok'), service: Type.String(), uptime_s: Type.Number() }) } },
+    },
+    async () => ({ status: 'ok' as const, service: options.name, uptime_s: Math.round((Date.now() - startedAt) / 1000) }),
+  )
+
+  app.get('/ready', { logLevel: 'warn' }, async (request, reply) => {
+    const results = await Promise.all(
+      [...checks].map(async ([name, check]) => {
+        try {
+          await check(AbortSignal.timeout(READY_TIMEOUT_MS))
+          return [name, 'ok'] as const
+        } catch (err) {
+          request.log.warn({ err, check: name }, 'readiness check failed')
+          return [name, err instanceof Error ? err.name : 'failed'] as const
+        }
+      }),
+    )
+    const ready = results.every(([, state]) => state === 'ok')
+    if (!ready) reply.code(503).header('retry-after', String(DEFAULT_RETRY_AFTER_S))
+    return { status: ready ? 'ready' : 'not_ready', service: options.name, checks: Object.fromEntries(results) }
+  })
+
+  return app
+}

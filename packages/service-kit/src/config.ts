@@ -1,0 +1,80 @@
+// Environment configuration: one TypeBox schema per app, validated once at boot.
+import Type, { type Static, type TProperties } from 'typebox'
+import Value from 'typebox/value'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** Settings every app shares (ARCHITECTURE.md, configuration names). */
+export const BaseConfigProperties = {
+  STAGE: Type.Enum(['dev', 'prod'], { default: 'dev', description: '`prod` refuses every dev default' }),
+  AWS_REGION: Type.String({ minLength: 1, default: 'us-east-1', description: 'Region of the AWS clients' }),
+  DYNAMODB_ENDPOINT: Type.Optional(Type.String({ format: 'uri', description: 'DynamoDB endpoint override; unset in AWS' })),
+  SERVICE_TOKEN: Type.String({ minLength: 16, description: 'Shared secret in x-service-token between services' }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Interface to listen on' }),
+  LOG_LEVEL: Type.Enum(LOG_LEVELS, { default: 'info' }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'Largest accepted request body' }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'Time in-flight requests get on SIGTERM' }),
+}
+
+/** Values used only when STAGE is not `prod`, so a dev machine runs with no setup. */
+export const BASE_DEV_DEFAULTS: Readonly<Record<string, string>> = {
+  DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+  SERVICE_TOKEN: 'dev-service-token-not-for-production',
+  HOST: '127.0.0.1',
+}
+
+// Values of these are never echoed in error messages (they end up in deploy logs).
+const SECRET = /TOKEN|SECRET|KEY|PASSWORD/
+
+export const BaseConfigSchema = Type.Object(BaseConfigProperties)
+export type BaseConfig = Static<typeof BaseConfigSchema>
+
+/** Raised at boot; its message names every bad or missing variable. */
+export class ConfigError extends Error {
+  readonly problems: string[]
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+export interface LoadConfigOptions {
+  env?: Record<string, string | undefined>
+  /** Extra dev-only defaults of this app (secrets, endpoints), on top of BASE_DEV_DEFAULTS. */
+  devDefaults?: Readonly<Record<string, string>>
+}
+
+/**
+ * Reads the schema's variables from the environment, applies defaults (dev defaults only
+ * outside prod), converts strings to numbers, and checks everything. Throws ConfigError.
+ */
+export function loadConfig<P extends TProperties>(properties: P, options: LoadConfigOptions = {}): Static<ReturnType<typeof Type.Object<P>>> {
+  const env = options.env ?? process.env
+  const schema = Type.Object(properties)
+  const devDefaults = { ...BASE_DEV_DEFAULTS, ...options.devDefaults }
+  const prod = env.STAGE === 'prod'
+  const problems: string[] = []
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+    else if (!prod && devDefaults[key] !== undefined) raw[key] = devDefaults[key]
+  }
+  if (prod) {
+    for (const [key, devValue] of Object.entries(devDefaults)) {
+      if (key in properties && raw[key] === devValue) problems.push(`${key}: is the dev default; STAGE=prod needs a real value`)
+    }
+  }
+  const value = Value.Convert(schema, Value.Default(schema, raw))
+  for (const error of Value.Errors(schema, value)) {
+    const key = error.instancePath.split('/')[1]
+    if (key) problems.push(`${key}: ${error.message}${key in raw && !SECRET.test(key) ? ` (got ${JSON.stringify(raw[key])})` : ''}`)
+    else if (error.keyword === 'required') {
+      const missing = (error.params as { requiredProperties?: string[] }).requiredProperties ?? []
+      for (const name of missing) problems.push(`${name}: is required${prod && name in devDefaults ? ' (STAGE=prod has no default)' : ''}`)
+    } else problems.push(error.message)
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return value as Static<ReturnType<typeof Type.Object<P>>>
+}

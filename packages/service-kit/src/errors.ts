@@ -1,0 +1,117 @@
+// Coded errors shared by every app, and the one translation to the architecture's error body.
+import createError from '@fastify/error'
+import type { ErrorBody } from '@f1/contracts/errors'
+
+export const UnauthorizedError = createError('UNAUTHORIZED', '%s', 401)
+export const ForbiddenError = createError('FORBIDDEN', '%s', 403)
+export const NotFoundError = createError('NOT_FOUND', '%s', 404)
+export const ConflictError = createError('CONFLICT', '%s', 409)
+export const DependencyUnavailableError = createError('DEPENDENCY_UNAVAILABLE', '%s is unavailable; retry shortly', 503)
+export const UpstreamFailedError = createError('UPSTREAM_ERROR', '%s failed to answer', 502)
+
+/** What an error may carry beyond code, message and status. */
+export interface ErrorExtras {
+  details?: Record<string, unknown>
+  headers?: Record<string, string>
+}
+
+/** Attaches details (in the body) and headers (e.g. Retry-After) to an error before it is thrown. */
+export function withExtras<E extends Error>(err: E, extras: ErrorExtras): E {
+  return Object.assign(err, extras)
+}
+
+/** Seconds a client should wait on a 503 when the error does not say. */
+export const DEFAULT_RETRY_AFTER_S = 5
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+}
+
+// Fastify's own codes for body parsing, renamed for API users.
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+}
+
+interface ValidationIssue {
+  instancePath?: string
+  message?: string
+  keyword?: string
+  params?: Record<string, unknown>
+}
+
+interface AnyError {
+  code?: string
+  statusCode?: number
+  message?: string
+  validation?: ValidationIssue[]
+  validationContext?: string
+  details?: Record<string, unknown>
+  headers?: Record<string, string>
+}
+
+export interface ErrorResponse {
+  statusCode: number
+  body: ErrorBody
+  headers: Record<string, string>
+}
+
+function describeIssue(context: string, issue: ValidationIssue): { in: string; path: string; message: string } {
+  let path = issue.instancePath ?? ''
+  // additionalProperties errors point at the object; name the offending field instead.
+  const extra = issue.params?.additionalProperties ?? issue.params?.additionalProperty
+  if (issue.keyword === 'additionalProperties' && extra !== undefined) {
+    const names = Array.isArray(extra) ? extra.join(', ') : String(extra)
+    return { in: context, path: `${path}/${names}`, message: `unknown field ${names}` }
+  }
+  if (issue.keyword === 'required') {
+    const missing = issue.params?.requiredProperties ?? issue.params?.missingProperty
+    if (missing !== undefined) path = `${path}/${Array.isArray(missing) ? missing.join(', ') : String(missing)}`
+    return { in: context, path, message: 'is required' }
+  }
+  return { in: context, path, message: issue.message ?? 'is invalid' }
+}
+
+/** The status, body and headers to send for any thrown error; never leaks a stack or a 5xx message. */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  const err = (error ?? {}) as AnyError
+  const headers: Record<string, string> = { ...err.headers }
+  if (err.validation) {
+    const issues = err.validation.map((issue) => describeIssue(err.validationContext ?? 'body', issue))
+    const first = issues[0]
+    return {
+      statusCode: 400,
+      headers,
+      body: {
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: first ? `${first.in}${first.path.replaceAll('/', '.')} ${first.message}` : 'Invalid request',
+          details: { issues },
+        },
+      },
+    }
+  }
+  const statusCode = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
+  if (statusCode >= 500 && statusCode !== 502 && statusCode !== 503) {
+    return { statusCode: 500, headers: {}, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } } }
+  }
+  let code = err.code ?? STATUS_CODES[statusCode] ?? 'ERROR'
+  if (code.startsWith('FST_')) code = FASTIFY_CODES[code] ?? STATUS_CODES[statusCode] ?? 'BAD_REQUEST'
+  if (statusCode === 503 && !headers['retry-after']) headers['retry-after'] = String(DEFAULT_RETRY_AFTER_S)
+  const body: ErrorBody = { error: { code, message: err.message || code } }
+  if (err.details) body.error.details = err.details
+  return { statusCode, headers, body }
+}

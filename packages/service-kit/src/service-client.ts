@@ -1,0 +1,87 @@
+// HTTP calls from one service to another: service token, request id, timeout, and the
+// callee's errors carried through in the error model.
+import { SERVICE_TOKEN_HEADER } from './service-auth.ts'
+import { DependencyUnavailableError, UpstreamFailedError, withExtras } from './errors.ts'
+
+export interface ServiceClientOptions {
+  /** Name used in errors and logs, e.g. "usage-service". */
+  name: string
+  baseUrl: string
+  serviceToken: string
+  timeoutMs?: number
+}
+
+export interface ServiceCall {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  path: string
+  body?: unknown
+  query?: Record<string, string | undefined>
+  requestId?: string
+  headers?: Record<string, string>
+}
+
+export interface ServiceClient {
+  readonly name: string
+  /** Sends the call and returns the parsed 2xx body; a 4xx is rethrown as the callee's coded error. */
+  call<T>(call: ServiceCall): Promise<T>
+}
+
+interface UpstreamErrorBody {
+  error?: { code?: string; message?: string; details?: Record<string, unknown> }
+}
+
+export function createServiceClient(options: ServiceClientOptions): ServiceClient {
+  const base = options.baseUrl.replace(/\/+$/, '')
+  const timeoutMs = options.timeoutMs ?? 5_000
+  return {
+    name: options.name,
+    async call<T>(call: ServiceCall): Promise<T> {
+      const url = new URL(base + call.path)
+      for (const [key, value] of Object.entries(call.query ?? {})) if (value !== undefined) url.searchParams.set(key, value)
+      const headers: Record<string, string> = { [SERVICE_TOKEN_HEADER]: options.serviceToken, ...call.headers }
+      if (call.requestId) headers['x-request-id'] = call.requestId
+      if (call.body !== undefined) headers['content-type'] = 'application/json'
+      let res: Response
+      try {
+        res = await fetch(url, {
+          method: call.method,
+          headers,
+          body: call.body === undefined ? null : JSON.stringify(call.body),
+          signal: AbortSignal.timeout(timeoutMs),
+        })
+      } catch (err) {
+        throw new DependencyUnavailableError(options.name, { cause: err })
+      }
+      const text = await res.text()
+      const parsed: unknown = text ? safeJson(text) : undefined
+      if (res.ok) return parsed as T
+      const upstream = (parsed ?? {}) as UpstreamErrorBody
+      if (res.status === 503) {
+        throw withExtras(new DependencyUnavailableError(options.name), {
+          headers: { 'retry-after': res.headers.get('retry-after') ?? '5' },
+        })
+      }
+      if (res.status >= 500 || !upstream.error?.code) throw new UpstreamFailedError(options.name)
+      // The callee's 4xx is the caller's answer too: same status, code, message, details, Retry-After.
+      const err = Object.assign(new Error(upstream.error.message ?? upstream.error.code), {
+        code: upstream.error.code,
+        statusCode: res.status,
+      })
+      const retryAfter = res.headers.get('retry-after')
+      return Promise.reject(
+        withExtras(err, {
+          ...(upstream.error.details ? { details: upstream.error.details } : {}),
+          ...(retryAfter ? { headers: { 'retry-after': retryAfter } } : {}),
+        }),
+      )
+    },
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,121 @@
+// The five tables of the architecture, defined once. Infra, local setup, tests and
+// repositories all derive names, keys, indexes and TTL from these definitions.
+import Type from 'typebox'
+
+export type AttributeType = 'S' | 'N' | 'B'
+
+export interface KeyAttribute {
+  name: string
+  type: AttributeType
+}
+
+export interface IndexDefinition {
+  name: string
+  partitionKey: KeyAttribute
+  sortKey?: KeyAttribute
+}
+
+export interface TableDefinition {
+  /** The environment variable that names the table. */
+  envVar: string
+  defaultName: string
+  partitionKey: KeyAttribute
+  sortKey?: KeyAttribute
+  indexes: readonly IndexDefinition[]
+  /** Attribute holding an epoch-seconds expiry; DynamoDB deletes the item some time after it. */
+  ttlAttribute?: string
+  description: string
+}
+
+const S = (name: string): KeyAttribute => ({ name, type: 'S' })
+
+export const TABLES = {
+  subscriptions: {
+    envVar: 'USER_SUBSCRIPTIONS_TABLE',
+    defaultName: 'f1-user-subscriptions-dev',
+    partitionKey: S('user_id'),
+    sortKey: S('subscription_id'),
+    indexes: [{ name: 'stripe_subscription_id-index', partitionKey: S('stripe_subscription_id') }],
+    description: 'One row per subscription of a user, kept in step with Stripe.',
+  },
+  usage: {
+    envVar: 'USER_USAGE_TABLE',
+    defaultName: 'f1-user-usage-dev',
+    partitionKey: S('user_id'),
+    sortKey: S('feature_date_key'),
+    indexes: [],
+    ttlAttribute: 'expires_at',
+    description: 'Per-user, per-feature, per-UTC-day usage counters ({feature}_{YYYY-MM-DD}).',
+  },
+  actions: {
+    envVar: 'USER_ACTIONS_LOG_TABLE',
+    defaultName: 'f1-user-actions-log-dev',
+    partitionKey: S('user_id'),
+    sortKey: S('timestamp'),
+    indexes: [],
+    ttlAttribute: 'expires_at',
+    description: 'Every action of a user, one row per domain event.',
+  },
+  simulations: {
+    envVar: 'SIMULATION_RESULTS_TABLE',
+    defaultName: 'f1-simulation-results',
+    partitionKey: S('simulation_id'),
+    sortKey: S('created_at'),
+    indexes: [{ name: 'user_id-created_at-index', partitionKey: S('user_id'), sortKey: S('created_at') }],
+    description: 'Stored race simulations and their results.',
+  },
+  legacy: {
+    envVar: 'LEGACY_METADATA_TABLE',
+    defaultName: 'f1-strategy-metadata-dev',
+    partitionKey: S('strategy_id'),
+    indexes: [
+      { name: 'user_id-index', partitionKey: S('user_id') },
+      { name: 'email-index', partitionKey: S('email') },
+    ],
+    description: 'The legacy single table (profiles, usage, actions, strategies); profiles still live here.',
+  },
+} as const satisfies Record<string, TableDefinition>
+
+export type TableId = keyof typeof TABLES
+export const TABLE_IDS = Object.keys(TABLES) as TableId[]
+export type TableNames = Record<TableId, string>
+
+/** The name of the index of a table, checked at compile time. */
+export function indexName<T extends TableId>(table: T, index: (typeof TABLES)[T]['indexes'][number]['name']): string {
+  return index
+}
+
+// DynamoDB's own rule for table names.
+const TABLE_NAME = { minLength: 3, maxLength: 255, pattern: '^[A-Za-z0-9_.-]+$' }
+
+type EnvVarOf<T extends TableId> = (typeof TABLES)[T]['envVar']
+
+/** Config schema properties naming the given tables (env var -> name, with the seed's default). */
+export function tableNameConfig<const T extends TableId>(...ids: T[]) {
+  const properties = {} as Record<EnvVarOf<T>, ReturnType<typeof Type.String>>
+  for (const id of ids) {
+    const table: TableDefinition = TABLES[id]
+    properties[table.envVar as EnvVarOf<T>] = Type.String({ ...TABLE_NAME, default: table.defaultName, description: table.description })
+  }
+  return properties
+}
+
+/** Every table's name from the given environment, each optionally prefixed (tests isolate by prefix). */
+export function resolveTableNames(env: Record<string, string | undefined>, prefix = ''): TableNames {
+  const names = {} as TableNames
+  for (const id of TABLE_IDS) {
+    const table: TableDefinition = TABLES[id]
+    names[id] = prefix + (env[table.envVar] || table.defaultName)
+  }
+  return names
+}
+
+/** The environment variables that hand these table names to an app. */
+export function tableNamesToEnv(names: Partial<TableNames>): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const id of TABLE_IDS) {
+    const name = names[id]
+    if (name) env[TABLES[id].envVar] = name
+  }
+  return env
+}
