@@ -2,7 +2,7 @@
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
 import type { UsageConfig } from './config.ts'
-import dynamodb from './plugins/dynamodb.ts'
+import dynamodb from '@f1/tables/plugin'
 import usageRepository from './plugins/usage-repository.ts'
 import usageRoutes from './routes/usage/index.ts'
 

@@ -7,7 +7,12 @@ export const UsageConfigProperties = {
   ...BaseConfigProperties,
   ...tableNameConfig('usage'),
   USAGE_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
-  USAGE_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 35, description: 'Days a counter is kept after its day ends (TTL)' }),
+  USAGE_RETENTION_DAYS: Type.Integer({
+    minimum: 1,
+    maximum: 3650,
+    default: 35,
+    description: 'Days a counter is kept after its day ends (TTL)',
+  }),
 }
 export const UsageConfigSchema = Type.Object(UsageConfigProperties)
 export type UsageConfig = Static<typeof UsageConfigSchema>

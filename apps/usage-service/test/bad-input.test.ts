@@ -49,7 +49,12 @@ t.test('a body over the size limit is a 413', async (t) => {
 
 t.test('a user id that could break out of its key is refused', async (t) => {
   const { app } = await build(t)
-  const res = await app.inject({ method: 'POST', url: '/users/a%23b/usage/consume', headers: auth, payload: { feature: 'api_request', limit: 5 } })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/users/a%23b/usage/consume',
+    headers: auth,
+    payload: { feature: 'api_request', limit: 5 },
+  })
   t.equal(res.statusCode, 400)
 })
 

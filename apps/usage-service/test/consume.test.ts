@@ -109,7 +109,10 @@ t.test('20 concurrent retries with one idempotency-key count once', async (t) =>
   const results = await Promise.all(
     Array.from({ length: 20 }, () => app.inject(consume(user, { feature: 'simulation_run', limit: 50 }, { 'idempotency-key': 'burst' }))),
   )
-  t.ok(results.every((r) => r.statusCode === 200), results.map((r) => r.statusCode).join(','))
+  t.ok(
+    results.every((r) => r.statusCode === 200),
+    results.map((r) => r.statusCode).join(','),
+  )
   const day = await app.inject({ url: `/users/${user}/usage`, headers: auth })
   t.equal(day.json().features[0].usage_count, 1)
 })
@@ -122,7 +125,10 @@ t.test('reusing an idempotency-key for a different request is a 409 and counts n
   t.equal(res.statusCode, 409)
   t.equal(errorOf(res).code, 'IDEMPOTENCY_KEY_REUSED')
   const features = (await app.inject({ url: `/users/${user}/usage`, headers: auth })).json().features
-  t.same(features.map((f: { feature: string }) => f.feature), ['simulation_run'])
+  t.same(
+    features.map((f: { feature: string }) => f.feature),
+    ['simulation_run'],
+  )
 })
 
 t.test('a keyed consume over the limit is a 429 and a later retry with the key is judged again', async (t) => {

@@ -14,7 +14,12 @@ t.test('with DynamoDB stopped, /ready says not ready and requests answer 503 wit
   client.destroy()
   const { app } = await build(t, { endpoint: ddb.endpoint, tableName: 'usage-down-test' })
   const user = userId()
-  const consume = { method: 'POST' as const, url: `/users/${user}/usage/consume`, headers: auth, payload: { feature: 'api_request', limit: 5 } }
+  const consume = {
+    method: 'POST' as const,
+    url: `/users/${user}/usage/consume`,
+    headers: auth,
+    payload: { feature: 'api_request', limit: 5 },
+  }
 
   t.equal((await app.inject('/ready')).statusCode, 200, 'ready while DynamoDB answers')
   t.equal((await app.inject(consume)).statusCode, 200)

@@ -78,8 +78,22 @@ t.test('reading a day lists every feature used with its count, limit and reset',
     date: '2026-03-01',
     reset_date: '2026-03-02T00:00:00.000Z',
     features: [
-      { feature: 'simulation_run', date: '2026-03-01', usage_count: 1, limit_value: 5, remaining: 4, reset_date: '2026-03-02T00:00:00.000Z' },
-      { feature: 'api_request', date: '2026-03-01', usage_count: 7, limit_value: 500, remaining: 493, reset_date: '2026-03-02T00:00:00.000Z' },
+      {
+        feature: 'simulation_run',
+        date: '2026-03-01',
+        usage_count: 1,
+        limit_value: 5,
+        remaining: 4,
+        reset_date: '2026-03-02T00:00:00.000Z',
+      },
+      {
+        feature: 'api_request',
+        date: '2026-03-01',
+        usage_count: 7,
+        limit_value: 500,
+        remaining: 493,
+        reset_date: '2026-03-02T00:00:00.000Z',
+      },
     ],
   })
   const other = await app.inject({ url: `/users/${user}/usage?date=2026-02-28`, headers: auth })

@@ -8,7 +8,7 @@ export const ConsumeBodySchema = Type.Object(
   {
     feature: FeatureNameSchema,
     amount: Type.Optional(Amount),
-    limit: Type.Integer({ minimum: 0, maximum: 10_000_000, description: 'The caller plan\'s per-day limit for this feature' }),
+    limit: Type.Integer({ minimum: 0, maximum: 10_000_000, description: "The caller plan's per-day limit for this feature" }),
   },
   { additionalProperties: false },
 )
@@ -35,10 +35,7 @@ export const UsageCounterSchema = Type.Object({
 })
 export type UsageCounter = Static<typeof UsageCounterSchema>
 
-export const UsageDayQuerySchema = Type.Object(
-  { date: Type.Optional(IsoDateSchema) },
-  { additionalProperties: false },
-)
+export const UsageDayQuerySchema = Type.Object({ date: Type.Optional(IsoDateSchema) }, { additionalProperties: false })
 
 export const UsageDaySchema = Type.Object({
   date: IsoDateSchema,

@@ -49,7 +49,10 @@ export interface LoadConfigOptions {
  * Reads the schema's variables from the environment, applies defaults (dev defaults only
  * outside prod), converts strings to numbers, and checks everything. Throws ConfigError.
  */
-export function loadConfig<P extends TProperties>(properties: P, options: LoadConfigOptions = {}): Static<ReturnType<typeof Type.Object<P>>> {
+export function loadConfig<P extends TProperties>(
+  properties: P,
+  options: LoadConfigOptions = {},
+): Static<ReturnType<typeof Type.Object<P>>> {
   const env = options.env ?? process.env
   const schema = Type.Object(properties)
   const devDefaults = { ...BASE_DEV_DEFAULTS, ...options.devDefaults }

@@ -48,7 +48,10 @@ t.test('app-specific dev defaults apply only outside prod', async (t) => {
   const devDefaults = { JWT_SECRET: 'dev-jwt-secret-0123456789abcdefgh' }
   const withSecret = { ...props, JWT_SECRET: Type.String({ minLength: 32 }) }
   t.equal(loadConfig(withSecret, { env: {}, devDefaults }).JWT_SECRET, devDefaults.JWT_SECRET)
-  t.throws(() => loadConfig(withSecret, { env: { STAGE: 'prod', SERVICE_TOKEN: 'a-real-secret-of-some-length' }, devDefaults }), /JWT_SECRET/)
+  t.throws(
+    () => loadConfig(withSecret, { env: { STAGE: 'prod', SERVICE_TOKEN: 'a-real-secret-of-some-length' }, devDefaults }),
+    /JWT_SECRET/,
+  )
 })
 
 t.test('a bad secret is named but its value is never echoed', async (t) => {

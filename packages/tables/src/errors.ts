@@ -1,11 +1,7 @@
 // Turns SDK failures that mean "DynamoDB cannot answer now" into a 503 the error model knows.
 import createError from '@fastify/error'
 
-export const DynamoDbUnavailableError = createError(
-  'DEPENDENCY_UNAVAILABLE',
-  'The database is unavailable; retry shortly',
-  503,
-)
+export const DynamoDbUnavailableError = createError('DEPENDENCY_UNAVAILABLE', 'The database is unavailable; retry shortly', 503)
 
 // Throttling and server faults are worth a retry by the caller; validation errors are bugs.
 const RETRYABLE_NAMES = new Set([

@@ -25,7 +25,9 @@ export function testDynamoEndpoint(): string {
  * test files can share one DynamoDB Local in parallel. Deletes them when `t` ends.
  */
 export async function useTestTables(t: Teardown, ids: readonly TableId[] = TABLE_IDS): Promise<TestTables> {
-  const file = basename(process.argv[1] ?? 'test').replace(/\.test\.ts$/, '').replace(/[^A-Za-z0-9]/g, '')
+  const file = basename(process.argv[1] ?? 'test')
+    .replace(/\.test\.ts$/, '')
+    .replace(/[^A-Za-z0-9]/g, '')
   const prefix = `t-${file.slice(0, 24)}-${randomBytes(4).toString('hex')}-`
   const endpoint = testDynamoEndpoint()
   const region = 'us-east-1'

@@ -92,7 +92,11 @@ export function createUsageRepository(options: UsageRepositoryOptions) {
 
   async function getCounter(userId: string, feature: FeatureName, day: string): Promise<CounterRow | undefined> {
     const res = await doc.send(
-      new GetCommand({ TableName: tableName, Key: { user_id: userId, feature_date_key: featureDateKey(feature, day) }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: tableName,
+        Key: { user_id: userId, feature_date_key: featureDateKey(feature, day) },
+        ConsistentRead: true,
+      }),
     )
     return res.Item as CounterRow | undefined
   }
@@ -108,7 +112,9 @@ export function createUsageRepository(options: UsageRepositoryOptions) {
   ): Promise<WriteOutcome> {
     if (!idempotency) {
       try {
-        const res = await doc.send(new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }))
+        const res = await doc.send(
+          new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        )
         return { status: 'applied', row: res.Attributes as CounterRow }
       } catch (err) {
         if (err instanceof ConditionalCheckFailedException) return { status: 'condition_failed', row: rowFromRaw(err.Item) }
@@ -185,7 +191,8 @@ export function createUsageRepository(options: UsageRepositoryOptions) {
           {
             TableName: tableName,
             Key: { user_id: input.userId, feature_date_key: featureDateKey(input.feature, day) },
-            UpdateExpression: 'SET feature_name = :feature, reset_date = :reset, limit_value = :limit, expires_at = :expires ADD usage_count :amount',
+            UpdateExpression:
+              'SET feature_name = :feature, reset_date = :reset, limit_value = :limit, expires_at = :expires ADD usage_count :amount',
             // The whole race is decided here: concurrent consumes each see the count their own
             // update would land on, so at most `limit` units are ever granted.
             ConditionExpression: 'attribute_not_exists(usage_count) OR usage_count <= :maxBefore',
@@ -287,7 +294,8 @@ export function createUsageRepository(options: UsageRepositoryOptions) {
           rows.push(...(retry.Responses?.[tableName] ?? []))
           unprocessed = retry.UnprocessedKeys?.[tableName]?.Keys
         }
-        if (unprocessed && unprocessed.length > 0) throw Object.assign(new Error('BatchGetItem left keys unprocessed'), { name: 'ThrottlingException' })
+        if (unprocessed && unprocessed.length > 0)
+          throw Object.assign(new Error('BatchGetItem left keys unprocessed'), { name: 'ThrottlingException' })
         const byFeature = new Map(rows.map((row) => [row.feature_name as FeatureName, row as CounterRow]))
         return FEATURES.filter((f) => byFeature.has(f)).map((f) => counterFrom(f, day, byFeature.get(f)))
       } catch (err) {
@@ -297,7 +305,9 @@ export function createUsageRepository(options: UsageRepositoryOptions) {
 
     /** Probe for /ready: the table answers. */
     async ping(signal: AbortSignal): Promise<void> {
-      await doc.send(new GetCommand({ TableName: tableName, Key: { user_id: '#ready', feature_date_key: '#ready' } }), { abortSignal: signal })
+      await doc.send(new GetCommand({ TableName: tableName, Key: { user_id: '#ready', feature_date_key: '#ready' } }), {
+        abortSignal: signal,
+      })
     },
   }
 }

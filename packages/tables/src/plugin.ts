@@ -1,6 +1,6 @@
-// The app's DynamoDB clients: created once, closed with the app.
+// Fastify plugin giving an app its DynamoDB clients (`app.dynamo`), closed with the app.
 import fp from 'fastify-plugin'
-import { createDynamoClients, type DynamoClients } from '@f1/tables/client'
+import { createDynamoClients, type DynamoClients } from './client.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

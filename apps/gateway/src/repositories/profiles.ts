@@ -1,0 +1,153 @@
+// User profiles in the legacy table (ARCHITECTURE.md: profiles stay there, written by the gateway).
+// Emails are unique case-insensitively through an `EMAIL#<lower-case email>` lock item written in
+// the same transaction as the profile; the migrator knows these `email_lock` items and skips them.
+import { setTimeout as sleep } from 'node:timers/promises'
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { Role } from '@f1/contracts/common'
+import { indexName } from '@f1/tables'
+import { rethrowDynamoError } from '@f1/tables/errors'
+import { EmailTakenError, RegistrationBusyError } from '../errors.ts'
+
+/** A profile item as the legacy table holds it; old items may lack or misspell fields. */
+export interface ProfileItem {
+  strategy_id: string
+  type: string
+  user_id: string
+  email: string
+  name?: string
+  created_at?: string | number
+  password_hash?: string
+  role?: Role
+  plan?: unknown
+  subscription_status?: unknown
+}
+
+export interface NewProfile {
+  userId: string
+  email: string
+  name: string
+  passwordHash: string
+  createdAt: Date
+}
+
+const PROFILE_TYPES = new Set(['user', 'profile', 'USER'])
+export const profileKey = (userId: string) => `USER#${userId}`
+const emailLockKey = (email: string) => `EMAIL#${email.toLowerCase()}`
+
+function createdAtMs(item: ProfileItem): number {
+  const raw = item.created_at
+  const ms = typeof raw === 'number' ? (raw < 1e12 ? raw * 1000 : raw) : Date.parse(String(raw ?? ''))
+  return Number.isNaN(ms) ? Number.MAX_SAFE_INTEGER : ms
+}
+
+export function createProfilesRepository(options: { doc: DynamoDBDocumentClient; tableName: string }) {
+  const { doc, tableName } = options
+
+  async function findByUserId(userId: string): Promise<ProfileItem | undefined> {
+    const res = await doc.send(new GetCommand({ TableName: tableName, Key: { strategy_id: profileKey(userId) } }))
+    return res.Item as ProfileItem | undefined
+  }
+
+  /** Legacy profiles have no lock item; the email GSI finds them as written (exact case). */
+  async function findLegacyByEmail(email: string): Promise<ProfileItem | undefined> {
+    const variants = [...new Set([email.toLowerCase(), email])]
+    const found: ProfileItem[] = []
+    for (const variant of variants) {
+      const res = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: indexName('legacy', 'email-index'),
+          KeyConditionExpression: 'email = :email',
+          ExpressionAttributeValues: { ':email': variant },
+        }),
+      )
+      found.push(...((res.Items ?? []) as ProfileItem[]).filter((item) => PROFILE_TYPES.has(item.type)))
+    }
+    // Same email in several letter cases: the earliest created profile is the account (LEGACY.md).
+    return found.sort((a, b) => createdAtMs(a) - createdAtMs(b))[0]
+  }
+
+  return {
+    /** The profile of a user id, or undefined. */
+    async findProfileById(userId: string): Promise<ProfileItem | undefined> {
+      try {
+        return await findByUserId(userId)
+      } catch (err) {
+        rethrowDynamoError(err)
+      }
+    },
+
+    /** The profile that owns an email, whatever its letter case, or undefined. */
+    async findProfileByEmail(email: string): Promise<ProfileItem | undefined> {
+      try {
+        const lock = await doc.send(new GetCommand({ TableName: tableName, Key: { strategy_id: emailLockKey(email) } }))
+        const userId = lock.Item?.user_id as string | undefined
+        if (userId) return await findByUserId(userId)
+        return await findLegacyByEmail(email)
+      } catch (err) {
+        rethrowDynamoError(err)
+      }
+    },
+
+    /** Writes a new profile; throws EmailTakenError when the email is anyone's already. */
+    async createProfile(profile: NewProfile): Promise<void> {
+      const email = profile.email.toLowerCase()
+      const createdAt = profile.createdAt.toISOString()
+      try {
+        if (await findLegacyByEmail(profile.email)) throw new EmailTakenError()
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await doc.send(
+              new TransactWriteCommand({
+                TransactItems: [
+                  {
+                    Put: {
+                      TableName: tableName,
+                      Item: { strategy_id: emailLockKey(email), type: 'email_lock', user_id: profile.userId, email, created_at: createdAt },
+                      // Two registrations of one email race here; exactly one transaction wins.
+                      ConditionExpression: 'attribute_not_exists(strategy_id)',
+                    },
+                  },
+                  {
+                    Put: {
+                      TableName: tableName,
+                      Item: {
+                        strategy_id: profileKey(profile.userId),
+                        type: 'user',
+                        user_id: profile.userId,
+                        email,
+                        name: profile.name,
+                        role: 'user',
+                        created_at: createdAt,
+                        password_hash: profile.passwordHash,
+                      },
+                      ConditionExpression: 'attribute_not_exists(strategy_id)',
+                    },
+                  },
+                ],
+              }),
+            )
+            return
+          } catch (err) {
+            if (!(err instanceof TransactionCanceledException)) throw err
+            const reasons = err.CancellationReasons ?? []
+            if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new EmailTakenError({ cause: err })
+            if (!reasons.some((r) => r.Code === 'TransactionConflict')) throw err
+            // The winner's transaction is still in flight; once it lands the retry sees its lock.
+            if (attempt >= 6) throw new RegistrationBusyError({ cause: err })
+            await sleep(Math.random() * 10 * 2 ** attempt)
+          }
+        }
+      } catch (err) {
+        rethrowDynamoError(err)
+      }
+    },
+
+    async ping(signal: AbortSignal): Promise<void> {
+      await doc.send(new GetCommand({ TableName: tableName, Key: { strategy_id: '#ready' } }), { abortSignal: signal })
+    },
+  }
+}
+
+export type ProfilesRepository = ReturnType<typeof createProfilesRepository>

@@ -1,0 +1,150 @@
+// `f1-local dev`: the whole stack on this machine, in the foreground, until Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createDynamoClients } from '@f1/tables/client'
+import { ensureTables } from '@f1/tables/create'
+import { resolveTableNames, tableNamesToEnv } from '@f1/tables'
+import { APPS, DYNAMODB_LOCAL_PORT, type AppEntry } from '../apps.ts'
+import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb.ts'
+import { formatLogLine } from '../log-format.ts'
+import { repoRoot } from './paths.ts'
+import { onShutdownSignal } from './signals.ts'
+import { seedDemoUser } from './seed.ts'
+
+const COLORS = [36, 33, 35, 32, 34, 31]
+const useColor = process.stdout.isTTY
+
+function prefixer(name: string, index: number) {
+  const label = name.padEnd(20)
+  return (line: string) => {
+    const tag = useColor ? `\x1b[${COLORS[index % COLORS.length]}m${label}\x1b[0m` : label
+    process.stdout.write(`${tag} ${formatLogLine(line)}\n`)
+  }
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before it was ready`)
+    try {
+      const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1_000) })
+      if (res.ok) return
+    } catch {
+      // not listening yet
+    }
+    await sleep(200)
+  }
+  throw new Error(`not ready after ${timeoutMs / 1000} s`)
+}
+
+export async function runDev(options: { dataDir?: string | undefined }): Promise<number> {
+  const root = repoRoot()
+  const children: Array<{ app: AppEntry; child: ChildProcess }> = []
+  let ddb: DynamoDbLocal | undefined
+  let stopping = false
+
+  const stopAll = async () => {
+    stopping = true
+    await Promise.all(
+      children.map(
+        ({ child }) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve()
+            child.once('exit', () => resolve())
+            child.kill('SIGTERM')
+            setTimeout(() => child.kill('SIGKILL'), 12_000).unref()
+          }),
+      ),
+    )
+    await ddb?.stop()
+  }
+  onShutdownSignal(async () => {
+    console.log('\nStopping the stack...')
+    await stopAll()
+  })
+
+  const log = prefixer('local-stack', 5)
+  let endpoint = process.env.DYNAMODB_ENDPOINT
+  if (endpoint) log(`Using the DynamoDB at ${endpoint} (DYNAMODB_ENDPOINT is set)`)
+  else {
+    ddb = await startDynamoDbLocal({ port: DYNAMODB_LOCAL_PORT, dataDir: options.dataDir })
+    endpoint = ddb.endpoint
+    log(`DynamoDB Local on ${endpoint} (${options.dataDir ? `data in ${options.dataDir}` : 'in memory; --data-dir DIR keeps it'})`)
+    ddb.process.once('exit', () => {
+      if (!stopping) {
+        log('DynamoDB Local stopped unexpectedly; stopping the stack')
+        void stopAll().then(() => process.exit(1))
+      }
+    })
+  }
+  const names = resolveTableNames(process.env)
+  const { client } = createDynamoClients({ region: process.env.AWS_REGION ?? 'us-east-1', endpoint })
+  const created = await ensureTables(client, names)
+  client.destroy()
+  log(
+    `Tables: ${Object.entries(created)
+      .map(([n, s]) => `${n} (${s})`)
+      .join(', ')}`,
+  )
+
+  const present = APPS.filter((app) => existsSync(join(root, app.dir, 'src', 'server.ts')))
+  const ports = (app: AppEntry) => Number(process.env[app.portVar] ?? app.port)
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    STAGE: process.env.STAGE ?? 'dev',
+    DYNAMODB_ENDPOINT: endpoint,
+    // One secret for every app of this run, so tokens survive an app restart within it.
+    JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...tableNamesToEnv(names),
+  }
+  for (const app of APPS) {
+    env[app.portVar] = String(ports(app))
+    env[app.urlVar] ??= `http://127.0.0.1:${ports(app)}`
+  }
+
+  for (const [index, app] of present.entries()) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: join(root, app.dir),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    children.push({ app, child })
+    const print = prefixer(app.name, index)
+    createInterface({ input: child.stdout! }).on('line', print)
+    createInterface({ input: child.stderr! }).on('line', print)
+    child.once('exit', (code, signal) => {
+      if (stopping) return
+      print(`exited (${signal ?? `code ${code}`}); stopping the stack`)
+      void stopAll().then(() => process.exit(1))
+    })
+    try {
+      await waitReady(env[app.urlVar] as string, child)
+    } catch (err) {
+      print(`did not become ready: ${(err as Error).message}`)
+      await stopAll()
+      return 1
+    }
+    print(`ready on ${env[app.urlVar]}`)
+  }
+
+  const gatewayUrl = env.GATEWAY_URL as string
+  const demo = await seedDemoUser(gatewayUrl)
+  const line = '-'.repeat(72)
+  console.log(`\n${line}\n F1 Race Sim is running.\n`)
+  const row = (label: string, value: string) => console.log(` ${`${label}:`.padEnd(22)}${value}`)
+  row('Gateway', gatewayUrl)
+  for (const { app } of children) if (app.name !== 'gateway') row(app.name, env[app.urlVar] as string)
+  row('DynamoDB', endpoint)
+  console.log('')
+  row('Demo user', `${demo.email} / ${demo.password} (${demo.state})`)
+  row('Try', `curl -s -X POST ${gatewayUrl}/api/auth/login -H 'content-type: application/json' \\`)
+  console.log(`${' '.repeat(23)}-d '{"email":"${demo.email}","password":"${demo.password}"}'`)
+  console.log(`\n Ctrl-C stops everything.\n${line}\n`)
+  await new Promise(() => {})
+  return 0
+}

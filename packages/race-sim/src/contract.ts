@@ -1,0 +1,114 @@
+// The engine's request and result shapes: what the simulation service stores and returns as they are.
+// Times are seconds rounded to the millisecond.
+
+export interface StintJson {
+  start_lap: number
+  compound: string
+  tire_age: number
+  refuel_kg: number
+}
+
+export interface StrategyJson {
+  stints: StintJson[]
+}
+
+export type SimulationMode = 'single' | 'race' | 'monte_carlo'
+
+export interface SimulationRequest {
+  track_id: string
+  season: number
+  /** Driver code, e.g. HAM. Required for `single`; in `race` / `monte_carlo` the driver whose strategy is replaced. */
+  driver?: string
+  mode: SimulationMode
+  /** Without one, the driver's strategy from the parameter file. */
+  strategy?: StrategyJson
+  /** Monte Carlo only: number of races (default 1000). */
+  runs?: number
+  /** Monte Carlo only: PRNG seed, an unsigned 32-bit integer (default 1). */
+  seed?: number
+}
+
+export interface OptimizeRequest {
+  track_id: string
+  season: number
+  driver: string
+  /** Start compound to force; by default every dry compound is tried. */
+  start_compound?: string
+  /** Age of the start tyres; by default the parameter file's. */
+  start_tire_age?: number
+}
+
+export interface SingleCarResult {
+  race_time: number
+  lap_times: number[]
+}
+
+export interface ClassificationEntry {
+  position: number
+  driver: string
+  /** Laps completed: fewer than the race distance for lapped and retired cars. */
+  laps: number
+  /** Time over the laps completed. */
+  race_time: number
+  /** Seconds behind the winner when crossing the line for the last time; null for a retired car. */
+  gap: number | null
+  status: 'finished' | 'retired'
+}
+
+export interface PitStopEntry {
+  driver: string
+  /** The in-lap. */
+  lap: number
+  compound: string
+  tire_age: number
+  refuel_kg: number
+  /** Standing time in the box. */
+  standstill: number
+}
+
+export interface FcyPhaseEntry {
+  type: 'SC' | 'VSC'
+  /** Race time of the leader's lap at which the phase starts and ends (end null: until the flag). */
+  start: number
+  end: number | null
+}
+
+export interface RaceResult {
+  classification: ClassificationEntry[]
+  /** Lap times per driver, for the laps completed. */
+  lap_times: Record<string, number[]>
+  /** Position at the end of every lap per driver (kept after a retirement). */
+  positions: Record<string, number[]>
+  pit_stops: PitStopEntry[]
+  fcy_phases: FcyPhaseEntry[]
+}
+
+export interface MonteCarloDriverResult {
+  driver: string
+  win: number
+  podium: number
+  /** Share of runs finishing in each position ("1".."20"); retirements are classified at the back. */
+  positions: Record<string, number>
+  /** Share of runs the driver retired in. */
+  dnf: number
+  /** Race time quantiles over the runs the driver was classified as finished in (null if never). */
+  race_time: { p10: number; p50: number; p90: number } | null
+}
+
+export interface MonteCarloResult {
+  runs: number
+  seed: number
+  drivers: MonteCarloDriverResult[]
+}
+
+export interface OptimizedStrategy {
+  stops: number
+  strategy: StrategyJson
+  race_time: number
+}
+
+export interface OptimizeResult {
+  driver: string
+  /** Fastest 1-, 2- and 3-stop strategies on a free track, each with two dry compounds at least. */
+  strategies: OptimizedStrategy[]
+}

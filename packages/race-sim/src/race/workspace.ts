@@ -1,0 +1,138 @@
+// The race state: lap x driver arrays (index lap * n + d, lap 0 = the grid) and per-driver state.
+// Allocated once per setup and reset per run, so Monte Carlo runs allocate nothing.
+import type { RaceSetup } from './setup.ts'
+
+/** FCY phases in the time domain (race time of the leader's progress), sorted by start. */
+export interface TimedPhases {
+  count: number
+  start: Float64Array
+  /** Infinity when the phase lasts until the flag. */
+  end: Float64Array
+  sc: Uint8Array
+  /** SC only: extra time the safety car needs in its first lap to pick up the field. */
+  scDelay: Float64Array
+  /** SC only: full laps behind the safety car (Infinity until the flag). */
+  scLaps: Float64Array
+}
+
+/** Retirements of one run: a race time (after conversion) or a race progress, NaN for none. */
+export interface TimedRetirements {
+  domain: 'time' | 'progress'
+  at: Float64Array
+}
+
+export const NO_PHASES: TimedPhases = {
+  count: 0,
+  start: new Float64Array(0),
+  end: new Float64Array(0),
+  sc: new Uint8Array(0),
+  scDelay: new Float64Array(0),
+  scLaps: new Float64Array(0),
+}
+
+export const FLAG_GREEN = 0
+export const FLAG_VSC = 1
+export const FLAG_SC = 2
+
+export interface Workspace {
+  lapTime: Float64Array
+  raceTime: Float64Array
+  pos: Int32Array
+  /** order[p] = driver in position p + 1 now; orderPrev: at the end of the previous lap. */
+  order: Int32Array
+  orderPrev: Int32Array
+  /** First lap a driver does not drive (laps + 1 if never retired). */
+  retireLap: Int32Array
+  progress: Float64Array
+  stint: Int32Array
+  tyreAge: Float64Array
+  lapsOnSet: Int32Array
+  fuel: Float64Array
+  fuelSaved: Uint8Array
+  drsLap: Int32Array
+  activePhase: Int32Array
+  nextPhase: Int32Array
+  ghostTime: Float64Array
+  /** Laps the SC ghost has led this driver; -1 without an SC. */
+  ghostLaps: Int32Array
+  overtakeOk: Uint8Array
+  duelDone: Uint8Array
+  pitting: Uint8Array
+  pitOutLoss: Float64Array
+  scratch: Float64Array
+  /** Standing time of each stint's stop (setup stint index), NaN if the stop was not made. */
+  standstill: Float64Array
+  /** Leader's flag per lap: FLAG_GREEN, FLAG_VSC or FLAG_SC. */
+  flags: Uint8Array
+  retireAt: Float64Array
+  retireDomain: 'time' | 'progress'
+}
+
+export function createWorkspace(s: RaceSetup): Workspace {
+  const cells = (s.laps + 1) * s.n
+  const f = () => new Float64Array(s.n)
+  const i = () => new Int32Array(s.n)
+  const u = () => new Uint8Array(s.n)
+  return {
+    lapTime: new Float64Array(cells),
+    raceTime: new Float64Array(cells),
+    pos: new Int32Array(cells),
+    order: i(),
+    orderPrev: i(),
+    retireLap: i(),
+    progress: f(),
+    stint: i(),
+    tyreAge: f(),
+    lapsOnSet: i(),
+    fuel: f(),
+    fuelSaved: u(),
+    drsLap: i(),
+    activePhase: i(),
+    nextPhase: i(),
+    ghostTime: f(),
+    ghostLaps: i(),
+    overtakeOk: u(),
+    duelDone: u(),
+    pitting: u(),
+    pitOutLoss: f(),
+    scratch: f(),
+    standstill: new Float64Array(s.stintLap.length),
+    flags: new Uint8Array(s.laps + 1),
+    retireAt: f(),
+    retireDomain: 'progress',
+  }
+}
+
+/** Puts the cars on the grid: positions by grid slot, first stint's tyres, full tanks. */
+export function resetWorkspace(s: RaceSetup, w: Workspace, retirements: TimedRetirements): void {
+  w.lapTime.fill(0)
+  w.raceTime.fill(0)
+  w.pos.fill(0)
+  w.standstill.fill(NaN)
+  w.flags.fill(FLAG_GREEN)
+  const byGrid = Array.from({ length: s.n }, (_, d) => d).sort((a, b) => s.grid[a]! - s.grid[b]! || a - b)
+  byGrid.forEach((d, p) => {
+    w.order[p] = d
+    w.pos[d] = p + 1
+  })
+  w.orderPrev.set(w.order)
+  for (let d = 0; d < s.n; d++) {
+    const first = s.stintFrom[d]!
+    w.retireLap[d] = s.laps + 1
+    w.progress[d] = 0
+    w.stint[d] = first
+    w.tyreAge[d] = s.stintAge[first]!
+    w.lapsOnSet[d] = 0
+    w.fuel[d] = s.fuelStart[d]!
+    w.fuelSaved[d] = 0
+    w.drsLap[d] = s.drsAllowLap
+    w.activePhase[d] = -1
+    w.nextPhase[d] = 0
+    w.ghostTime[d] = 0
+    w.ghostLaps[d] = -1
+    w.pitting[d] = 0
+    w.pitOutLoss[d] = 0
+    w.retireAt[d] = retirements.at[d]!
+  }
+  w.retireDomain = retirements.domain
+}
