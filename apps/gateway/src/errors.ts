@@ -4,4 +4,3 @@ import createError from '@fastify/error'
 export const EmailTakenError = createError('EMAIL_TAKEN', 'An account with this email already exists', 409)
 export const InvalidCredentialsError = createError('INVALID_CREDENTIALS', 'Email or password is wrong', 401)
 export const UnknownUserError = createError('UNAUTHORIZED', 'The account of this token no longer exists', 401)
-export const RegistrationBusyError = createError('CONTENTION', 'Registration is busy for this email; retry', 503)

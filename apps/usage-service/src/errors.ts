@@ -8,4 +8,3 @@ export const IdempotencyKeyReusedError = createError(
   409,
 )
 export const InvalidDayError = createError('VALIDATION_FAILED', 'date %s is not a calendar day', 400)
-export const WriteContentionError = createError('CONTENTION', 'Too many concurrent writes to this counter; retry', 503)

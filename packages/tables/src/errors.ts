@@ -3,6 +3,8 @@ import createError from '@fastify/error'
 
 export const DynamoDbUnavailableError = createError('DEPENDENCY_UNAVAILABLE', 'The database is unavailable; retry shortly', 503)
 
+export const DynamoDbContentionError = createError('CONTENTION', 'Too many concurrent writes to the same record; retry shortly', 503)
+
 // Throttling and server faults are worth a retry by the caller; validation errors are bugs.
 const RETRYABLE_NAMES = new Set([
   'ProvisionedThroughputExceededException',

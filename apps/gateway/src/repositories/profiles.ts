@@ -1,13 +1,12 @@
 // User profiles in the legacy table (ARCHITECTURE.md: profiles stay there, written by the gateway).
 // Emails are unique case-insensitively through an `EMAIL#<lower-case email>` lock item written in
 // the same transaction as the profile; the migrator knows these `email_lock` items and skips them.
-import { setTimeout as sleep } from 'node:timers/promises'
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Role } from '@f1/contracts/common'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
-import { EmailTakenError, RegistrationBusyError } from '../errors.ts'
+import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
+import { EmailTakenError } from '../errors.ts'
 
 /** A profile item as the legacy table holds it; old items may lack or misspell fields. */
 export interface ProfileItem {
@@ -96,50 +95,36 @@ export function createProfilesRepository(options: { doc: DynamoDBDocumentClient;
       const createdAt = profile.createdAt.toISOString()
       try {
         if (await findLegacyByEmail(profile.email)) throw new EmailTakenError()
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await doc.send(
-              new TransactWriteCommand({
-                TransactItems: [
-                  {
-                    Put: {
-                      TableName: tableName,
-                      Item: { strategy_id: emailLockKey(email), type: 'email_lock', user_id: profile.userId, email, created_at: createdAt },
-                      // Two registrations of one email race here; exactly one transaction wins.
-                      ConditionExpression: 'attribute_not_exists(strategy_id)',
-                    },
-                  },
-                  {
-                    Put: {
-                      TableName: tableName,
-                      Item: {
-                        strategy_id: profileKey(profile.userId),
-                        type: 'user',
-                        user_id: profile.userId,
-                        email,
-                        name: profile.name,
-                        role: 'user',
-                        created_at: createdAt,
-                        password_hash: profile.passwordHash,
-                      },
-                      ConditionExpression: 'attribute_not_exists(strategy_id)',
-                    },
-                  },
-                ],
-              }),
-            )
-            return
-          } catch (err) {
-            if (!(err instanceof TransactionCanceledException)) throw err
-            const reasons = err.CancellationReasons ?? []
-            if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new EmailTakenError({ cause: err })
-            if (!reasons.some((r) => r.Code === 'TransactionConflict')) throw err
-            // The winner's transaction is still in flight; once it lands the retry sees its lock.
-            if (attempt >= 6) throw new RegistrationBusyError({ cause: err })
-            await sleep(Math.random() * 10 * 2 ** attempt)
-          }
-        }
+        await transactWrite(doc, {
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: { strategy_id: emailLockKey(email), type: 'email_lock', user_id: profile.userId, email, created_at: createdAt },
+                // Two registrations of one email race here; exactly one transaction wins.
+                ConditionExpression: 'attribute_not_exists(strategy_id)',
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  strategy_id: profileKey(profile.userId),
+                  type: 'user',
+                  user_id: profile.userId,
+                  email,
+                  name: profile.name,
+                  role: 'user',
+                  created_at: createdAt,
+                  password_hash: profile.passwordHash,
+                },
+                ConditionExpression: 'attribute_not_exists(strategy_id)',
+              },
+            },
+          ],
+        })
       } catch (err) {
+        if (cancellationReasons(err)?.[0]?.Code === 'ConditionalCheckFailed') throw new EmailTakenError({ cause: err })
         rethrowDynamoError(err)
       }
     },

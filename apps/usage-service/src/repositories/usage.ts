@@ -1,20 +1,14 @@
 // The usage table's access patterns. Keys, marshalling and SDK exceptions stay in here.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb'
-import {
-  BatchGetCommand,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb'
+import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb'
+import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { FEATURES, type FeatureName } from '@f1/contracts/common'
 import type { UsageCounter } from '@f1/contracts/usage'
-import { rethrowDynamoError } from '@f1/tables/errors'
+import { DynamoDbContentionError, rethrowDynamoError } from '@f1/tables/errors'
+import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
 import { featureDateKey, resetInstant, utcDay } from '../lib/days.ts'
-import { IdempotencyKeyReusedError, QuotaExceededError, WriteContentionError } from '../errors.ts'
+import { IdempotencyKeyReusedError, QuotaExceededError } from '../errors.ts'
 import { withExtras } from '@f1/service-kit/errors'
 import { secondsUntil } from '../lib/days.ts'
 
@@ -121,43 +115,34 @@ export function createUsageRepository(options: UsageRepositoryOptions) {
         throw err
       }
     }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    user_id: userId,
-                    feature_date_key: IDEMPOTENCY_PREFIX + idempotency.key,
-                    ...idempotency.record,
-                    expires_at: idempotency.expiresAt,
-                  },
-                  // The key was seen before: this request is a retry of one already counted.
-                  ConditionExpression: 'attribute_not_exists(feature_date_key)',
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
+    try {
+      await transactWrite(doc, {
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                user_id: userId,
+                feature_date_key: IDEMPOTENCY_PREFIX + idempotency.key,
+                ...idempotency.record,
+                expires_at: idempotency.expiresAt,
               },
-              { Update: { ...update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as never },
-            ],
-          }),
-        )
-        return { status: 'applied' }
-      } catch (err) {
-        if (!(err instanceof TransactionCanceledException)) throw err
-        const [keyReason, counterReason] = err.CancellationReasons ?? []
-        if (keyReason?.Code === 'ConditionalCheckFailed') {
-          return { status: 'replayed', record: unmarshall(keyReason.Item ?? {}) as IdempotencyRecord }
-        }
-        if (counterReason?.Code === 'ConditionalCheckFailed') return { status: 'condition_failed', row: rowFromRaw(counterReason.Item) }
-        // Concurrent transactions on one item conflict instead of queueing: back off and retry.
-        const conflicted = (err.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict')
-        if (!conflicted) throw err
-        if (attempt >= MAX_CONFLICT_RETRIES) throw new WriteContentionError({ cause: err })
-        await sleep(Math.random() * 10 * 2 ** attempt)
+              // The key was seen before: this request is a retry of one already counted.
+              ConditionExpression: 'attribute_not_exists(feature_date_key)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          { Update: { ...update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as never },
+        ],
+      })
+      return { status: 'applied' }
+    } catch (err) {
+      const [keyReason, counterReason] = cancellationReasons(err) ?? []
+      if (keyReason?.Code === 'ConditionalCheckFailed') {
+        return { status: 'replayed', record: unmarshall(keyReason.Item ?? {}) as IdempotencyRecord }
       }
+      if (counterReason?.Code === 'ConditionalCheckFailed') return { status: 'condition_failed', row: rowFromRaw(counterReason.Item) }
+      throw err
     }
   }
 
@@ -266,7 +251,7 @@ export function createUsageRepository(options: UsageRepositoryOptions) {
           const row = outcome.row ?? (await getCounter(input.userId, input.feature, input.day))
           return { ...counterFrom(input.feature, input.day, row), replayed: false }
         }
-        throw new WriteContentionError()
+        throw new DynamoDbContentionError()
       } catch (err) {
         rethrowDynamoError(err)
       }

@@ -1,0 +1,29 @@
+import t from 'tap'
+import { ConfigError } from '@f1/service-kit/config'
+import { loadGatewayConfig } from '../src/config.ts'
+
+const prodBase = { STAGE: 'prod', SERVICE_TOKEN: 'a-production-service-token', USAGE_SERVICE_URL: 'https://usage.internal' }
+
+t.test('with STAGE=prod the gateway refuses to start without JWT_SECRET', async (t) => {
+  const err = t.throws(() => loadGatewayConfig({ env: prodBase })) as ConfigError
+  t.type(err, ConfigError)
+  t.match(err.message, /JWT_SECRET: is required \(STAGE=prod has no default\)/)
+})
+
+t.test('with STAGE=prod the service URLs must be given', async (t) => {
+  const { USAGE_SERVICE_URL: _, ...withoutUrl } = prodBase
+  t.throws(() => loadGatewayConfig({ env: { ...withoutUrl, JWT_SECRET: 'x'.repeat(40) } }), /USAGE_SERVICE_URL/)
+})
+
+t.test('in dev a signing secret is generated, different on every start', async (t) => {
+  const a = loadGatewayConfig({ env: {} })
+  const b = loadGatewayConfig({ env: {} })
+  t.ok(a.JWT_SECRET.length >= 32)
+  t.not(a.JWT_SECRET, b.JWT_SECRET)
+})
+
+t.test('a short JWT_SECRET is refused without echoing it', async (t) => {
+  const err = t.throws(() => loadGatewayConfig({ env: { JWT_SECRET: 'too-short' } })) as ConfigError
+  t.match(err.message, /JWT_SECRET/)
+  t.notMatch(err.message, /too-short/)
+})
