@@ -49,7 +49,7 @@ export function freeTrackLaps(race: RaceParams, driver: DriverParams, stints: re
     t += tyreLoss(curve, age) + (lapsOnSet === 0 ? coldLoss : 0) + team.tCar + fuelLoss(fuel, track) + driver.tDriver
     if (lap === 1) t += startLoss(track, driver.grid)
 
-    fuel -= fuelBurned(team, fuel, laps - (lap - 1), false)
+    fuel -= fuelBurned(team.fuelPerLapKg, team.autoFuelAdjust, fuel, laps - (lap - 1), false)
     if (fuel < 0) fuel = 0
     age += 1
     lapsOnSet++

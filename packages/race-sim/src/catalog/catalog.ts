@@ -1,18 +1,16 @@
-// The race catalog: every converted race (2014-2019) and the Monte Carlo figures, looked up by track and season.
+// The race catalog: every converted race (2014-2019), looked up by track and season.
 import races2014 from './data/races-2014.json' with { type: 'json' }
 import races2015 from './data/races-2015.json' with { type: 'json' }
 import races2016 from './data/races-2016.json' with { type: 'json' }
 import races2017 from './data/races-2017.json' with { type: 'json' }
 import races2018 from './data/races-2018.json' with { type: 'json' }
 import races2019 from './data/races-2019.json' with { type: 'json' }
-import mcsJson from './data/mcs.json' with { type: 'json' }
 import { RaceSimError } from '../errors.ts'
-import { TRACKS, findTrack, resolveTrackId, type Track } from './tracks.ts'
-import type { McsParams, RaceParams } from './types.ts'
+import { TRACKS, resolveTrackId, type Track } from './tracks.ts'
+import type { RaceParams } from './types.ts'
 
 // The JSON is written by scripts/convert-params.ts from these very types; the casts only spare tsc inferring 2 MB.
 const RACES: readonly RaceParams[] = [races2014, races2015, races2016, races2017, races2018, races2019].flat() as unknown as RaceParams[]
-export const MCS: McsParams = mcsJson as unknown as McsParams
 
 const BY_KEY: ReadonlyMap<string, RaceParams> = new Map(RACES.map((race) => [`${race.trackId}/${race.season}`, race]))
 
@@ -35,7 +33,7 @@ export function listTracks(): TrackSummary[] {
  * Throws UNKNOWN_TRACK or UNKNOWN_SEASON.
  */
 export function getRace(track: string, season: number): RaceParams {
-  const trackId = findTrack(track)?.id ?? resolveTrackId(track)
+  const trackId = resolveTrackId(track)
   if (trackId === undefined) throw new RaceSimError('UNKNOWN_TRACK', `unknown track "${track}"`, { track })
   const race = BY_KEY.get(`${trackId}/${season}`)
   if (race === undefined) {

@@ -1,4 +1,4 @@
-// The lap-time terms of Heilmeier et al. (ITSC 2018; Applied Sciences 2020, eq. 1-2) that do not
+// The lap-time terms of Heilmeier et al. (ITSC 2018; Applied Sciences 2020) that do not
 // depend on other cars. The single-car model and the race engine both add exactly these.
 import type { TeamParams, TrackParams } from '../catalog/types.ts'
 
@@ -38,17 +38,17 @@ export function pitStandstill(track: TrackParams, team: TeamParams, refuelKg: nu
 }
 
 /**
- * Fuel burned in a lap. The file's consumption per lap on green laps ("burned evenly"); a fraction
- * of it for the part of a lap under SC / VSC. With auto adjustment on, a car that saved fuel under
- * a yellow burns the saving over the laps left (max(mass / laps left, consumption)), as the
- * parameter file describes ("increases consumption after FCY phases").
+ * Fuel burned in a green lap: the file's consumption per lap ("burned evenly"). With auto
+ * adjustment on, a car that saved fuel under a yellow burns the saving over the laps left
+ * (max(mass / laps left, consumption)), as the parameter file describes ("increases consumption
+ * after FCY phases"). Under a yellow the lap burns yellowShare() of the consumption.
  */
-export function fuelBurned(team: TeamParams, fuelKg: number, lapsLeft: number, savedUnderYellow: boolean): number {
-  if (team.autoFuelAdjust && savedUnderYellow && lapsLeft > 0) {
+export function fuelBurned(perLapKg: number, autoAdjust: boolean, fuelKg: number, lapsLeft: number, savedUnderYellow: boolean): number {
+  if (autoAdjust && savedUnderYellow && lapsLeft > 0) {
     const even = fuelKg / lapsLeft
-    return even > team.fuelPerLapKg ? even : team.fuelPerLapKg
+    return even > perLapKg ? even : perLapKg
   }
-  return team.fuelPerLapKg
+  return perLapKg
 }
 
 /** The part of a lap's consumption (or tyre wear) under a yellow: normal fraction + rest x multiplier. */

@@ -1,4 +1,4 @@
-// Tyre degradation (Heilmeier et al. 2020, eq. 3-6): time loss over a fresh tyre of the fastest
+// Tyre degradation (Heilmeier et al. 2018, 2020): time loss over a fresh tyre of the fastest
 // compound, by the tyre's age in laps at the start of the lap.
 import type { CompoundFit, TyreModel } from '../catalog/types.ts'
 
@@ -11,6 +11,7 @@ export interface TyreCurve {
   k3: number
 }
 
+/** The fit of a driver's tyre model as one curve. Throws if the file lacks a coefficient the model needs. */
 export function tyreCurve(model: TyreModel, fit: CompoundFit): TyreCurve {
   const k = (value: number | undefined, name: string): number => {
     if (value === undefined) throw new Error(`tyre model ${model} needs ${name}`)
@@ -30,7 +31,12 @@ export function tyreCurve(model: TyreModel, fit: CompoundFit): TyreCurve {
 
 /** Degradation loss in seconds of a tyre `age` laps old (age may be fractional after FCY laps). */
 export function tyreLoss(c: TyreCurve, age: number): number {
-  if (c.log) return c.k0 + c.k1 * Math.log(c.k2 * age + 1)
+  return degradation(c.log, c.k0, c.k1, c.k2, c.k3, age)
+}
+
+/** tyreLoss on unpacked coefficients, for the race engine's typed arrays. */
+export function degradation(log: boolean, k0: number, k1: number, k2: number, k3: number, age: number): number {
+  if (log) return k0 + k1 * Math.log(k2 * age + 1)
   // Terms added in the published order so figures match the reference to the last bit.
-  return c.k0 + c.k1 * age + c.k2 * age * age + c.k3 * age * age * age
+  return k0 + k1 * age + k2 * age * age + k3 * age * age * age
 }

@@ -68,6 +68,7 @@ export interface Workspace {
   retireDomain: 'time' | 'progress'
 }
 
+/** Buffers for one race of this setup, reusable run after run. */
 export function createWorkspace(s: RaceSetup): Workspace {
   const cells = (s.laps + 1) * s.n
   const f = () => new Float64Array(s.n)

@@ -1,0 +1,40 @@
+// Command line for analysts: `simulate <request.json>` or `optimize <request.json>` ('-' reads stdin).
+// Prints the result JSON on stdout; a bad request prints the typed error on stderr and exits 1.
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { RaceSimError } from '../src/errors.ts'
+import { runOptimization } from '../src/optimizer.ts'
+import { runSimulation } from '../src/simulate.ts'
+
+const USAGE = 'usage: race-sim simulate|optimize <request.json | ->'
+
+function fail(status: number, error: { code: string; message: string; details?: Record<string, unknown> }): never {
+  process.stderr.write(JSON.stringify({ error }) + '\n')
+  process.exit(status)
+}
+
+const [command, file] = process.argv.slice(2)
+if ((command !== 'simulate' && command !== 'optimize') || file === undefined) fail(2, { code: 'USAGE', message: USAGE })
+
+// pnpm runs package scripts in the package directory; INIT_CWD is where the analyst typed the command.
+const path = file === '-' ? 0 : resolve(process.env.INIT_CWD ?? process.cwd(), file)
+let text: string
+try {
+  text = readFileSync(path, 'utf8')
+} catch (err) {
+  fail(2, { code: 'UNREADABLE_REQUEST', message: `cannot read ${file}: ${(err as Error).message}` })
+}
+let request: unknown
+try {
+  request = JSON.parse(text)
+} catch (err) {
+  fail(1, { code: 'INVALID_REQUEST', message: `${file} is not JSON: ${(err as Error).message}` })
+}
+
+try {
+  const result = command === 'simulate' ? runSimulation(request) : runOptimization(request)
+  process.stdout.write(JSON.stringify(result) + '\n')
+} catch (err) {
+  if (err instanceof RaceSimError) fail(1, err.toJSON())
+  throw err
+}

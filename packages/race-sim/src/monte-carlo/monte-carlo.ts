@@ -1,0 +1,119 @@
+// Monte Carlo: many races with random yellows, accidents, failures, lap-time noise, start
+// performance and pit stop times, summarised per driver. Run i uses the stream (seed, i), so the
+// result depends on the seed only, not on the machine or on how runs are split across workers.
+import { MCS, raceNoise } from '../catalog/mcs.ts'
+import type { McsParams, RaceParams } from '../catalog/types.ts'
+import type { MonteCarloDriverResult, MonteCarloResult } from '../contract.ts'
+import { runRace } from '../race/engine.ts'
+import { timeEvents } from '../race/fcy-timing.ts'
+import { lapsDone } from '../race/finish.ts'
+import { prepareRace, type StrategyOverride } from '../race/prepare.ts'
+import type { DriverNoise } from '../race/setup.ts'
+import { createWorkspace } from '../race/workspace.ts'
+import { roundMs } from '../round.ts'
+import { randomEvents } from './events.ts'
+import { createRng } from './prng.ts'
+
+/** Everything a run needs, as plain data (it crosses to worker threads by structured clone). */
+export interface MonteCarloJob {
+  race: RaceParams
+  override?: StrategyOverride
+  noise: DriverNoise[]
+  fcy: McsParams['fcy']
+  seed: number
+  runs: number
+}
+
+/** Outcomes of runs [from, to): per run, per driver (in `codes` order). */
+export interface RunOutcomes {
+  codes: string[]
+  from: number
+  to: number
+  position: Int32Array<ArrayBuffer>
+  /** Race time over the laps completed; NaN for a retirement. */
+  raceTime: Float64Array<ArrayBuffer>
+}
+
+export interface MonteCarloOptions {
+  override?: StrategyOverride | undefined
+  runs: number
+  seed: number
+}
+
+/** A study's job: the race, its drivers' random-influence figures and the run count and seed. */
+export function monteCarloJob(race: RaceParams, options: MonteCarloOptions): MonteCarloJob {
+  const job: MonteCarloJob = { race, noise: raceNoise(race), fcy: MCS.fcy, seed: options.seed >>> 0, runs: options.runs }
+  if (options.override !== undefined) job.override = options.override
+  return job
+}
+
+/** Simulates runs [from, to) of a job. */
+export function runChunk(job: MonteCarloJob, from: number, to: number): RunOutcomes {
+  const prepared = prepareRace(job.race, job.override, job.noise)
+  const { setup } = prepared
+  const { n, laps } = setup
+  const w = createWorkspace(setup)
+  const count = to - from
+  const position = new Int32Array(count * n)
+  const raceTime = new Float64Array(count * n)
+  for (let run = from; run < to; run++) {
+    const rng = createRng(job.seed, run)
+    const events = randomEvents(setup, job.fcy, rng)
+    const timed = timeEvents(job.race, prepared.refDriver, prepared.refLaps, prepared.refStints, events.phases, events.retireProgress)
+    runRace(setup, timed.phases, timed.retirements, w, rng)
+    const at = (run - from) * n
+    for (let d = 0; d < n; d++) {
+      position[at + d] = w.pos[laps * n + d]!
+      raceTime[at + d] = w.retireLap[d]! <= laps ? NaN : w.raceTime[lapsDone(setup, w, d) * n + d]!
+    }
+  }
+  return { codes: setup.codes, from, to, position, raceTime }
+}
+
+/** Linear interpolation between order statistics (numpy's default). */
+function quantile(sorted: Float64Array, q: number): number {
+  const at = (sorted.length - 1) * q
+  const lo = Math.floor(at)
+  const hi = Math.min(lo + 1, sorted.length - 1)
+  return sorted[lo]! + (at - lo) * (sorted[hi]! - sorted[lo]!)
+}
+
+/** Win, podium and position shares and race-time quantiles per driver, from all runs' outcomes. */
+export function summarise(job: MonteCarloJob, chunks: readonly RunOutcomes[]): MonteCarloResult {
+  const codes = chunks[0]?.codes ?? []
+  const n = codes.length
+  const runs = job.runs
+  const ordered = [...chunks].sort((a, b) => a.from - b.from)
+  const drivers: MonteCarloDriverResult[] = codes.map((code, d) => {
+    const counts = new Array<number>(n + 1).fill(0)
+    let dnf = 0
+    const times: number[] = []
+    for (const chunk of ordered) {
+      for (let r = 0; r < chunk.to - chunk.from; r++) {
+        counts[chunk.position[r * n + d]!]!++
+        const t = chunk.raceTime[r * n + d]!
+        if (t === t) times.push(t)
+        else dnf++
+      }
+    }
+    const sorted = Float64Array.from(times).sort()
+    const positions: Record<string, number> = {}
+    for (let p = 1; p <= n; p++) if (counts[p]! > 0) positions[String(p)] = counts[p]! / runs
+    return {
+      driver: code,
+      win: counts[1]! / runs,
+      podium: (counts[1]! + counts[2]! + counts[3]!) / runs,
+      positions,
+      dnf: dnf / runs,
+      race_time: sorted.length === 0 ? null : { p10: roundMs(quantile(sorted, 0.1)), p50: roundMs(quantile(sorted, 0.5)), p90: roundMs(quantile(sorted, 0.9)) },
+    }
+  })
+  drivers.sort((a, b) => b.win - a.win || b.podium - a.podium || a.driver.localeCompare(b.driver))
+  return { runs, seed: job.seed, drivers }
+}
+
+/** A Monte Carlo study in this thread (pure; see workers.ts to keep a service's event loop free). */
+export function runMonteCarlo(race: RaceParams, options: MonteCarloOptions): MonteCarloResult {
+  const job = monteCarloJob(race, options)
+  return summarise(job, [runChunk(job, 0, job.runs)])
+}

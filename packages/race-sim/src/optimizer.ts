@@ -1,0 +1,132 @@
+// Strategy optimizer: the fastest 1-, 2- and 3-stop strategies of one driver on a free track, each
+// using two different dry compounds at least (the sporting regulations' rule).
+//
+// On a free track a stint's cost depends only on its compound, start age and length: fuel, start,
+// pit and cold-tyre losses are the same for every split of the race. So, per compound choice, a
+// dynamic programme over stint lengths finds the optimum exactly; the winner of each stop count is
+// then timed by the single-car simulation itself.
+import type { DriverParams, RaceParams, Stint } from './catalog/types.ts'
+import { getRace } from './catalog/catalog.ts'
+import type { OptimizeRequest, OptimizeResult, OptimizedStrategy } from './contract.ts'
+import { RaceSimError } from './errors.ts'
+import { tyreCurve, tyreLoss } from './model/tyres.ts'
+import { roundMs } from './round.ts'
+import { singleCarLapTimes } from './single-car.ts'
+import { findDriver, toStrategyJson } from './strategy.ts'
+
+export interface OptimizeOptions {
+  /** Force the start compound; by default every dry compound is tried. */
+  startCompound?: string | undefined
+  /** Age of the start tyres; by default the parameter file's. */
+  startTyreAge?: number | undefined
+  /** Stop counts to optimise; by default 1, 2 and 3. */
+  stops?: readonly number[] | undefined
+}
+
+/** cost[l] = degradation over the first l laps of a set that starts `age` laps old. */
+function stintCosts(driver: DriverParams, compound: string, age: number, laps: number): Float64Array {
+  const curve = tyreCurve(driver.tyres.model, driver.tyres.compounds[compound]!)
+  const cost = new Float64Array(laps + 1)
+  for (let l = 1; l <= laps; l++) cost[l] = cost[l - 1]! + tyreLoss(curve, age + l - 1)
+  return cost
+}
+
+/** Non-decreasing index tuples of length k over m compounds (multisets: on a free track later stints commute). */
+function multisets(m: number, k: number): number[][] {
+  if (k === 0) return [[]]
+  const out: number[][] = []
+  const walk = (from: number, acc: number[]): void => {
+    if (acc.length === k) {
+      out.push([...acc])
+      return
+    }
+    for (let i = from; i < m; i++) walk(i, [...acc, i])
+  }
+  walk(0, [])
+  return out
+}
+
+/** The stint lengths minimising the summed costs, given each stint's cost table; null if laps < stints. */
+function bestSplit(costs: readonly Float64Array[], laps: number): number[] | null {
+  const k = costs.length
+  if (laps < k) return null
+  // best[j][l]: least cost of covering l laps with the first j stints; from[j][l]: the j-th stint's length.
+  const best = Array.from({ length: k + 1 }, () => new Float64Array(laps + 1).fill(Infinity))
+  const from = Array.from({ length: k + 1 }, () => new Int32Array(laps + 1))
+  best[0]![0] = 0
+  for (let j = 1; j <= k; j++) {
+    const cost = costs[j - 1]!
+    for (let l = j; l <= laps - (k - j); l++) {
+      for (let len = 1; len <= l - (j - 1); len++) {
+        const value = best[j - 1]![l - len]! + cost[len]!
+        if (value < best[j]![l]!) {
+          best[j]![l] = value
+          from[j]![l] = len
+        }
+      }
+    }
+  }
+  const lengths = new Array<number>(k)
+  let l = laps
+  for (let j = k; j >= 1; j--) {
+    lengths[j - 1] = from[j]![l]!
+    l -= lengths[j - 1]!
+  }
+  return lengths
+}
+
+/** The fastest free-track strategies per stop count for a driver. Throws RaceSimError on bad input. */
+export function optimizeStrategy(race: RaceParams, driverCode: string, options: OptimizeOptions = {}): OptimizeResult {
+  const driver = findDriver(race, driverCode)
+  const compounds = race.dryCompounds.filter((c) => driver.tyres.compounds[c] !== undefined)
+  if (new Set(compounds).size < 2) {
+    throw new RaceSimError('TOO_FEW_DRY_COMPOUNDS', `${race.trackId} ${race.season} has fitted dry compounds ${compounds.join(', ') || 'none'} for ${driver.code}: two are needed`, {
+      compounds,
+    })
+  }
+  const startAge = options.startTyreAge ?? driver.strategy[0]?.tyreAge ?? 0
+  if (!Number.isInteger(startAge) || startAge < 0) throw new RaceSimError('INVALID_REQUEST', 'start_tire_age must be a whole number of laps >= 0')
+  if (options.startCompound !== undefined && !compounds.includes(options.startCompound)) {
+    throw new RaceSimError('UNKNOWN_COMPOUND', `start compound ${options.startCompound} is not a fitted dry compound here (${compounds.join(', ')})`, {
+      compound: options.startCompound,
+    })
+  }
+  const starts = options.startCompound === undefined ? compounds.map((_, i) => i) : [compounds.indexOf(options.startCompound)]
+  const { laps } = race
+  const firstCost = compounds.map((c) => stintCosts(driver, c, startAge, laps))
+  const freshCost = compounds.map((c) => stintCosts(driver, c, 0, laps))
+
+  const strategies: OptimizedStrategy[] = []
+  for (const stops of options.stops ?? [1, 2, 3]) {
+    let best: { stints: Stint[]; time: number } | undefined
+    for (const start of starts) {
+      for (const rest of multisets(compounds.length, stops)) {
+        if (new Set([start, ...rest]).size < 2) continue
+        const lengths = bestSplit([firstCost[start]!, ...rest.map((c) => freshCost[c]!)], laps)
+        if (lengths === null) continue
+        const stints: Stint[] = []
+        let lap = 0
+        ;[start, ...rest].forEach((c, i) => {
+          stints.push({ startLap: lap, compound: compounds[c]!, tyreAge: i === 0 ? startAge : 0, refuelKg: 0 })
+          lap += lengths[i]!
+        })
+        const time = singleCarLapTimes(race, driver, stints).reduce((a, b) => a + b, 0)
+        if (best === undefined || time < best.time) best = { stints, time }
+      }
+    }
+    if (best !== undefined) strategies.push({ stops, strategy: toStrategyJson(best.stints), race_time: roundMs(best.time) })
+  }
+  return { driver: driver.code, strategies }
+}
+
+/** Runs an optimize request ({track_id, season, driver, start_compound?, start_tire_age?}). Throws RaceSimError. */
+export function runOptimization(input: unknown): OptimizeResult {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new RaceSimError('INVALID_REQUEST', 'request must be a JSON object')
+  const r = input as Partial<Record<keyof OptimizeRequest, unknown>>
+  if (typeof r.track_id !== 'string' || r.track_id === '') throw new RaceSimError('INVALID_REQUEST', 'track_id must be a track id or name, e.g. "shanghai"')
+  if (typeof r.season !== 'number' || !Number.isInteger(r.season)) throw new RaceSimError('INVALID_REQUEST', 'season must be a year, e.g. 2019')
+  if (typeof r.driver !== 'string') throw new RaceSimError('INVALID_REQUEST', 'driver must be a driver code, e.g. "HAM"')
+  if (r.start_compound !== undefined && typeof r.start_compound !== 'string') throw new RaceSimError('INVALID_REQUEST', 'start_compound must be a compound, e.g. "A4"')
+  if (r.start_tire_age !== undefined && typeof r.start_tire_age !== 'number') throw new RaceSimError('INVALID_REQUEST', 'start_tire_age must be a number of laps')
+  return optimizeStrategy(getRace(r.track_id, r.season), r.driver, { startCompound: r.start_compound, startTyreAge: r.start_tire_age })
+}

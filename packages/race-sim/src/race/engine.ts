@@ -1,0 +1,230 @@
+// The race, lap by lap for every car (Heilmeier et al. 2018, 2020). The steps
+// of a lap run in the reference simulator's order, since each sees the times the previous left:
+// out-laps, lap times, yellows, car ageing, retirements, overtaking, in-laps, end-of-lap yellows.
+import { fuelBurned, yellowShare } from '../model/lap-time.ts'
+import { degradation } from '../model/tyres.ts'
+import { fisk, type Rng } from '../monte-carlo/prng.ts'
+import { activatePhase, applyPhase, closeLapPhases, inlapDriveLoss, normalLapShare, outlapDriveLoss } from './fcy.ts'
+import { finishRace } from './finish.ts'
+import { handleOvertaking } from './overtaking.ts'
+import { keepMinimumGaps, sortByTimes } from './positions.ts'
+import type { RaceSetup } from './setup.ts'
+import { resetWorkspace, type TimedPhases, type TimedRetirements, type Workspace } from './workspace.ts'
+
+/**
+ * Simulates one race into `w`. With `rng`, lap times, start performance and pit stop standing
+ * times are drawn (Monte Carlo); without, the race is deterministic.
+ */
+export function runRace(s: RaceSetup, phases: TimedPhases, retirements: TimedRetirements, w: Workspace, rng: Rng | null): void {
+  resetWorkspace(s, w, retirements)
+  for (let lap = 1; lap <= s.laps; lap++) simulateLap(s, phases, w, rng, lap)
+  finishRace(s, w)
+}
+
+function simulateLap(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: Rng | null, lap: number): void {
+  const { n } = s
+  const row = lap * n
+  const prev = (lap - 1) * n
+  for (let d = 0; d < n; d++) {
+    w.pos[row + d] = w.pos[prev + d]!
+    w.overtakeOk[d] = 1
+  }
+
+  pitOutlaps(s, ph, w, rng, lap)
+  for (let d = 0; d < n; d++) if (lap < w.retireLap[d]!) lapTime(s, w, rng, lap, d)
+  if (ph.count > 0) {
+    for (let d = 0; d < n; d++) {
+      if (lap >= w.retireLap[d]!) continue
+      activatePhase(s, ph, w, d, lap)
+      if (w.activePhase[d]! >= 0) applyPhase(s, ph, w, d, lap)
+    }
+  }
+  for (let d = 0; d < n; d++) if (lap < w.retireLap[d]!) ageCar(s, ph, w, lap, d)
+  retirements(s, w, lap)
+  handleOvertaking(s, w, lap)
+  pitInlaps(s, ph, w, rng, lap)
+  for (let d = 0; d < n; d++) {
+    if (lap >= w.retireLap[d]!) continue
+    if (ph.count > 0) closeLapPhases(s, ph, w, d, lap)
+    w.raceTime[row + d] = w.raceTime[prev + d]! + w.lapTime[row + d]!
+  }
+  w.orderPrev.set(w.order)
+}
+
+/** Standing time of the stop that starts stint k: the team's figure, or a Fisk draw in Monte Carlo. */
+function standstill(s: RaceSetup, w: Workspace, rng: Rng | null, d: number, k: number): number {
+  let time = s.stintStandstill[k]!
+  if (rng !== null) {
+    let extra = Infinity
+    while (extra > s.fiskCap[d]!) extra = fisk(rng, s.fiskC[d]!, s.fiskLoc[d]!, s.fiskScale[d]!)
+    time = s.race.track.pitTyreChangeMin + extra
+    if (s.stintRefuelTime[k]! > time) time = s.stintRefuelTime[k]!
+  }
+  w.standstill[k] = time
+  return time
+}
+
+/**
+ * Cars that pitted at the end of the last lap get their new tyres and fuel, and lose the out-lap
+ * pit-lane time (and the standing time when the pits are after the line). The field is re-ordered
+ * by race time including these losses and held to the minimum gaps.
+ */
+function pitOutlaps(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: Rng | null, lap: number): void {
+  const { n } = s
+  const row = lap * n
+  const prev = (lap - 1) * n
+  let any = false
+  for (let d = 0; d < n; d++) {
+    w.pitOutLoss[d] = 0
+    if (w.pitting[d] === 0) continue
+    any = true
+    const k = ++w.stint[d]!
+    w.tyreAge[d] = s.stintAge[k]!
+    w.lapsOnSet[d] = 0
+    w.fuel[d]! += s.stints[k]!.refuelKg
+    let loss = 0
+    if (s.race.track.pitsAfterFinishLine) loss += standstill(s, w, rng, d, k)
+    loss += outlapDriveLoss(s, ph, w, d, lap, loss)
+    w.pitOutLoss[d] = loss
+  }
+  if (!any) return
+  const times = w.scratch
+  for (let d = 0; d < n; d++) {
+    w.lapTime[row + d]! += w.pitOutLoss[d]!
+    times[d] = w.raceTime[prev + d]! + w.pitOutLoss[d]!
+  }
+  sortByTimes(s, w, lap, times)
+  keepMinimumGaps(s, w, lap, times)
+  // DRS's second half compares cars after these losses and holds.
+  for (let d = 0; d < n; d++) w.pitOutLoss[d] = w.lapTime[row + d]!
+}
+
+/** The lap time of driver d without other cars: base, tyres, car, fuel, driver, start, DRS. */
+function lapTime(s: RaceSetup, w: Workspace, rng: Rng | null, lap: number, d: number): void {
+  const { n } = s
+  const t = s.race.track
+  const cell = lap * n + d
+  const k = w.stint[d]!
+  let tyres = degradation(s.curveLog[k] === 1, s.k0[k]!, s.k1[k]!, s.k2[k]!, s.k3[k]!, w.tyreAge[d]!)
+  if (w.lapsOnSet[d] === 0) tyres += s.coldLoss[d]!
+  let basic = tyres + s.tCar[d]! + w.fuel[d]! * t.massSensitivity + s.tDriver[d]!
+  if (rng !== null) basic += rng.gauss() * s.lapSigma[d]!
+  w.lapTime[cell]! += s.base
+  w.lapTime[cell]! += basic
+  if (lap === 1) {
+    w.lapTime[cell]! += t.firstLapLoss
+    w.lapTime[cell]! += (s.grid[d]! - 1) * t.gridLossPerPosition
+    if (rng !== null) w.lapTime[cell]! += s.startMean[d]! + rng.gauss() * s.startSigma[d]!
+  }
+  if (s.useDrs && lap >= w.drsLap[d]!) drs(s, w, lap, d)
+}
+
+/**
+ * DRS gain in two halves, as the reference implementation splits it: the first on the main
+ * straight, for a car within the DRS window of the car ahead at the line; the second elsewhere, by
+ * the gaps after out-lap losses. No DRS behind a car that has just been in the pit lane.
+ */
+function drs(s: RaceSetup, w: Workspace, lap: number, d: number): void {
+  const { n } = s
+  const prev = (lap - 1) * n
+  const cell = lap * n + d
+  const atLine = w.pos[prev + d]!
+  if (atLine > 1) {
+    const front = w.orderPrev[atLine - 2]!
+    if (w.pitting[front] === 1) return
+    if (w.raceTime[prev + d]! - w.raceTime[prev + front]! <= s.drsWindow) w.lapTime[cell]! += s.drsHalf
+  }
+  const now = w.pos[cell]!
+  if (now > 1) {
+    const front = w.order[now - 2]!
+    const gap = w.raceTime[prev + d]! + w.pitOutLoss[d]! - (w.raceTime[prev + front]! + w.pitOutLoss[front]!)
+    if (gap <= s.drsWindow) w.lapTime[cell]! += s.drsHalf
+  }
+}
+
+/** Burns the lap's fuel and wears the tyres, both reduced for the part of the lap under a yellow. */
+function ageCar(s: RaceSetup, ph: TimedPhases, w: Workspace, lap: number, d: number): void {
+  const p = w.activePhase[d]!
+  if (p < 0) {
+    w.fuel[d]! -= fuelBurned(s.fuelPerLap[d]!, s.autoFuel[d] === 1, w.fuel[d]!, s.laps - (lap - 1), w.fuelSaved[d] === 1)
+    w.tyreAge[d]! += 1
+  } else {
+    const share = normalLapShare(s, ph, w, d, lap)
+    const sc = ph.sc[p] === 1
+    w.fuel[d]! -= yellowShare(share, sc ? s.fuelMultSc[d]! : s.fuelMultFcy[d]!) * s.fuelPerLap[d]!
+    w.fuelSaved[d] = 1
+    w.tyreAge[d]! += yellowShare(share, sc ? s.degMultSc[d]! : s.degMultFcy[d]!)
+  }
+  if (w.fuel[d]! < 0) w.fuel[d] = 0
+  w.lapsOnSet[d]!++
+}
+
+/**
+ * Drivers whose retirement falls in this lap stop: classified behind every car still running (the
+ * earliest retirement last), their times NaN from this lap on.
+ */
+function retirements(s: RaceSetup, w: Workspace, lap: number): void {
+  const { n, laps } = s
+  const row = lap * n
+  const prev = (lap - 1) * n
+  let retiring: number[] | undefined
+  for (let d = 0; d < n; d++) {
+    if (lap >= w.retireLap[d]!) continue
+    const at = w.retireAt[d]!
+    const lapStart = w.raceTime[prev + d]!
+    const time = w.lapTime[row + d]!
+    let share = NaN
+    if (at === at) {
+      if (w.retireDomain === 'time') {
+        if (lapStart + time > at) share = (at - lapStart) / time
+      } else if (lap > at) {
+        share = at - Math.floor(at)
+      }
+    }
+    if (share === share) {
+      w.progress[d]! += share > 0 ? share : 0
+      ;(retiring ??= []).push(d)
+    } else {
+      w.progress[d] = lap
+    }
+  }
+  if (retiring === undefined) return
+
+  retiring.sort((a, b) => w.progress[a]! - w.progress[b]! || w.pos[row + b]! - w.pos[row + a]!)
+  for (const d of retiring) {
+    let running = 0
+    for (let x = 0; x < n; x++) if (w.lapTime[row + x] === w.lapTime[row + x]) running++
+    w.pos[row + d] = running
+    w.retireLap[d] = lap
+    for (let l = lap; l <= laps; l++) {
+      w.lapTime[l * n + d] = NaN
+      w.raceTime[l * n + d] = NaN
+    }
+  }
+  const times = w.scratch
+  for (let d = 0; d < n; d++) times[d] = w.raceTime[prev + d]! + w.lapTime[row + d]!
+  sortByTimes(s, w, lap, times)
+}
+
+/** Cars whose stop is at the end of this lap lose the in-lap pit-lane time (and the standing time with the pits before the line). */
+function pitInlaps(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: Rng | null, lap: number): void {
+  const { n } = s
+  const row = lap * n
+  let any = false
+  for (let d = 0; d < n; d++) {
+    w.pitting[d] = 0
+    if (lap >= w.retireLap[d]!) continue
+    const k = w.stint[d]! + 1
+    if (k >= s.stintFrom[d + 1]! || s.stintLap[k] !== lap) continue
+    w.pitting[d] = 1
+    any = true
+    let loss = s.race.track.pitsAfterFinishLine ? 0 : standstill(s, w, rng, d, k)
+    loss += inlapDriveLoss(s, ph, w, d, lap)
+    w.lapTime[row + d]! += loss
+  }
+  if (!any) return
+  const times = w.scratch
+  const prev = (lap - 1) * n
+  for (let d = 0; d < n; d++) times[d] = w.raceTime[prev + d]! + w.lapTime[row + d]!
+  sortByTimes(s, w, lap, times)
+}

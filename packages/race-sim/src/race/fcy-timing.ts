@@ -1,0 +1,145 @@
+// Yellows and retirements are recorded as race progress (laps of the leader). The lap loop needs
+// race times, so a pre-simulation of the reference driver on a free track, slowed by the phases,
+// converts them (as the reference simulator's pre-simulation does).
+import type { DriverParams, FcyPhaseProgress, RaceParams, Stint } from '../catalog/types.ts'
+import { fcyLapTime, pitStandstill, scLapTime } from '../model/lap-time.ts'
+import type { FreeTrackLaps } from '../single-car.ts'
+import { NO_PHASES, type TimedPhases, type TimedRetirements } from './workspace.ts'
+
+export interface TimedEvents {
+  phases: TimedPhases
+  retirements: TimedRetirements
+}
+
+const isClose = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b))
+
+/**
+ * Converts phases (sorted by start) and retirements (progress per setup driver, NaN for none).
+ * Without phases the retirements stay in the progress domain: nothing needs them as times.
+ */
+export function timeEvents(
+  race: RaceParams,
+  refDriver: DriverParams,
+  ref: FreeTrackLaps,
+  refStints: readonly Stint[],
+  phases: readonly FcyPhaseProgress[],
+  retireProgress: Float64Array,
+): TimedEvents {
+  if (phases.length === 0) return { phases: NO_PHASES, retirements: { domain: 'progress', at: retireProgress } }
+  const { laps, track } = race
+  const tLapFcy = fcyLapTime(track)
+  const tLapSc = scLapTime(track)
+  const driving = Float64Array.from(ref.driving)
+  const pit = Float64Array.from(ref.pit)
+  const count = phases.length
+  const adjustStart = new Float64Array(count)
+  const adjustEnd = new Float64Array(count)
+  pitLossesUnderYellow(race, refDriver, refStints, phases, pit, adjustStart, adjustEnd)
+
+  const timeAtLap = (lap: number): number => {
+    let sum = 0
+    for (let i = 0; i < lap; i++) sum += driving[i]! + pit[i]!
+    return sum
+  }
+
+  const out: TimedPhases = {
+    count,
+    start: new Float64Array(count),
+    end: new Float64Array(count),
+    sc: new Uint8Array(count),
+    scDelay: new Float64Array(count),
+    scLaps: new Float64Array(count),
+  }
+  phases.forEach((phase, p) => {
+    const sc = phase.type === 'SC'
+    const untilFlag = isClose(phase.end, laps)
+    const firstLap = Math.floor(phase.start)
+    const lastLap = Math.ceil(phase.end)
+    out.sc[p] = sc ? 1 : 0
+    for (let i = firstLap; i < lastLap && i < laps; i++) {
+      let normal = 0
+      let slowLap = sc ? tLapSc : tLapFcy
+      if (i <= phase.start) {
+        // The phase starts in this lap; an SC picks the field up only from the next lap on.
+        const before = phase.start - i
+        const after = i + 1 >= phase.end ? i + 1 - phase.end : 0
+        normal = before + after
+        slowLap = tLapFcy
+        out.start[p] = timeAtLap(i) + before * driving[i]! + adjustStart[p]!
+        if (i + 1 >= phase.end) out.end[p] = untilFlag ? Infinity : out.start[p]! + (1 - normal) * slowLap
+      } else if (i + 1 >= phase.end) {
+        // The phase ends in this lap; an SC comes in at the line.
+        if (!sc) {
+          normal = i + 1 - phase.end
+          slowLap = tLapFcy
+        }
+        out.end[p] = untilFlag ? Infinity : timeAtLap(i) + (1 - normal) * slowLap + adjustEnd[p]!
+      }
+      const slowed = normal * driving[i]! + (1 - normal) * slowLap
+      if (driving[i]! < slowed) driving[i] = slowed
+    }
+    if (sc) {
+      out.scDelay[p] = timeAtLap(firstLap + 1) - out.start[p]!
+      out.scLaps[p] = untilFlag ? Infinity : lastLap - firstLap - 1
+    }
+  })
+
+  const at = new Float64Array(retireProgress.length).fill(NaN)
+  retireProgress.forEach((progress, d) => {
+    if (progress !== progress) return
+    const phase = phases.findIndex((ph) => isClose(ph.start, progress))
+    if (phase >= 0) {
+      at[d] = out.start[phase]!
+      return
+    }
+    const lap = Math.floor(progress)
+    const from = timeAtLap(Math.min(lap, laps))
+    const to = lap < laps ? timeAtLap(lap + 1) : from
+    at[d] = from + (progress - lap) * (to - from)
+  })
+  return { phases: out, retirements: { domain: 'time', at } }
+}
+
+/**
+ * Rebuilds the reference driver's pit losses with the lower figures where his stop falls in a phase,
+ * and notes the pit losses already behind him when a phase starts or ends in his out-lap (the pit
+ * lane is taken as ~6 % of a lap).
+ */
+function pitLossesUnderYellow(
+  race: RaceParams,
+  driver: DriverParams,
+  stints: readonly Stint[],
+  phases: readonly FcyPhaseProgress[],
+  pit: Float64Array,
+  adjustStart: Float64Array,
+  adjustEnd: Float64Array,
+): void {
+  const t = race.track
+  const team = race.teams[driver.team]!
+  const entryShare = t.pitsAfterFinishLine ? 0.01 : 0.05
+  const exitShare = t.pitsAfterFinishLine ? 0.05 : 0.01
+  pit.fill(0)
+  for (let k = 1; k < stints.length; k++) {
+    const inlap = stints[k]!.startLap
+    const stand = pitStandstill(t, team, stints[k]!.refuelKg)
+    const inPhase = phases.find((ph) => ph.start <= inlap - entryShare && inlap <= ph.end)
+    let inLoss = t.pitInlap
+    if (inPhase) inLoss = inPhase.type === 'SC' && inPhase.start < inlap - 1 ? t.pitInlapSc : t.pitInlapFcy
+    if (!t.pitsAfterFinishLine) inLoss += stand
+    pit[inlap - 1]! += inLoss
+
+    let outLoss = 0
+    if (inlap < race.laps) {
+      const outPhase = phases.find((ph) => ph.start <= inlap && inlap + exitShare <= ph.end)
+      outLoss = t.pitOutlap
+      if (outPhase) outLoss = outPhase.type === 'SC' && outPhase.start < inlap - 1 ? t.pitOutlapSc : t.pitOutlapFcy
+      if (t.pitsAfterFinishLine) outLoss += stand
+      pit[inlap]! += outLoss
+    }
+    phases.forEach((ph, p) => {
+      if (inlap + exitShare < ph.start && ph.start < inlap + 1) adjustStart[p]! += outLoss
+      if (isClose(ph.end, inlap)) adjustEnd[p]! += inLoss
+      else if (inlap + exitShare < ph.end && ph.end <= inlap + 1) adjustEnd[p]! += outLoss
+    })
+  }
+}

@@ -1,0 +1,66 @@
+// The chequered flag: once the winner has finished, every other car ends the lap it is on, so lapped
+// cars complete fewer laps; then each lap's positions are re-ranked by race time.
+import type { RaceSetup } from './setup.ts'
+import type { Workspace } from './workspace.ts'
+
+/** Laps completed by driver d (after finishRace: the lapped cars' shortened distance). */
+export function lapsDone(s: RaceSetup, w: Workspace, d: number): number {
+  let l = Math.min(w.retireLap[d]! - 1, s.laps)
+  while (l > 0 && w.raceTime[l * s.n + d] !== w.raceTime[l * s.n + d]) l--
+  return l
+}
+
+/** Cuts the lapped cars' laps after the flag and re-ranks every lap. */
+export function finishRace(s: RaceSetup, w: Workspace): void {
+  const { n, laps } = s
+  const winner = w.order[0]!
+  const winnerTime = w.raceTime[lapsDone(s, w, winner) * n + winner]!
+
+  for (let d = 0; d < n; d++) {
+    if (d === winner) continue
+    const done = lapsDone(s, w, d)
+    let flagLap = 0
+    for (let l = 1; l <= done; l++) {
+      if (w.raceTime[l * n + d]! > winnerTime) {
+        flagLap = l
+        break
+      }
+    }
+    if (flagLap === 0 || flagLap >= laps) continue
+    const finalPos = w.pos[flagLap * n + d]!
+    for (let l = flagLap + 1; l <= laps; l++) {
+      w.pos[l * n + d] = finalPos
+      w.lapTime[l * n + d] = NaN
+      w.raceTime[l * n + d] = NaN
+    }
+    w.progress[d] = flagLap
+  }
+
+  // Per lap: cars by race time at that lap, then those without one (most progress first), then as they were.
+  // Insertion sort is right from any start; each lap starts from the last lap's order, nearly sorted.
+  const order = w.order
+  for (let l = 1; l <= laps; l++) {
+    const row = l * n
+    const before = (a: number, b: number): boolean => {
+      const ta = w.raceTime[row + a]!
+      const tb = w.raceTime[row + b]!
+      const ka = ta === ta ? ta : Infinity
+      const kb = tb === tb ? tb : Infinity
+      if (ka !== kb) return ka < kb
+      if (w.progress[a] !== w.progress[b]) return w.progress[a]! > w.progress[b]!
+      const pa = w.pos[row + a]!
+      const pb = w.pos[row + b]!
+      return pa !== pb ? pa < pb : a < b
+    }
+    for (let i = 1; i < n; i++) {
+      const x = order[i]!
+      let j = i - 1
+      while (j >= 0 && before(x, order[j]!)) {
+        order[j + 1] = order[j]!
+        j--
+      }
+      order[j + 1] = x
+    }
+    for (let p = 0; p < n; p++) w.pos[row + order[p]!] = p + 1
+  }
+}

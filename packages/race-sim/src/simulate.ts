@@ -1,0 +1,98 @@
+// The engine's entry points for one simulation: single car, full race, or a request of any mode.
+import { getRace } from './catalog/catalog.ts'
+import type { RaceParams, Stint } from './catalog/types.ts'
+import type { MonteCarloResult, RaceResult, SimulationMode, SimulationRequest, SingleCarResult } from './contract.ts'
+import { RaceSimError } from './errors.ts'
+import { runMonteCarlo } from './monte-carlo/monte-carlo.ts'
+import { runRace } from './race/engine.ts'
+import { prepareRace, recordedEvents } from './race/prepare.ts'
+import { raceResult } from './race/result.ts'
+import { createWorkspace } from './race/workspace.ts'
+import { roundMs } from './round.ts'
+import { singleCarLapTimes } from './single-car.ts'
+import { findDriver, parseStrategy, validateStrategy } from './strategy.ts'
+
+/** Single-car mode: the driver alone on a free track, on his file strategy unless one is given. */
+export function simulateSingleCar(race: RaceParams, driverCode: string, stints?: readonly Stint[]): SingleCarResult {
+  const driver = findDriver(race, driverCode)
+  const strategy = stints ?? driver.strategy
+  validateStrategy(race, driver, strategy)
+  const laps = singleCarLapTimes(race, driver, strategy)
+  const lapTimes = new Array<number>(laps.length)
+  let raceTime = 0
+  for (let i = 0; i < laps.length; i++) {
+    raceTime += laps[i]!
+    lapTimes[i] = roundMs(laps[i]!)
+  }
+  return { race_time: roundMs(raceTime), lap_times: lapTimes }
+}
+
+/**
+ * A full race of every participant with the real race's yellows and retirements (deterministic).
+ * With `override`, that driver runs the given strategy instead of his file strategy.
+ */
+export function simulateRace(race: RaceParams, override?: { driver: string; stints: readonly Stint[] }): RaceResult {
+  const prepared = prepareRace(race, override)
+  const events = recordedEvents(prepared)
+  const workspace = createWorkspace(prepared.setup)
+  runRace(prepared.setup, events.phases, events.retirements, workspace, null)
+  return raceResult(prepared.setup, workspace, events.phases)
+}
+
+const MODES: readonly SimulationMode[] = ['single', 'race', 'monte_carlo']
+export const DEFAULT_RUNS = 1000
+export const MAX_RUNS = 100_000
+export const DEFAULT_SEED = 1
+
+/** A request checked and resolved against the catalog. */
+export interface ResolvedRequest {
+  race: RaceParams
+  mode: SimulationMode
+  driver: string | undefined
+  stints: Stint[] | undefined
+  runs: number
+  seed: number
+}
+
+/** Checks a request's shape and resolves its track, season, driver and strategy. Throws RaceSimError. */
+export function resolveRequest(input: unknown): ResolvedRequest {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new RaceSimError('INVALID_REQUEST', 'request must be a JSON object')
+  const r = input as Partial<Record<keyof SimulationRequest, unknown>>
+  if (typeof r.track_id !== 'string' || r.track_id === '') throw new RaceSimError('INVALID_REQUEST', 'track_id must be a track id or name, e.g. "shanghai"')
+  if (typeof r.season !== 'number' || !Number.isInteger(r.season)) throw new RaceSimError('INVALID_REQUEST', 'season must be a year, e.g. 2019')
+  if (typeof r.mode !== 'string' || !MODES.includes(r.mode as SimulationMode)) {
+    throw new RaceSimError('INVALID_REQUEST', `mode must be one of ${MODES.join(', ')}`)
+  }
+  const mode = r.mode as SimulationMode
+  if (r.driver !== undefined && typeof r.driver !== 'string') throw new RaceSimError('INVALID_REQUEST', 'driver must be a driver code, e.g. "HAM"')
+  if (mode === 'single' && r.driver === undefined) throw new RaceSimError('INVALID_REQUEST', 'single mode needs a driver')
+  if (r.strategy !== undefined && r.driver === undefined) throw new RaceSimError('INVALID_REQUEST', 'a strategy needs the driver who runs it')
+  const runs = r.runs ?? DEFAULT_RUNS
+  if (typeof runs !== 'number' || !Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) {
+    throw new RaceSimError('INVALID_REQUEST', `runs must be a whole number from 1 to ${MAX_RUNS}`)
+  }
+  const seed = r.seed ?? DEFAULT_SEED
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new RaceSimError('INVALID_REQUEST', 'seed must be a whole number from 0 to 4294967295')
+  }
+
+  const race = getRace(r.track_id, r.season)
+  const driver = r.driver === undefined ? undefined : findDriver(race, r.driver).code
+  const stints = r.strategy === undefined ? undefined : parseStrategy(r.strategy)
+  if (driver !== undefined && stints !== undefined) validateStrategy(race, findDriver(race, driver), stints)
+  return { race, mode, driver, stints, runs, seed }
+}
+
+/** Runs a request of any mode in this thread (Monte Carlo included: see workers.ts to run it off the main thread). */
+export function runSimulation(request: unknown): SingleCarResult | RaceResult | MonteCarloResult {
+  const r = resolveRequest(request)
+  const override = r.driver !== undefined && r.stints !== undefined ? { driver: r.driver, stints: r.stints } : undefined
+  switch (r.mode) {
+    case 'single':
+      return simulateSingleCar(r.race, r.driver!, r.stints)
+    case 'race':
+      return simulateRace(r.race, override)
+    case 'monte_carlo':
+      return runMonteCarlo(r.race, { override, runs: r.runs, seed: r.seed })
+  }
+}

@@ -1,0 +1,74 @@
+import t from 'tap'
+import { getRace } from '../src/catalog/catalog.ts'
+import type { Stint } from '../src/catalog/types.ts'
+import { optimizeStrategy, runOptimization } from '../src/optimizer.ts'
+import { simulateSingleCar } from '../src/simulate.ts'
+import { parseStrategy } from '../src/strategy.ts'
+
+const shanghai = getRace('shanghai', 2019)
+const result = optimizeStrategy(shanghai, 'HAM')
+
+t.test('the optimizer returns the fastest 1-, 2- and 3-stop strategies with their single-car race times', async (t) => {
+  t.same(
+    result.strategies.map((s) => s.stops),
+    [1, 2, 3],
+  )
+  for (const s of result.strategies) {
+    t.equal(s.strategy.stints.length, s.stops + 1)
+    t.equal(s.strategy.stints[0]!.start_lap, 0)
+    t.equal(simulateSingleCar(shanghai, 'HAM', parseStrategy(s.strategy)).race_time, s.race_time)
+  }
+})
+
+t.test('every optimized strategy uses two different dry compounds at least', async (t) => {
+  for (const s of result.strategies) {
+    const compounds = new Set(s.strategy.stints.map((x) => x.compound))
+    t.ok(compounds.size >= 2)
+    for (const c of compounds) t.ok(shanghai.dryCompounds.includes(c))
+  }
+})
+
+t.test('the fastest 2-stop for HAM at Shanghai 2019 is the reference simulator\'s base strategy', async (t) => {
+  const twoStop = result.strategies.find((s) => s.stops === 2)!
+  t.equal(twoStop.race_time, 5447.053)
+  t.same(
+    twoStop.strategy.stints.map((s) => [s.start_lap, s.compound]),
+    [
+      [0, 'A4'],
+      [19, 'A3'],
+      [35, 'A4'],
+    ],
+  )
+})
+
+t.test('no 1-stop strategy is faster than the optimizer\'s (exhaustive check)', async (t) => {
+  const compounds = shanghai.dryCompounds
+  let best = Infinity
+  for (const first of compounds) {
+    for (const second of compounds) {
+      if (first === second) continue
+      for (let inlap = 1; inlap < shanghai.laps; inlap++) {
+        const stints: Stint[] = [
+          { startLap: 0, compound: first, tyreAge: 2, refuelKg: 0 },
+          { startLap: inlap, compound: second, tyreAge: 0, refuelKg: 0 },
+        ]
+        best = Math.min(best, simulateSingleCar(shanghai, 'HAM', stints).race_time)
+      }
+    }
+  }
+  t.equal(result.strategies[0]!.race_time, best)
+})
+
+t.test('a forced start compound is kept', async (t) => {
+  const forced = optimizeStrategy(shanghai, 'HAM', { startCompound: 'A3', stops: [1] })
+  t.equal(forced.strategies[0]!.strategy.stints[0]!.compound, 'A3')
+})
+
+t.test('a wet race without two fitted dry compounds cannot be optimized', async (t) => {
+  t.throws(() => optimizeStrategy(getRace('saopaulo', 2016), 'HAM'), { code: 'TOO_FEW_DRY_COMPOUNDS' })
+})
+
+t.test('an optimize request resolves track names and driver codes', async (t) => {
+  t.same(runOptimization({ track_id: 'China', season: 2019, driver: 'ham' }), result)
+  t.throws(() => runOptimization({ track_id: 'shanghai', season: 2019 }), { code: 'INVALID_REQUEST' })
+})
