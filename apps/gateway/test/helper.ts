@@ -1,5 +1,10 @@
 // Builds the gateway and a real usage-service (HTTP between them) on DynamoDB Local tables
 // of this test file's own.
+import { buildApp as buildActionLogService } from '@f1/action-log-service/app'
+import { loadActionLogConfig } from '@f1/action-log-service/config'
+import { fakeEventBridge } from '@f1/events/testing'
+import { buildApp as buildSubscriptionService } from '@f1/subscription-service/app'
+import { loadSubscriptionConfig } from '@f1/subscription-service/config'
 import { buildApp as buildUsageService } from '@f1/usage-service/app'
 import { loadUsageConfig } from '@f1/usage-service/config'
 import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
@@ -13,17 +18,54 @@ interface TapLike {
 }
 
 export const JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789'
+export const WEBHOOK_SECRET = 'whsec_gateway_test_0123456789'
+export const PRICES = { pro: 'price_gw_pro', team: 'price_gw_team' }
+export const BUS_SECRET = 'bus-secret-for-gateway-tests'
 
-export async function build(t: TapLike, options: { usageServiceUrl?: string } = {}) {
-  const tables = await useTestTables(t, ['legacy', 'usage'])
-  const env = { SERVICE_TOKEN: TEST_SERVICE_TOKEN, DYNAMODB_ENDPOINT: tables.endpoint }
+export interface BuildOptions {
+  usageServiceUrl?: string
+  planCacheTtlMs?: number
+  /** A real bus (the local EventBridge) instead of the recording stand-in. */
+  eventBridgeUrl?: string
+}
+
+export async function build(t: TapLike, options: BuildOptions = {}) {
+  const tables = await useTestTables(t, ['legacy', 'usage', 'subscriptions', 'actions'])
+  const bus = await fakeEventBridge(t)
+  const env = {
+    SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    DYNAMODB_ENDPOINT: tables.endpoint,
+    EVENTBRIDGE_ENDPOINT: options.eventBridgeUrl ?? bus.url,
+  }
   const usage = await buildUsageService(loadUsageConfig({ env: { ...env, USER_USAGE_TABLE: tables.names.usage } }), { logger: false })
   const usageUrl = await usage.listen({ port: 0, host: '127.0.0.1' })
+  const subscriptions = await buildSubscriptionService(
+    loadSubscriptionConfig({
+      env: {
+        ...env,
+        USER_SUBSCRIPTIONS_TABLE: tables.names.subscriptions,
+        LEGACY_METADATA_TABLE: tables.names.legacy,
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        STRIPE_PRICE_PRO: PRICES.pro,
+        STRIPE_PRICE_TEAM: PRICES.team,
+      },
+    }),
+    { logger: false },
+  )
+  const subscriptionsUrl = await subscriptions.listen({ port: 0, host: '127.0.0.1' })
+  const actionLog = await buildActionLogService(
+    loadActionLogConfig({ env: { ...env, USER_ACTIONS_LOG_TABLE: tables.names.actions, EVENT_BUS_SECRET: BUS_SECRET } }),
+    { logger: false },
+  )
+  const actionLogUrl = await actionLog.listen({ port: 0, host: '127.0.0.1' })
   const config = loadGatewayConfig({
     env: {
       ...env,
       LEGACY_METADATA_TABLE: tables.names.legacy,
       USAGE_SERVICE_URL: options.usageServiceUrl ?? usageUrl,
+      SUBSCRIPTION_SERVICE_URL: subscriptionsUrl,
+      ACTION_LOG_SERVICE_URL: actionLogUrl,
+      PLAN_CACHE_TTL_MS: String(options.planCacheTtlMs ?? 5_000),
       JWT_SECRET,
       SERVICE_TIMEOUT_MS: '2000',
     },
@@ -31,9 +73,11 @@ export async function build(t: TapLike, options: { usageServiceUrl?: string } = 
   const app = await buildApp(config, { logger: false })
   t.teardown(async () => {
     await app.close()
+    await subscriptions.close()
     await usage.close()
+    await actionLog.close()
   })
-  return { app, usage, usageUrl, tables, config }
+  return { app, usage, usageUrl, actionLog, actionLogUrl, tables, config, bus }
 }
 
 type App = Awaited<ReturnType<typeof build>>['app']

@@ -1,10 +1,13 @@
 // usage-service configuration (env vars, validated at boot).
+import { EVENT_BUS_DEV_DEFAULTS, EventBusConfigProperties, EventConsumerConfigProperties } from '@f1/events/config'
 import { BaseConfigProperties, loadConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type, { type Static } from 'typebox'
 
 export const UsageConfigProperties = {
   ...BaseConfigProperties,
+  ...EventBusConfigProperties,
+  ...EventConsumerConfigProperties,
   ...tableNameConfig('usage'),
   USAGE_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
   USAGE_RETENTION_DAYS: Type.Integer({
@@ -17,6 +20,6 @@ export const UsageConfigProperties = {
 export const UsageConfigSchema = Type.Object(UsageConfigProperties)
 export type UsageConfig = Static<typeof UsageConfigSchema>
 
-export function loadUsageConfig(options?: LoadConfigOptions): UsageConfig {
-  return loadConfig(UsageConfigProperties, options)
+export function loadUsageConfig(options: LoadConfigOptions = {}): UsageConfig {
+  return loadConfig(UsageConfigProperties, { ...options, devDefaults: { ...EVENT_BUS_DEV_DEFAULTS, ...options.devDefaults } })
 }

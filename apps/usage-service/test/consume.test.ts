@@ -140,3 +140,21 @@ t.test('a keyed consume over the limit is a 429 and a later retry with the key i
   t.equal(res.statusCode, 200, 'the refused attempt did not burn the key')
   t.equal(res.json().usage_count, 2)
 })
+
+t.test('the first refusal of a day publishes Usage Limit Reached once, however often the client retries', async (t) => {
+  const now = new Date('2026-11-26T18:00:00.000Z')
+  const { app, bus } = await build(t, { now: () => now })
+  const user = userId()
+  await app.inject(consume(user, { feature: 'simulation_run', limit: 1 }))
+  for (let i = 0; i < 5; i++) {
+    t.equal((await app.inject(consume(user, { feature: 'simulation_run', limit: 1 }, { 'x-request-id': `req-${i}` }))).statusCode, 429)
+  }
+  await app.events.publisher.flush()
+  const events = bus.entries().map((e) => ({ type: e.DetailType, source: e.Source, detail: JSON.parse(e.Detail) }))
+  t.equal(events.length, 1)
+  t.match(events[0], {
+    type: 'Usage Limit Reached',
+    source: 'f1.usage',
+    detail: { user_id: user, feature: 'simulation_run', date: '2026-11-26', usage_count: 1, limit_value: 1, correlation_id: 'req-0' },
+  })
+})

@@ -1,4 +1,5 @@
 // Builds usage-service against real DynamoDB Local tables of this test file's own.
+import { fakeEventBridge } from '@f1/events/testing'
 import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
 import { useTestTables } from '@f1/tables/testing'
 import { buildApp, type BuildOptions } from '../src/app.ts'
@@ -9,20 +10,24 @@ interface TapLike {
 }
 
 export const auth = { 'x-service-token': TEST_SERVICE_TOKEN }
+export const BUS_SECRET = 'bus-secret-for-usage-tests'
 
 /** The app, its table's clients, and its config; closed when `t` ends. */
 export async function build(t: TapLike, options: BuildOptions & { endpoint?: string; tableName?: string } = {}) {
   const tables = options.tableName ? undefined : await useTestTables(t, ['usage'])
+  const bus = await fakeEventBridge(t)
   const config = loadUsageConfig({
     env: {
       SERVICE_TOKEN: TEST_SERVICE_TOKEN,
       DYNAMODB_ENDPOINT: options.endpoint ?? tables?.endpoint,
       USER_USAGE_TABLE: options.tableName ?? tables?.names.usage,
+      EVENTBRIDGE_ENDPOINT: bus.url,
+      EVENT_BUS_SECRET: BUS_SECRET,
     },
   })
   const app = await buildApp(config, { logger: false, ...options })
   t.teardown(() => app.close())
-  return { app, tables, config }
+  return { app, tables, config, bus }
 }
 
 /** A user id unique to the calling test. */

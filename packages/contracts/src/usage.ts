@@ -43,3 +43,8 @@ export const UsageDaySchema = Type.Object({
   features: Type.Array(UsageCounterSchema),
 })
 export type UsageDay = Static<typeof UsageDaySchema>
+
+/** The idempotency-key of the refund that compensates a request's consume of a feature. */
+export function refundKey(requestId: string, feature: string): string {
+  return `refund:${requestId}:${feature}`.slice(0, 128)
+}

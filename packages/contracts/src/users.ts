@@ -1,6 +1,7 @@
 // Gateway bodies about the signed-in user.
 import Type, { type Static } from 'typebox'
 import { IsoDateSchema, PlanIdSchema, RoleSchema, UserIdSchema } from './common.ts'
+import { SubscriptionSchema } from './subscriptions.ts'
 import { UsageCounterSchema } from './usage.ts'
 
 export const UsageSummarySchema = Type.Object({
@@ -23,6 +24,7 @@ export type Profile = Static<typeof ProfileSchema>
 export const MeResponseSchema = Type.Object({
   profile: ProfileSchema,
   plan_id: PlanIdSchema,
+  subscription: SubscriptionSchema,
   usage: UsageSummarySchema,
 })
 export type MeResponse = Static<typeof MeResponseSchema>

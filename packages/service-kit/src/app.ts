@@ -10,6 +10,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify'
+import swagger from '@fastify/swagger'
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import type { BaseConfig } from './config.ts'
@@ -33,15 +34,33 @@ export type ServiceApp = FastifyInstance<
   TypeBoxTypeProvider
 >
 
+export interface OpenApiOptions {
+  description?: string
+  /** Security schemes of the spec (e.g. bearer JWT on the gateway); services get the service token. */
+  securitySchemes?: Record<
+    string,
+    { type: 'http'; scheme: 'bearer'; bearerFormat?: string } | { type: 'apiKey'; in: 'header'; name: string }
+  >
+  /** Tags with descriptions, in display order. */
+  tags?: Array<{ name: string; description: string }>
+}
+
 export interface ServiceAppOptions {
   /** The app's name, on every log line and in /health. */
   name: string
+  /** Describes the app's OpenAPI document (built from the route schemas). */
+  openapi?: OpenApiOptions
   config: Pick<BaseConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>
   /** false silences logs (tests); a pino destination may be given for tests that read logs. */
   logger?: boolean | { stream: NodeJS.WritableStream }
 }
 
 const READY_TIMEOUT_MS = 2_000
+const ReadySchema = Type.Object({
+  status: Type.Enum(['ready', 'not_ready']),
+  service: Type.String(),
+  checks: Type.Record(Type.String(), Type.String()),
+})
 // Incoming ids are echoed into logs and headers: only accept short, plain ones.
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -66,7 +85,10 @@ function loggerOptions(options: ServiceAppOptions): FastifyServerOptions['logger
   }
 }
 
-/** A Fastify app with the platform's conventions; add routes, then `listen` from server.ts. */
+/**
+ * A Fastify app with the platform's conventions. Add routes inside plugins (`app.register`), so
+ * they are registered after the OpenAPI plugin and appear in the document; `listen` from server.ts.
+ */
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const app = Fastify({
     logger: loggerOptions(options),
@@ -84,6 +106,22 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
 
   // Bodies are checked as sent (no coercion, unknown fields rejected); params and query convert.
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
+
+  // Registered before any route so that every route's schema lands in the document.
+  app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: options.name,
+        version: '1.0.0',
+        ...(options.openapi?.description ? { description: options.openapi.description } : {}),
+      },
+      components: {
+        securitySchemes: options.openapi?.securitySchemes ?? { serviceToken: { type: 'apiKey', in: 'header', name: 'x-service-token' } },
+      },
+      ...(options.openapi?.tags ? { tags: options.openapi.tags } : {}),
+    },
+  })
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -107,30 +145,49 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   })
 
   const startedAt = Date.now()
-  app.get(
-    '/health',
-    {
-      logLevel: 'warn',
-      schema: { response: { 200: Type.Object({ status: Type.Literal('ok'), service: Type.String(), uptime_s: Type.Number() }) } },
-    },
-    async () => ({ status: 'ok' as const, service: options.name, uptime_s: Math.round((Date.now() - startedAt) / 1000) }),
-  )
-
-  app.get('/ready', { logLevel: 'warn' }, async (request, reply) => {
-    const results = await Promise.all(
-      [...checks].map(async ([name, check]) => {
-        try {
-          await check(AbortSignal.timeout(READY_TIMEOUT_MS))
-          return [name, 'ok'] as const
-        } catch (err) {
-          request.log.warn({ err, check: name }, 'readiness check failed')
-          return [name, err instanceof Error ? err.name : 'failed'] as const
-        }
-      }),
+  app.register(async (probes) => {
+    probes.get(
+      '/health',
+      {
+        logLevel: 'warn',
+        schema: {
+          summary: 'The process is up',
+          tags: ['operations'],
+          response: { 200: Type.Object({ status: Type.Literal('ok'), service: Type.String(), uptime_s: Type.Number() }) },
+        },
+      },
+      async () => ({ status: 'ok' as const, service: options.name, uptime_s: Math.round((Date.now() - startedAt) / 1000) }),
     )
-    const ready = results.every(([, state]) => state === 'ok')
-    if (!ready) reply.code(503).header('retry-after', String(DEFAULT_RETRY_AFTER_S))
-    return { status: ready ? 'ready' : 'not_ready', service: options.name, checks: Object.fromEntries(results) }
+
+    probes.get(
+      '/ready',
+      {
+        logLevel: 'warn',
+        schema: {
+          summary: 'Dependencies answer (503 with Retry-After when one does not)',
+          tags: ['operations'],
+          response: { 200: ReadySchema, 503: ReadySchema },
+        },
+      },
+      async (request, reply) => {
+        const results = await Promise.all(
+          [...checks].map(async ([name, check]) => {
+            try {
+              await check(AbortSignal.timeout(READY_TIMEOUT_MS))
+              return [name, 'ok'] as const
+            } catch (err) {
+              request.log.warn({ err, check: name }, 'readiness check failed')
+              return [name, err instanceof Error ? err.name : 'failed'] as const
+            }
+          }),
+        )
+        const ready = results.every(([, state]) => state === 'ok')
+        if (!ready) reply.code(503).header('retry-after', String(DEFAULT_RETRY_AFTER_S))
+        return { status: ready ? ('ready' as const) : ('not_ready' as const), service: options.name, checks: Object.fromEntries(results) }
+      },
+    )
+
+    probes.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   })
 
   return app

@@ -15,6 +15,8 @@ export interface ServiceCall {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE'
   path: string
   body?: unknown
+  /** Bytes to send exactly as received (e.g. a signed webhook); with its content-type. */
+  raw?: { body: Buffer | string; contentType: string }
   query?: Record<string, string | undefined>
   requestId?: string
   headers?: Record<string, string>
@@ -41,12 +43,13 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       const headers: Record<string, string> = { [SERVICE_TOKEN_HEADER]: options.serviceToken, ...call.headers }
       if (call.requestId) headers['x-request-id'] = call.requestId
       if (call.body !== undefined) headers['content-type'] = 'application/json'
+      if (call.raw) headers['content-type'] = call.raw.contentType
       let res: Response
       try {
         res = await fetch(url, {
           method: call.method,
           headers,
-          body: call.body === undefined ? null : JSON.stringify(call.body),
+          body: call.raw ? call.raw.body : call.body === undefined ? null : JSON.stringify(call.body),
           signal: AbortSignal.timeout(timeoutMs),
         })
       } catch (err) {
@@ -56,18 +59,16 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       const parsed: unknown = text ? safeJson(text) : undefined
       if (res.ok) return parsed as T
       const upstream = (parsed ?? {}) as UpstreamErrorBody
-      if (res.status === 503) {
-        throw withExtras(new DependencyUnavailableError(options.name), {
-          headers: { 'retry-after': res.headers.get('retry-after') ?? '5' },
-        })
+      const retryAfter = res.headers.get('retry-after')
+      if (res.status === 503 && !upstream.error?.code) {
+        throw withExtras(new DependencyUnavailableError(options.name), { headers: { 'retry-after': retryAfter ?? '5' } })
       }
-      if (res.status >= 500 || !upstream.error?.code) throw new UpstreamFailedError(options.name)
-      // The callee's 4xx is the caller's answer too: same status, code, message, details, Retry-After.
+      if ((res.status >= 500 && res.status !== 503) || !upstream.error?.code) throw new UpstreamFailedError(options.name)
+      // The callee's 4xx or 503 is the caller's answer too: same status, code, message, details, Retry-After.
       const err = Object.assign(new Error(upstream.error.message ?? upstream.error.code), {
         code: upstream.error.code,
         statusCode: res.status,
       })
-      const retryAfter = res.headers.get('retry-after')
       return Promise.reject(
         withExtras(err, {
           ...(upstream.error.details ? { details: upstream.error.details } : {}),

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { createServiceApp } from '../src/app.ts'
 import { requireServiceToken } from '../src/service-auth.ts'
@@ -10,23 +11,26 @@ const config = { LOG_LEVEL: 'info' as const, BODY_LIMIT_BYTES: 2048 }
 function build(logger: false | { stream: NodeJS.WritableStream } = false) {
   const app = createServiceApp({ name: 'widget', config, logger })
   const calls: unknown[] = []
-  app.post(
-    '/widgets',
-    { schema: { body: Type.Object({ size: Type.Integer(), name: Type.String() }, { additionalProperties: false }) } },
-    async (request, reply) => {
-      calls.push(request.body)
-      return reply.code(201).send({ ok: true })
-    },
-  )
-  app.get('/search', { schema: { querystring: Type.Object({ page: Type.Integer({ minimum: 1 }) }) } }, async (request) => ({
-    page: request.query.page,
-  }))
-  app.get('/boom', async () => {
-    throw new Error('secret internals at /srv/app.ts:12')
-  })
-  app.register(async (scope) => {
-    scope.addHook('onRequest', requireServiceToken(TEST_SERVICE_TOKEN))
-    scope.get('/private', async () => ({ ok: true }))
+  app.register(async (plugin) => {
+    const app = plugin.withTypeProvider<TypeBoxTypeProvider>()
+    app.post(
+      '/widgets',
+      { schema: { body: Type.Object({ size: Type.Integer(), name: Type.String() }, { additionalProperties: false }) } },
+      async (request, reply) => {
+        calls.push(request.body)
+        return reply.code(201).send({ ok: true })
+      },
+    )
+    app.get('/search', { schema: { querystring: Type.Object({ page: Type.Integer({ minimum: 1 }) }) } }, async (request) => ({
+      page: request.query.page,
+    }))
+    app.get('/boom', async () => {
+      throw new Error('secret internals at /srv/app.ts:12')
+    })
+    app.register(async (scope) => {
+      scope.addHook('onRequest', requireServiceToken(TEST_SERVICE_TOKEN))
+      scope.get('/private', async () => ({ ok: true }))
+    })
   })
   return { app, calls }
 }
@@ -149,4 +153,20 @@ t.test('a call with a wrong service token gets 401, with the right one 200', asy
   const { app } = build()
   t.equal((await app.inject({ url: '/private', headers: { 'x-service-token': 'wrong' } })).statusCode, 401)
   t.equal((await app.inject({ url: '/private', headers: { 'x-service-token': TEST_SERVICE_TOKEN } })).statusCode, 200)
+})
+
+t.test('the OpenAPI document lists every route with its schemas', async (t) => {
+  const { app } = build()
+  await app.ready()
+  const spec = (await app.inject('/openapi.json')).json()
+  t.equal(spec.openapi, '3.1.0')
+  t.equal(spec.info.title, 'widget')
+  t.ok(spec.paths['/widgets'].post.requestBody, 'body schema')
+  t.ok(
+    spec.paths['/search'].get.parameters.some((p: { name: string }) => p.name === 'page'),
+    'query schema',
+  )
+  t.ok(spec.paths['/health'].get.responses['200'], '/health is documented')
+  t.notOk(spec.paths['/openapi.json'], 'the document itself is hidden')
+  t.ok(spec.components.securitySchemes.serviceToken)
 })

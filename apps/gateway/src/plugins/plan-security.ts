@@ -1,37 +1,58 @@
-// Plan security for every authenticated route: token -> profile -> plan -> one api_request consumed.
+// Plan security for every authenticated route: token -> plan (subscription-service, cached a few
+// seconds) -> one api_request consumed in usage-service.
 import fp from 'fastify-plugin'
 import type { PlanId } from '@f1/contracts/common'
+import type { Subscription } from '@f1/contracts/subscriptions'
 import { featureLimit } from '@f1/plans'
-import type { ProfileItem } from '../repositories/profiles.ts'
-import { UnknownUserError } from '../errors.ts'
-import { planOfProfile } from '../lib/plan.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The signed-in user's profile (set by plan security). */
-    profile: ProfileItem
+    /** The signed-in user's current subscription (set by plan security). */
+    subscription: Subscription
+    /** The plan in force for this request. */
     planId: PlanId
   }
   interface FastifyInstance {
     /** Registers the hooks on the current scope: every route in it is authenticated and metered. */
     usePlanSecurity(): void
+    /** Forgets cached plans (one user's, or everyone's), so a change shows on the next request. */
+    forgetPlans(userId?: string): void
   }
 }
 
-export default fp(
-  async (app) => {
-    app.decorateRequest('profile', null as unknown as ProfileItem)
+export default fp<{ cacheTtlMs: number }>(
+  async (app, options) => {
+    // Bounded by the TTL: entries older than it are never served and are swept as they are met.
+    const cache = new Map<string, { subscription: Subscription; expiresAt: number }>()
+    const sweep = setInterval(
+      () => {
+        const now = Date.now()
+        for (const [key, entry] of cache) if (entry.expiresAt <= now) cache.delete(key)
+      },
+      Math.max(1_000, options.cacheTtlMs),
+    )
+    sweep.unref()
+    app.addHook('onClose', async () => clearInterval(sweep))
+
+    app.decorate('forgetPlans', (userId?: string) => (userId ? cache.delete(userId) : cache.clear()) && undefined)
+    app.decorateRequest('subscription', null as unknown as Subscription)
     app.decorateRequest('planId', null as unknown as PlanId)
+
     app.decorate('usePlanSecurity', function (this: typeof app) {
       this.addHook('onRequest', app.authenticate)
       this.addHook('preHandler', async (request) => {
-        const profile = await app.profiles.findProfileById(request.user.sub)
-        if (!profile) throw new UnknownUserError()
-        request.profile = profile
-        request.planId = planOfProfile(profile)
+        const userId = request.user.sub
+        const cached = cache.get(userId)
+        let subscription = cached && cached.expiresAt > Date.now() ? cached.subscription : undefined
+        if (!subscription) {
+          subscription = await app.subscriptionService.getSubscription({ userId, requestId: request.id })
+          cache.set(userId, { subscription, expiresAt: Date.now() + options.cacheTtlMs })
+        }
+        request.subscription = subscription
+        request.planId = subscription.effective_plan_id
         // Over the limit, usage-service's 429 (Retry-After, limit, usage) passes through as it is.
         await app.usageService.consume({
-          userId: profile.user_id,
+          userId,
           feature: 'api_request',
           limit: featureLimit(request.planId, 'api_request'),
           requestId: request.id,
@@ -39,5 +60,5 @@ export default fp(
       })
     })
   },
-  { name: 'plan-security', dependencies: ['auth', 'profiles', 'usage-service-client'], fastify: '5.x' },
+  { name: 'plan-security', dependencies: ['auth', 'subscription-service-client', 'usage-service-client'], fastify: '5.x' },
 )

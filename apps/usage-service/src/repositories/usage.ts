@@ -257,6 +257,28 @@ export function createUsageRepository(options: UsageRepositoryOptions) {
       }
     },
 
+    /**
+     * Marks a day's counter as having hit its limit; true only for the first caller, so the
+     * "limit reached" event goes out once per user, feature and day however often clients retry.
+     */
+    async markLimitReached(userId: string, feature: FeatureName, day: string, now: Date): Promise<boolean> {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { user_id: userId, feature_date_key: featureDateKey(feature, day) },
+            UpdateExpression: 'SET limit_reached_at = :now',
+            ConditionExpression: 'attribute_exists(usage_count) AND attribute_not_exists(limit_reached_at)',
+            ExpressionAttributeValues: { ':now': now.toISOString() },
+          }),
+        )
+        return true
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false
+        rethrowDynamoError(err)
+      }
+    },
+
     /** Every feature counted on a day (one BatchGetItem over the known features). */
     async findDayUsage(userId: string, day: string): Promise<UsageCounter[]> {
       try {

@@ -8,7 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createDynamoClients } from '@f1/tables/client'
 import { ensureTables } from '@f1/tables/create'
 import { resolveTableNames, tableNamesToEnv } from '@f1/tables'
+import { RULES } from '@f1/events/rules'
 import { APPS, DYNAMODB_LOCAL_PORT, type AppEntry } from '../apps.ts'
+import { DEFAULT_BUS_PORT, DEV_BUS_SECRET, jsonLineLogger, startLocalBus, type LocalBus } from '../bus/server.ts'
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb.ts'
 import { formatLogLine } from '../log-format.ts'
 import { repoRoot } from './paths.ts'
@@ -45,6 +47,7 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   const root = repoRoot()
   const children: Array<{ app: AppEntry; child: ChildProcess }> = []
   let ddb: DynamoDbLocal | undefined
+  let bus: LocalBus | undefined
   let stopping = false
 
   const stopAll = async () => {
@@ -60,6 +63,8 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
           }),
       ),
     )
+    // After the apps: their publishers flush to the bus on SIGTERM.
+    await bus?.close()
     await ddb?.stop()
   }
   onShutdownSignal(async () => {
@@ -107,6 +112,19 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
     env[app.urlVar] ??= `http://127.0.0.1:${ports(app)}`
   }
 
+  // The local EventBridge: same rules as AWS, but only towards the consumers this stack runs.
+  env.EVENT_BUS_NAME ??= 'f1-events-dev'
+  env.EVENT_BUS_SECRET ??= DEV_BUS_SECRET
+  const running = new Set(present.map((app) => app.name))
+  bus = await startLocalBus({
+    env,
+    port: Number(env.EVENT_BUS_PORT ?? DEFAULT_BUS_PORT),
+    rules: RULES.filter((rule) => running.has(rule.target)),
+    logger: jsonLineLogger(prefixer('event-bus', 4)),
+  })
+  env.EVENTBRIDGE_ENDPOINT = bus.url
+  log(`Event bus on ${bus.url}; dead letters in ${bus.deadLetters.file}`)
+
   for (const [index, app] of present.entries()) {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: join(root, app.dir),
@@ -140,6 +158,7 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   row('Gateway', gatewayUrl)
   for (const { app } of children) if (app.name !== 'gateway') row(app.name, env[app.urlVar] as string)
   row('DynamoDB', endpoint)
+  row('Event bus', bus.url)
   console.log('')
   row('Demo user', `${demo.email} / ${demo.password} (${demo.state})`)
   row('Try', `curl -s -X POST ${gatewayUrl}/api/auth/login -H 'content-type: application/json' \\`)

@@ -1,4 +1,4 @@
-// f1-local: the local stack's commands (dev, test, dynamodb).
+// f1-local: the local stack's commands (dev, test, dynamodb, bus, dlq).
 import { parseArgs } from 'node:util'
 
 const USAGE = `Usage: f1-local <command> [options]
@@ -10,6 +10,11 @@ Commands:
                       and print "N passed, N failed". Extra arguments go to turbo (e.g. --filter).
   dynamodb            Run DynamoDB Local in the foreground with every table created.
                       --port N (default 8000)  --data-dir DIR (default: in memory)
+  bus                 Run the local EventBridge-compatible bus in the foreground (PutEvents, rules, delivery).
+                      --port N (default EVENT_BUS_PORT or 4010)  --dir DIR dead letters (default .local/bus)  --verbose
+  dlq list            List the bus's dead letters: id, rule, target, attempts, last error, time.  --json  --dir DIR
+  dlq replay          Re-deliver dead letters to their targets and remove those delivered.
+                      --id ID (dead-letter or event id) | --all   --dir DIR
 `
 
 const [command, ...rest] = process.argv.slice(2)
@@ -29,6 +34,14 @@ async function main(): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, 'data-dir': { type: 'string' } } })
       const { runDynamoDb } = await import('./dynamodb-cmd.ts')
       return runDynamoDb({ port: Number(values.port ?? 8000), dataDir: values['data-dir'] })
+    }
+    case 'bus': {
+      const { runBus } = await import('./bus-cmd.ts')
+      return runBus(rest)
+    }
+    case 'dlq': {
+      const { runDlq } = await import('./bus-cmd.ts')
+      return runDlq(rest)
     }
     default:
       process.stdout.write(USAGE)

@@ -28,6 +28,7 @@ export default async function authRoutes(app: ServiceApp, options: { tokenTtlSec
         createdAt: new Date(),
       })
       request.log.info({ user_id: userId }, 'user registered')
+      app.events.publish('UserRegistered', request, userId, { email: email.toLowerCase(), name: name.trim() })
       const token = await app.issueToken({ sub: userId, email: email.toLowerCase(), role: 'user' })
       return reply.code(201).send({ user_id: userId, token })
     },
@@ -49,6 +50,7 @@ export default async function authRoutes(app: ServiceApp, options: { tokenTtlSec
       const valid = await verifyPassword(request.body.password, profile?.password_hash ?? DUMMY_HASH)
       if (!profile || !profile.password_hash || !valid) throw new InvalidCredentialsError()
       request.log.info({ user_id: profile.user_id }, 'user signed in')
+      app.events.publish('UserSignedIn', request, profile.user_id, {})
       const token = await app.issueToken({ sub: profile.user_id, email: profile.email.toLowerCase(), role: profile.role ?? 'user' })
       return { token, expires_in: options.tokenTtlSeconds }
     },

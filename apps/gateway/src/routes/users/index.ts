@@ -7,6 +7,7 @@ import { MeResponseSchema, UsageSummarySchema, type UsageSummary } from '@f1/con
 import { getPlan } from '@f1/plans'
 import type { PlanId } from '@f1/contracts/common'
 import type { ServiceApp } from '@f1/service-kit'
+import { UnknownUserError } from '../../errors.ts'
 
 const errors = { 401: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema }
 
@@ -47,8 +48,13 @@ export default async function userRoutes(app: ServiceApp) {
       },
     },
     async (request) => {
-      const { profile, planId } = request
-      const day = await app.usageService.readDay({ userId: profile.user_id, requestId: request.id })
+      const { planId, subscription } = request
+      const userId = request.user.sub
+      const [profile, day] = await Promise.all([
+        app.profiles.findProfileById(userId),
+        app.usageService.readDay({ userId, requestId: request.id }),
+      ])
+      if (!profile) throw new UnknownUserError()
       return {
         profile: {
           user_id: profile.user_id,
@@ -58,6 +64,7 @@ export default async function userRoutes(app: ServiceApp) {
           created_at: String(profile.created_at ?? ''),
         },
         plan_id: planId,
+        subscription,
         usage: summarise(planId, day),
       }
     },
@@ -75,7 +82,7 @@ export default async function userRoutes(app: ServiceApp) {
       },
     },
     async (request) => {
-      const day = await app.usageService.readDay({ userId: request.profile.user_id, date: request.query.date, requestId: request.id })
+      const day = await app.usageService.readDay({ userId: request.user.sub, date: request.query.date, requestId: request.id })
       return summarise(request.planId, day)
     },
   )

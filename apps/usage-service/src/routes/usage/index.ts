@@ -1,10 +1,11 @@
 // /users/:userId/usage: consume, refund and read per-day feature usage.
 import Type from 'typebox'
-import { UserIdParamsSchema } from '@f1/contracts/common'
+import { UserIdParamsSchema, type FeatureName } from '@f1/contracts/common'
 import { ErrorBodySchema } from '@f1/contracts/errors'
 import { ConsumeBodySchema, RefundBodySchema, UsageCounterSchema, UsageDayQuerySchema, UsageDaySchema } from '@f1/contracts/usage'
 import type { ServiceApp } from '@f1/service-kit'
-import { InvalidDayError } from '../../errors.ts'
+import type { FastifyRequest } from 'fastify'
+import { InvalidDayError, QuotaExceededError } from '../../errors.ts'
 import { isRealDay, resetInstant, utcDay } from '../../lib/days.ts'
 
 const IdempotencyHeadersSchema = Type.Object({
@@ -18,6 +19,20 @@ export interface UsageRoutesOptions {
 }
 
 export default async function usageRoutes(app: ServiceApp, options: UsageRoutesOptions) {
+  /** Publishes Usage Limit Reached the first time a user's feature is refused on a day. */
+  async function announceLimitReached(request: FastifyRequest, userId: string, err: InstanceType<typeof QuotaExceededError>, now: Date) {
+    const details = (err as { details?: { feature: FeatureName; date: string; usage_count: number; limit_value: number } }).details
+    if (!details) return
+    try {
+      if (!(await app.usage.markLimitReached(userId, details.feature, details.date, now))) return
+      const { feature, date, usage_count, limit_value } = details
+      app.events.publish('UsageLimitReached', request, userId, { feature, date, usage_count, limit_value })
+    } catch (markErr) {
+      // The 429 is the answer that matters; a missed notification is only logged.
+      request.log.warn({ err: markErr }, 'could not record that the limit was reached')
+    }
+  }
+
   app.post(
     '/users/:userId/usage/consume',
     {
@@ -30,14 +45,21 @@ export default async function usageRoutes(app: ServiceApp, options: UsageRoutesO
       },
     },
     async (request, reply) => {
-      const result = await app.usage.consumeQuota({
-        userId: request.params.userId,
-        feature: request.body.feature,
-        amount: request.body.amount ?? 1,
-        limit: request.body.limit,
-        now: options.now(),
-        idempotencyKey: request.headers['idempotency-key'],
-      })
+      const now = options.now()
+      const { userId } = request.params
+      const result = await app.usage
+        .consumeQuota({
+          userId,
+          feature: request.body.feature,
+          amount: request.body.amount ?? 1,
+          limit: request.body.limit,
+          now,
+          idempotencyKey: request.headers['idempotency-key'],
+        })
+        .catch(async (err: unknown) => {
+          if (err instanceof QuotaExceededError) await announceLimitReached(request, userId, err, now)
+          throw err
+        })
       if (result.replayed) reply.header('idempotent-replayed', 'true')
       const { replayed: _, ...counter } = result
       return counter

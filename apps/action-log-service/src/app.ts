@@ -1,0 +1,34 @@
+// action-log-service: builds the app (never listens; server.ts does).
+import eventConsumer from '@f1/events/consumer'
+import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
+import { requireServiceToken } from '@f1/service-kit/service-auth'
+import dynamodb from '@f1/tables/plugin'
+import type { ActionLogConfig } from './config.ts'
+import { actionFromEvent } from './lib/from-event.ts'
+import actionsRepository from './plugins/actions-repository.ts'
+import actionRoutes from './routes/actions/index.ts'
+
+export interface BuildOptions {
+  logger?: ServiceAppOptions['logger']
+  now?: () => Date
+}
+
+export async function buildApp(config: ActionLogConfig, options: BuildOptions = {}): Promise<ServiceApp> {
+  const app = createServiceApp({ name: 'action-log-service', config, logger: options.logger ?? true })
+  await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT })
+  await app.register(actionsRepository, { tableName: config.USER_ACTIONS_LOG_TABLE, retentionDays: config.ACTION_RETENTION_DAYS })
+  await app.register(eventConsumer, {
+    secret: config.EVENT_BUS_SECRET,
+    handlers: {},
+    // Every event of the platform is an action of its user.
+    any: async (detail, { envelope, log }) => {
+      const fresh = await app.actions.recordAction(actionFromEvent(detail, envelope))
+      if (!fresh) log.info('event already logged; redelivery ignored')
+    },
+  })
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', requireServiceToken(config.SERVICE_TOKEN))
+    await scope.register(actionRoutes, { now: options.now ?? (() => new Date()) })
+  })
+  return app
+}

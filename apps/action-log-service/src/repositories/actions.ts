@@ -1,0 +1,146 @@
+// The action log's access patterns. The sort key is `<occurred_at ISO ms>#<action id>`: time-ordered,
+// and the same for every delivery of one event, so a redelivery is a conditional-put no-op.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { Action } from '@f1/contracts/actions'
+import type { PlanId } from '@f1/contracts/common'
+import { rethrowDynamoError } from '@f1/tables/errors'
+import { InvalidCursorError } from '../errors.ts'
+
+export interface NewAction {
+  userId: string
+  actionId: string
+  occurredAt: Date
+  actionType: string
+  details: Record<string, unknown>
+  planId?: PlanId | undefined
+  source: string
+  correlationId?: string | undefined
+}
+
+export interface ActionFilter {
+  from?: string | undefined
+  to?: string | undefined
+  type?: string | undefined
+  limit: number
+  cursor?: string | undefined
+  now: Date
+}
+
+interface ActionItem {
+  user_id: string
+  timestamp: string
+  action_type: string
+  action_details?: unknown
+  plan_id?: PlanId
+  source?: string
+  expires_at?: number
+}
+
+// Lower and upper bounds that sort before and after every `<ISO>#<id>` key.
+const MIN_KEY = '0'
+const MAX_SUFFIX = '#\uffff'
+const MAX_PAGES = 10
+
+export const actionKey = (occurredAt: Date, actionId: string) => `${occurredAt.toISOString()}#${actionId}`
+
+function toAction(item: ActionItem): Action {
+  const hash = item.timestamp.indexOf('#')
+  return {
+    action_id: item.timestamp.slice(hash + 1),
+    occurred_at: item.timestamp.slice(0, hash),
+    action_type: item.action_type,
+    action_details: item.action_details ?? {},
+    plan_id: item.plan_id ?? null,
+    source: item.source ?? 'legacy',
+  }
+}
+
+export function createActionsRepository(options: { doc: DynamoDBDocumentClient; tableName: string; retentionDays: number }) {
+  const { doc, tableName } = options
+  const encodeCursor = (timestamp: string) => Buffer.from(JSON.stringify({ t: timestamp })).toString('base64url')
+  function decodeCursor(cursor: string): string {
+    try {
+      const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { t?: unknown }
+      if (typeof parsed.t === 'string' && parsed.t.includes('#')) return parsed.t
+    } catch {
+      // falls through to the error below
+    }
+    throw new InvalidCursorError()
+  }
+
+  return {
+    /** Logs an action once: returns false when this action id at this time is already logged. */
+    async recordAction(action: NewAction): Promise<boolean> {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              user_id: action.userId,
+              timestamp: actionKey(action.occurredAt, action.actionId),
+              action_type: action.actionType,
+              action_details: action.details,
+              plan_id: action.planId,
+              source: action.source,
+              correlation_id: action.correlationId,
+              expires_at: Math.floor(action.occurredAt.getTime() / 1000) + options.retentionDays * 86_400,
+            },
+            // A redelivered event (or a retried direct log) lands on the same key.
+            ConditionExpression: 'attribute_not_exists(#ts)',
+            ExpressionAttributeNames: { '#ts': 'timestamp' },
+          }),
+        )
+        return true
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false
+        rethrowDynamoError(err)
+      }
+    },
+
+    /** A user's actions, newest first, filtered by time range and type, one page at a time. */
+    async listActions(userId: string, filter: ActionFilter): Promise<{ actions: Action[]; nextCursor: string | null }> {
+      const low = filter.from ? new Date(filter.from).toISOString() : MIN_KEY
+      const high = filter.to ? new Date(filter.to).toISOString() + MAX_SUFFIX : '9' + MAX_SUFFIX
+      let startKey = filter.cursor ? { user_id: userId, timestamp: decodeCursor(filter.cursor) } : undefined
+      const names: Record<string, string> = { '#ts': 'timestamp' }
+      const values: Record<string, unknown> = { ':u': userId, ':low': low, ':high': high, ':now': Math.floor(filter.now.getTime() / 1000) }
+      // TTL deletes late (up to days in AWS): expired actions are filtered out on read.
+      const conditions = ['(attribute_not_exists(expires_at) OR expires_at > :now)']
+      if (filter.type) {
+        conditions.push('action_type = :type')
+        values[':type'] = filter.type
+      }
+      const actions: Action[] = []
+      try {
+        for (let page = 0; page < MAX_PAGES && actions.length < filter.limit; page++) {
+          // Asking for only what is missing means the last key read is exactly where the next page starts.
+          const res = await doc.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'user_id = :u AND #ts BETWEEN :low AND :high',
+              FilterExpression: conditions.join(' AND '),
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+              ScanIndexForward: false,
+              Limit: filter.limit - actions.length,
+              ExclusiveStartKey: startKey,
+            }),
+          )
+          actions.push(...((res.Items ?? []) as ActionItem[]).map(toAction))
+          startKey = res.LastEvaluatedKey as typeof startKey
+          if (!startKey) break
+        }
+        return { actions, nextCursor: startKey ? encodeCursor(startKey.timestamp) : null }
+      } catch (err) {
+        rethrowDynamoError(err)
+      }
+    },
+
+    async ping(signal: AbortSignal): Promise<void> {
+      await doc.send(new GetCommand({ TableName: tableName, Key: { user_id: '#ready', timestamp: '#ready' } }), { abortSignal: signal })
+    },
+  }
+}
+
+export type ActionsRepository = ReturnType<typeof createActionsRepository>

@@ -1,0 +1,35 @@
+// subscription-service configuration (env vars, validated at boot).
+import { EVENT_BUS_DEV_DEFAULTS, EventBusConfigProperties } from '@f1/events/config'
+import { BaseConfigProperties, loadConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { tableNameConfig } from '@f1/tables'
+import Type, { type Static } from 'typebox'
+
+export const SubscriptionConfigProperties = {
+  ...BaseConfigProperties,
+  ...EventBusConfigProperties,
+  ...tableNameConfig('subscriptions', 'legacy'),
+  SUBSCRIPTION_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
+  STRIPE_SECRET_KEY: Type.Optional(Type.String({ minLength: 8, description: 'Stripe API key; without it checkout and cancel answer 503' })),
+  STRIPE_WEBHOOK_SECRET: Type.String({ minLength: 8, description: 'Signing secret of the Stripe webhook endpoint (whsec_...)' }),
+  STRIPE_PRICE_PRO: Type.String({ minLength: 1, description: 'Stripe price id of the pro plan' }),
+  STRIPE_PRICE_TEAM: Type.String({ minLength: 1, description: 'Stripe price id of the team plan' }),
+  STRIPE_API_URL: Type.Optional(Type.String({ format: 'uri', description: 'Stripe API override (a local test server); unset for Stripe' })),
+}
+export const SubscriptionConfigSchema = Type.Object(SubscriptionConfigProperties)
+export type SubscriptionConfig = Static<typeof SubscriptionConfigSchema>
+
+/** The dev webhook secret: local scripts sign demo events with it. */
+export const DEV_WEBHOOK_SECRET = 'whsec_dev_f1_race_sim_local_only'
+
+export function loadSubscriptionConfig(options: LoadConfigOptions = {}): SubscriptionConfig {
+  return loadConfig(SubscriptionConfigProperties, {
+    ...options,
+    devDefaults: {
+      STRIPE_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
+      STRIPE_PRICE_PRO: 'price_dev_pro',
+      STRIPE_PRICE_TEAM: 'price_dev_team',
+      ...EVENT_BUS_DEV_DEFAULTS,
+      ...options.devDefaults,
+    },
+  })
+}

@@ -1,0 +1,13 @@
+// subscription-service's coded errors.
+import createError from '@fastify/error'
+
+export const StripeNotConfiguredError = createError(
+  'STRIPE_NOT_CONFIGURED',
+  'Payments are not configured on this server (STRIPE_SECRET_KEY is unset); locally, change plans with `pnpm demo:plan`',
+  503,
+)
+export const UnknownPlanError = createError('UNKNOWN_PLAN', '%s', 400)
+export const InvalidSignatureError = createError('INVALID_SIGNATURE', 'The Stripe signature is missing or does not match: %s', 400)
+export const NoActiveSubscriptionError = createError('NO_ACTIVE_SUBSCRIPTION', 'There is no active subscription to cancel', 404)
+export const NotCancellableError = createError('NOT_CANCELLABLE', '%s', 409)
+export const StripeUnavailableError = createError('DEPENDENCY_UNAVAILABLE', 'Stripe did not answer; retry shortly', 503)

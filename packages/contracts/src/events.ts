@@ -1,0 +1,135 @@
+// Domain events: one EventBridge envelope shape, one detail schema per detail-type. Delivery is
+// at-least-once and unordered: consumers dedupe by event id and accept any arrival order.
+import Type, { type Static, type TObject, type TProperties } from 'typebox'
+import { FeatureNameSchema, IsoDateSchema, PlanIdSchema, UserIdSchema } from './common.ts'
+import { SubscriptionStatusSchema } from './subscriptions.ts'
+
+export const EVENT_SOURCES = ['f1.gateway', 'f1.subscriptions', 'f1.usage', 'f1.simulations', 'f1.migrator'] as const
+export type EventSource = (typeof EVENT_SOURCES)[number]
+
+/** Fields every detail carries: who, when, which request caused it, and the schema version. */
+const base = {
+  user_id: UserIdSchema,
+  occurred_at: Type.String({ format: 'date-time' }),
+  correlation_id: Type.String({ minLength: 1, maxLength: 128, description: 'The request id that caused the event' }),
+  version: Type.Integer({ minimum: 1 }),
+}
+
+function detail<P extends TProperties>(properties: P) {
+  return Type.Object({ ...base, ...properties })
+}
+
+interface EventContract<S extends EventSource, D extends string, T extends TObject> {
+  source: S
+  detailType: D
+  version: number
+  detail: T
+}
+
+function contract<S extends EventSource, D extends string, T extends TObject>(
+  source: S,
+  detailType: D,
+  version: number,
+  schema: T,
+): EventContract<S, D, T> {
+  return { source, detailType, version, detail: schema }
+}
+
+const SubscriptionFields = {
+  subscription_id: Type.String(),
+  plan_id: PlanIdSchema,
+  status: SubscriptionStatusSchema,
+  current_period_end: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+}
+
+export const EVENTS = {
+  /** A user created an account. */
+  UserRegistered: contract('f1.gateway', 'User Registered', 1, detail({ email: Type.String(), name: Type.String() })),
+  /** A user logged in. */
+  UserSignedIn: contract('f1.gateway', 'User Signed In', 1, detail({})),
+  /** A paid subscription started granting its plan. */
+  SubscriptionActivated: contract('f1.subscriptions', 'Subscription Activated', 1, detail(SubscriptionFields)),
+  /** A subscription's plan or status changed. */
+  SubscriptionChanged: contract(
+    'f1.subscriptions',
+    'Subscription Changed',
+    1,
+    detail({ ...SubscriptionFields, previous_plan_id: Type.Union([PlanIdSchema, Type.Null()]) }),
+  ),
+  /** A subscription ended or was set to end at its period end. */
+  SubscriptionCanceled: contract(
+    'f1.subscriptions',
+    'Subscription Canceled',
+    1,
+    detail({ ...SubscriptionFields, at_period_end: Type.Boolean() }),
+  ),
+  /** A renewal payment failed; Stripe retries it. */
+  SubscriptionPaymentFailed: contract('f1.subscriptions', 'Subscription Payment Failed', 1, detail({ subscription_id: Type.String() })),
+  /** A consume was refused at the plan's daily limit. */
+  UsageLimitReached: contract(
+    'f1.usage',
+    'Usage Limit Reached',
+    1,
+    detail({
+      feature: FeatureNameSchema,
+      date: IsoDateSchema,
+      usage_count: Type.Integer({ minimum: 0 }),
+      limit_value: Type.Integer({ minimum: 0 }),
+    }),
+  ),
+  /** A simulation finished and its result is stored. */
+  SimulationCompleted: contract(
+    'f1.simulations',
+    'Simulation Completed',
+    1,
+    detail({
+      simulation_id: Type.String(),
+      track_id: Type.String(),
+      mode: Type.String(),
+      total_time: Type.Union([Type.Number(), Type.Null()]),
+    }),
+  ),
+  /** A simulation could not run; the quota it consumed is given back. */
+  SimulationFailed: contract(
+    'f1.simulations',
+    'Simulation Failed',
+    1,
+    detail({
+      simulation_id: Type.Union([Type.String(), Type.Null()]),
+      track_id: Type.String(),
+      mode: Type.String(),
+      error_code: Type.String(),
+      quota: Type.Array(Type.Object({ feature: FeatureNameSchema, amount: Type.Integer({ minimum: 1 }), date: IsoDateSchema })),
+    }),
+  ),
+  /** A user's legacy items were copied into the new tables. */
+  UserMigrated: contract(
+    'f1.migrator',
+    'User Migrated',
+    1,
+    detail({ written: Type.Record(Type.String(), Type.Integer({ minimum: 0 })), rejected: Type.Integer({ minimum: 0 }) }),
+  ),
+} as const
+
+export type EventName = keyof typeof EVENTS
+export type EventDetail<N extends EventName> = Static<(typeof EVENTS)[N]['detail']>
+export const DETAIL_TYPES = Object.values(EVENTS).map((e) => e.detailType)
+
+/** The contract of a detail-type, or undefined for one this platform does not define. */
+export function contractOf(detailType: string) {
+  return Object.values(EVENTS).find((e) => e.detailType === detailType)
+}
+
+/** The event as EventBridge delivers it to a target (an API destination posts this JSON). */
+export const EventEnvelopeSchema = Type.Object({
+  version: Type.String(),
+  id: Type.String({ minLength: 1, maxLength: 128 }),
+  'detail-type': Type.String({ minLength: 1 }),
+  source: Type.String({ minLength: 1 }),
+  account: Type.String(),
+  time: Type.String(),
+  region: Type.String(),
+  resources: Type.Array(Type.String()),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+})
+export type EventEnvelope = Static<typeof EventEnvelopeSchema>

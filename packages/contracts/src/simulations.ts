@@ -1,0 +1,138 @@
+// Simulation service bodies (simulation-service and the gateway). Request and result shapes are
+// those of the race engine's contract (@f1/race-sim/contract); the results are stored as it returns them.
+import Type, { type Static } from 'typebox'
+import { FeatureNameSchema, IsoDateSchema, UserIdSchema } from './common.ts'
+
+export const SIMULATION_MODES = ['single', 'race', 'monte_carlo'] as const
+export const SimulationModeSchema = Type.Enum(SIMULATION_MODES)
+export type SimulationMode = (typeof SIMULATION_MODES)[number]
+
+/** Ids are ULIDs for new simulations and UUIDs for ones migrated from legacy: no separators either way. */
+export const SimulationIdSchema = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' })
+
+const TrackRefSchema = Type.String({ minLength: 1, maxLength: 100, description: 'A track id or any of its names, e.g. "shanghai", "Monza"' })
+const SeasonSchema = Type.Integer({ minimum: 1950, maximum: 2100, description: 'The season (year) of the race, e.g. 2019' })
+const DriverCodeSchema = Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9]+$', description: 'Driver code, e.g. HAM' })
+
+export const StintSchema = Type.Object(
+  {
+    start_lap: Type.Integer({ minimum: 0, description: 'In-lap of the stop that starts this stint; 0 for the start' }),
+    compound: Type.String({ minLength: 1, maxLength: 8, description: 'A1 (hardest) to A7 (softest), I or W' }),
+    tire_age: Type.Integer({ minimum: 0, maximum: 1000, description: 'Age of the set in laps when the stint starts' }),
+    refuel_kg: Type.Optional(Type.Number({ minimum: 0, description: 'Fuel added at the stop (0; refuelling is banned)' })),
+  },
+  { additionalProperties: false },
+)
+export type Stint = Static<typeof StintSchema>
+
+export const StrategySchema = Type.Object({ stints: Type.Array(StintSchema, { minItems: 1, maxItems: 20 }) }, { additionalProperties: false })
+export type Strategy = Static<typeof StrategySchema>
+
+/** Quota the gateway consumed for a request; carried into Simulation Failed so it can be given back. */
+export const QuotaChargeSchema = Type.Object(
+  { feature: FeatureNameSchema, amount: Type.Integer({ minimum: 1 }), date: IsoDateSchema },
+  { additionalProperties: false },
+)
+export type QuotaCharge = Static<typeof QuotaChargeSchema>
+
+export const MAX_MONTE_CARLO_RUNS = 100_000
+
+export const SimulationRequestSchema = Type.Object(
+  {
+    track_id: TrackRefSchema,
+    season: SeasonSchema,
+    driver: Type.Optional(DriverCodeSchema),
+    strategy: StrategySchema,
+    mode: SimulationModeSchema,
+    runs: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_MONTE_CARLO_RUNS, description: 'Monte Carlo only: races to run (default 1000)' })),
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: 'Monte Carlo only: PRNG seed (default 1)' })),
+    quota: Type.Optional(Type.Array(QuotaChargeSchema, { maxItems: 8, description: 'Set by the gateway: what this run consumed' })),
+  },
+  { additionalProperties: false },
+)
+export type SimulationRequest = Static<typeof SimulationRequestSchema>
+
+// Every attribute of a stored simulation but its results. Rows migrated from legacy may lack
+// track_id, season, mode and driver, and hold strategy_data / results as written by the old app.
+const summaryProperties = {
+  simulation_id: Type.String(),
+  created_at: Type.String({ description: 'ISO-8601 with milliseconds' }),
+  user_id: UserIdSchema,
+  track_id: Type.Optional(Type.String()),
+  season: Type.Optional(Type.Integer()),
+  mode: Type.Optional(SimulationModeSchema),
+  driver: Type.Optional(Type.String({ description: 'The driver whose strategy was simulated and whose time is total_time' })),
+  strategy_data: Type.Optional(Type.Unknown({ description: 'The request as sent (without quota)' })),
+  total_time: Type.Union([Type.Number(), Type.Null()], {
+    description: "The driver's race time in seconds (the median in Monte Carlo); null without a driver or when he retired",
+  }),
+  migrated_from: Type.Optional(Type.String()),
+  migrated_at: Type.Optional(Type.String()),
+  track_unresolved: Type.Optional(Type.Boolean()),
+}
+
+/** A stored simulation with its results (as the engine returned them). */
+export const SimulationSchema = Type.Object({
+  ...summaryProperties,
+  results: Type.Optional(Type.Unknown({ description: "The engine's output for the mode: single-car, race or Monte Carlo result" })),
+})
+export type Simulation = Static<typeof SimulationSchema>
+
+/** A list entry: the simulation without its results (GET /simulations/:id has them). */
+export const SimulationSummarySchema = Type.Object(summaryProperties)
+export type SimulationSummary = Static<typeof SimulationSummarySchema>
+
+export const SimulationListQuerySchema = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Page size (default 20)' })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'next_cursor of the previous page' })),
+  },
+  { additionalProperties: false },
+)
+export type SimulationListQuery = Static<typeof SimulationListQuerySchema>
+
+export const SimulationPageSchema = Type.Object({
+  simulations: Type.Array(SimulationSummarySchema, { description: 'Newest first' }),
+  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last' }),
+})
+export type SimulationPage = Static<typeof SimulationPageSchema>
+
+export const SimulationIdParamsSchema = Type.Object({ simulationId: SimulationIdSchema }, { additionalProperties: false })
+
+/** The owner of the simulation asked for: another user's id answers 404, so ids do not leak. */
+export const SimulationOwnerQuerySchema = Type.Object({ user_id: UserIdSchema }, { additionalProperties: false })
+
+export const TrackSchema = Type.Object({
+  id: Type.String({ description: 'The id simulations take as track_id, e.g. shanghai' }),
+  name: Type.String(),
+  country: Type.String(),
+  city: Type.String(),
+  aliases: Type.Array(Type.String(), { description: 'Other names track_id accepts' }),
+  seasons: Type.Array(Type.Integer(), { description: 'Seasons that can be simulated, ascending' }),
+  laps: Type.Record(Type.String(), Type.Integer(), { description: 'Race distance in laps per season' }),
+})
+export type Track = Static<typeof TrackSchema>
+
+export const TrackListSchema = Type.Object({ tracks: Type.Array(TrackSchema) })
+export type TrackList = Static<typeof TrackListSchema>
+
+export const OptimizeBodySchema = Type.Object(
+  {
+    track_id: TrackRefSchema,
+    season: SeasonSchema,
+    driver: DriverCodeSchema,
+    start_compound: Type.Optional(Type.String({ minLength: 1, maxLength: 8, description: 'Force the start compound' })),
+    start_tire_age: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: "Age of the start set; default the file's" })),
+  },
+  { additionalProperties: false },
+)
+export type OptimizeBody = Static<typeof OptimizeBodySchema>
+
+export const OptimizeResultSchema = Type.Object({
+  driver: Type.String(),
+  strategies: Type.Array(
+    Type.Object({ stops: Type.Integer({ minimum: 1 }), strategy: StrategySchema, race_time: Type.Number() }),
+    { description: 'Fastest 1-, 2- and 3-stop strategies on a free track' },
+  ),
+})
+export type OptimizeResult = Static<typeof OptimizeResultSchema>

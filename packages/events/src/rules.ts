@@ -1,0 +1,50 @@
+// Which events go to which consumer, as EventBridge rules. The CDK app makes one rule with an API
+// destination per entry; the local bus matches the same patterns and posts to the same targets.
+import { EVENTS } from '@f1/contracts/events'
+
+/** An EventBridge event pattern (exact values, prefix, suffix, anything-but, exists, numeric...). */
+export type EventPattern = { [field: string]: EventPattern | unknown[] }
+
+/** The apps that consume events, each at POST /events with the bus secret. */
+export const CONSUMERS = ['action-log-service', 'usage-service', 'migrator'] as const
+export type Consumer = (typeof CONSUMERS)[number]
+
+export interface EventRule {
+  /** Rule name, unique on the bus (also the CDK construct id). */
+  name: string
+  description: string
+  eventPattern: EventPattern
+  target: Consumer
+}
+
+export const CONSUMER_PATH = '/events'
+export const BUS_SECRET_HEADER = 'x-bus-secret'
+
+export const RULES: readonly EventRule[] = [
+  {
+    name: 'all-events-to-action-log',
+    description: "Every domain event becomes one row of the user's action log",
+    eventPattern: { source: [{ prefix: 'f1.' }] },
+    target: 'action-log-service',
+  },
+  {
+    name: 'failed-simulations-to-usage',
+    description: "A failed simulation gives back the quota it consumed (compensation, idempotent with the gateway's own refund)",
+    eventPattern: {
+      source: [EVENTS.SimulationFailed.source],
+      'detail-type': [EVENTS.SimulationFailed.detailType],
+      // `exists` only tests leaf values: test a field of the quota entries, not the array itself.
+      detail: { quota: { feature: [{ exists: true }] } },
+    },
+    target: 'usage-service',
+  },
+  {
+    name: 'user-activity-to-migrator',
+    description: 'A user who signs in or registers has their legacy items migrated (lazy backfill)',
+    eventPattern: {
+      source: [EVENTS.UserSignedIn.source],
+      'detail-type': [EVENTS.UserSignedIn.detailType, EVENTS.UserRegistered.detailType],
+    },
+    target: 'migrator',
+  },
+]

@@ -1,0 +1,105 @@
+import t from 'tap'
+import { createServiceApp } from '@f1/service-kit'
+import { errorOf } from '@f1/service-kit/testing'
+import consumer from '../src/consumer.ts'
+
+const SECRET = 'bus-secret-for-tests-0123'
+
+function envelope(detailType: string, detail: object, source = 'f1.gateway') {
+  return {
+    version: '0',
+    id: 'evt-1',
+    'detail-type': detailType,
+    source,
+    account: '000000000000',
+    time: '2026-11-26T10:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  }
+}
+const signedIn = { user_id: 'u1', occurred_at: '2026-11-26T10:00:00.000Z', correlation_id: 'req-1', version: 1 }
+
+async function build(
+  t: { teardown(fn: () => unknown): void },
+  handler: (detail: Record<string, unknown>) => Promise<unknown> = async () => {},
+) {
+  const app = createServiceApp({ name: 'consumer-test', config: { LOG_LEVEL: 'info', BODY_LIMIT_BYTES: 1_048_576 }, logger: false })
+  const seen: Array<Record<string, unknown>> = []
+  await app.register(consumer, {
+    secret: SECRET,
+    handlers: {
+      'User Signed In': async (detail) => {
+        seen.push(detail)
+        await handler(detail)
+      },
+    },
+  })
+  t.teardown(() => app.close())
+  const post = (body: object, secret = SECRET) =>
+    app.inject({ method: 'POST', url: '/events', headers: { 'x-bus-secret': secret }, payload: body })
+  return { app, seen, post }
+}
+
+t.test('a valid event reaches its handler and is acknowledged after it', async (t) => {
+  const { seen, post } = await build(t)
+  const res = await post(envelope('User Signed In', signedIn))
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { status: 'processed' })
+  t.same(seen, [signedIn])
+})
+
+t.test('a missing or wrong bus secret is a 401 and the handler never runs', async (t) => {
+  const { seen, post, app } = await build(t)
+  t.equal((await post(envelope('User Signed In', signedIn), 'wrong-secret-wrong-secret')).statusCode, 401)
+  const none = await app.inject({ method: 'POST', url: '/events', payload: envelope('User Signed In', signedIn) })
+  t.equal(none.statusCode, 401)
+  t.equal(errorOf(none).code, 'UNAUTHORIZED')
+  t.same(seen, [])
+})
+
+t.test('an invalid detail is a 400 naming the problem, so the bus dead-letters it', async (t) => {
+  const { seen, post } = await build(t)
+  const res = await post(envelope('User Signed In', { ...signedIn, occurred_at: 'yesterday' }))
+  t.equal(res.statusCode, 400)
+  t.equal(errorOf(res).code, 'INVALID_EVENT')
+  t.match(errorOf(res).message, /occurred_at/)
+  t.same(seen, [])
+})
+
+t.test('an event from the wrong source for its detail-type is a 400', async (t) => {
+  const { post } = await build(t)
+  t.equal((await post(envelope('User Signed In', signedIn, 'f1.usage'))).statusCode, 400)
+})
+
+t.test('an unknown detail-type is acknowledged and ignored', async (t) => {
+  const { seen, post } = await build(t)
+  const res = await post(envelope('Pit Stop Planned', signedIn))
+  t.same(res.json(), { status: 'ignored' })
+  t.same(seen, [])
+})
+
+t.test('a known event without a handler here is acknowledged and ignored', async (t) => {
+  const { post } = await build(t)
+  const res = await post(
+    envelope(
+      'Usage Limit Reached',
+      { ...signedIn, feature: 'api_request', date: '2026-11-26', usage_count: 5, limit_value: 5 },
+      'f1.usage',
+    ),
+  )
+  t.same(res.json(), { status: 'ignored' })
+})
+
+t.test('a handler that cannot store its write makes the delivery fail (5xx), so the bus retries', async (t) => {
+  const { post } = await build(t, async () => {
+    throw Object.assign(new Error('db down'), { statusCode: 503, code: 'DEPENDENCY_UNAVAILABLE' })
+  })
+  const res = await post(envelope('User Signed In', signedIn))
+  t.equal(res.statusCode, 503)
+})
+
+t.test('a malformed envelope is a 400', async (t) => {
+  const { post } = await build(t)
+  t.equal((await post({ id: 'x', detail: {} })).statusCode, 400)
+})
