@@ -47,7 +47,12 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await app.register(events, { region: config.AWS_REGION, endpoint: config.EVENTBRIDGE_ENDPOINT, busName: config.EVENT_BUS_NAME })
   await app.register(auth, { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_S })
   await app.register(planSecurity, { cacheTtlMs: config.PLAN_CACHE_TTL_MS })
-  await app.register(authRoutes, { tokenTtlSeconds: config.JWT_TTL_S })
+  const adminEmails = new Set(
+    config.ADMIN_EMAILS.split(',')
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  await app.register(authRoutes, { tokenTtlSeconds: config.JWT_TTL_S, adminEmails })
   await app.register(userRoutes)
   await app.register(subscriptionRoutes)
   await app.register(stripeRoutes)

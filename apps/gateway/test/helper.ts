@@ -27,6 +27,8 @@ export interface BuildOptions {
   planCacheTtlMs?: number
   /** A real bus (the local EventBridge) instead of the recording stand-in. */
   eventBridgeUrl?: string
+  /** Extra gateway settings (e.g. ADMIN_EMAILS). */
+  gatewayEnv?: Record<string, string>
 }
 
 export async function build(t: TapLike, options: BuildOptions = {}) {
@@ -68,6 +70,7 @@ export async function build(t: TapLike, options: BuildOptions = {}) {
       PLAN_CACHE_TTL_MS: String(options.planCacheTtlMs ?? 5_000),
       JWT_SECRET,
       SERVICE_TIMEOUT_MS: '2000',
+      ...options.gatewayEnv,
     },
   })
   const app = await buildApp(config, { logger: false })

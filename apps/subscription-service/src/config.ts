@@ -1,6 +1,6 @@
 // subscription-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS, EventBusConfigProperties } from '@f1/events/config'
-import { BaseConfigProperties, loadConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type, { type Static } from 'typebox'
 
@@ -8,7 +8,7 @@ export const SubscriptionConfigProperties = {
   ...BaseConfigProperties,
   ...EventBusConfigProperties,
   ...tableNameConfig('subscriptions', 'legacy'),
-  SUBSCRIPTION_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
+  SUBSCRIPTION_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001, description: 'Port to listen on' }),
   STRIPE_SECRET_KEY: Type.Optional(Type.String({ minLength: 8, description: 'Stripe API key; without it checkout and cancel answer 503' })),
   STRIPE_WEBHOOK_SECRET: Type.String({ minLength: 8, description: 'Signing secret of the Stripe webhook endpoint (whsec_...)' }),
   STRIPE_PRICE_PRO: Type.String({ minLength: 1, description: 'Stripe price id of the pro plan' }),
@@ -21,15 +21,14 @@ export type SubscriptionConfig = Static<typeof SubscriptionConfigSchema>
 /** The dev webhook secret: local scripts sign demo events with it. */
 export const DEV_WEBHOOK_SECRET = 'whsec_dev_f1_race_sim_local_only'
 
+/** The schema and dev-only defaults, for loading and for the README's env table. */
+export const subscriptionConfigSpec = defineConfig(SubscriptionConfigProperties, {
+  STRIPE_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
+  STRIPE_PRICE_PRO: 'price_dev_pro',
+  STRIPE_PRICE_TEAM: 'price_dev_team',
+  ...EVENT_BUS_DEV_DEFAULTS,
+})
+
 export function loadSubscriptionConfig(options: LoadConfigOptions = {}): SubscriptionConfig {
-  return loadConfig(SubscriptionConfigProperties, {
-    ...options,
-    devDefaults: {
-      STRIPE_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
-      STRIPE_PRICE_PRO: 'price_dev_pro',
-      STRIPE_PRICE_TEAM: 'price_dev_team',
-      ...EVENT_BUS_DEV_DEFAULTS,
-      ...options.devDefaults,
-    },
-  })
+  return subscriptionConfigSpec.load(options)
 }

@@ -1,6 +1,6 @@
 // usage-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS, EventBusConfigProperties, EventConsumerConfigProperties } from '@f1/events/config'
-import { BaseConfigProperties, loadConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type, { type Static } from 'typebox'
 
@@ -9,7 +9,7 @@ export const UsageConfigProperties = {
   ...EventBusConfigProperties,
   ...EventConsumerConfigProperties,
   ...tableNameConfig('usage'),
-  USAGE_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
+  USAGE_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002, description: 'Port to listen on' }),
   USAGE_RETENTION_DAYS: Type.Integer({
     minimum: 1,
     maximum: 3650,
@@ -20,6 +20,11 @@ export const UsageConfigProperties = {
 export const UsageConfigSchema = Type.Object(UsageConfigProperties)
 export type UsageConfig = Static<typeof UsageConfigSchema>
 
+/** The schema and dev-only defaults, for loading and for the README's env table. */
+export const usageConfigSpec = defineConfig(UsageConfigProperties, {
+  ...EVENT_BUS_DEV_DEFAULTS,
+})
+
 export function loadUsageConfig(options: LoadConfigOptions = {}): UsageConfig {
-  return loadConfig(UsageConfigProperties, { ...options, devDefaults: { ...EVENT_BUS_DEV_DEFAULTS, ...options.devDefaults } })
+  return usageConfigSpec.load(options)
 }

@@ -11,7 +11,7 @@ export const BaseConfigProperties = {
   DYNAMODB_ENDPOINT: Type.Optional(Type.String({ format: 'uri', description: 'DynamoDB endpoint override; unset in AWS' })),
   SERVICE_TOKEN: Type.String({ minLength: 16, description: 'Shared secret in x-service-token between services' }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Interface to listen on' }),
-  LOG_LEVEL: Type.Enum(LOG_LEVELS, { default: 'info' }),
+  LOG_LEVEL: Type.Enum(LOG_LEVELS, { default: 'info', description: 'pino log level' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'Largest accepted request body' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'Time in-flight requests get on SIGTERM' }),
 }
@@ -80,4 +80,19 @@ export function loadConfig<P extends TProperties>(
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return value as Static<ReturnType<typeof Type.Object<P>>>
+}
+
+/** An app's configuration: its schema and its dev-only defaults, loaded and documented from one place. */
+export interface ConfigSpec<P extends TProperties> {
+  properties: P
+  devDefaults: Readonly<Record<string, string>>
+  load(options?: LoadConfigOptions): Static<ReturnType<typeof Type.Object<P>>>
+}
+
+export function defineConfig<P extends TProperties>(properties: P, devDefaults: Readonly<Record<string, string>> = {}): ConfigSpec<P> {
+  return {
+    properties,
+    devDefaults,
+    load: (options = {}) => loadConfig(properties, { ...options, devDefaults: { ...devDefaults, ...options.devDefaults } }),
+  }
 }

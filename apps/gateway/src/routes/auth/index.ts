@@ -1,12 +1,16 @@
 // /api/auth: registration and login (public; they do not consume api_request).
 import { randomUUID } from 'node:crypto'
 import { LoginBodySchema, RegisterBodySchema, RegisterResponseSchema, TokenResponseSchema } from '@f1/contracts/auth'
+import type { Role } from '@f1/contracts/common'
 import { ErrorBodySchema } from '@f1/contracts/errors'
 import type { ServiceApp } from '@f1/service-kit'
 import { InvalidCredentialsError } from '../../errors.ts'
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/passwords.ts'
 
-export default async function authRoutes(app: ServiceApp, options: { tokenTtlSeconds: number }) {
+export default async function authRoutes(app: ServiceApp, options: { tokenTtlSeconds: number; adminEmails: ReadonlySet<string> }) {
+  const roleOf = (email: string, stored: Role | undefined): Role =>
+    options.adminEmails.has(email.toLowerCase()) ? 'admin' : (stored ?? 'user')
+
   app.post(
     '/api/auth/register',
     {
@@ -29,7 +33,7 @@ export default async function authRoutes(app: ServiceApp, options: { tokenTtlSec
       })
       request.log.info({ user_id: userId }, 'user registered')
       app.events.publish('UserRegistered', request, userId, { email: email.toLowerCase(), name: name.trim() })
-      const token = await app.issueToken({ sub: userId, email: email.toLowerCase(), role: 'user' })
+      const token = await app.issueToken({ sub: userId, email: email.toLowerCase(), role: roleOf(email, 'user') })
       return reply.code(201).send({ user_id: userId, token })
     },
   )
@@ -51,7 +55,11 @@ export default async function authRoutes(app: ServiceApp, options: { tokenTtlSec
       if (!profile || !profile.password_hash || !valid) throw new InvalidCredentialsError()
       request.log.info({ user_id: profile.user_id }, 'user signed in')
       app.events.publish('UserSignedIn', request, profile.user_id, {})
-      const token = await app.issueToken({ sub: profile.user_id, email: profile.email.toLowerCase(), role: profile.role ?? 'user' })
+      const token = await app.issueToken({
+        sub: profile.user_id,
+        email: profile.email.toLowerCase(),
+        role: roleOf(profile.email, profile.role),
+      })
       return { token, expires_in: options.tokenTtlSeconds }
     },
   )
