@@ -1,0 +1,57 @@
+// Which tables each app may touch, and how. The architecture's ownership: each service writes
+// only its own table; the gateway still reads and writes profiles in the legacy table; the
+// subscription service falls back to legacy profiles; the migrator scans legacy, writes the four
+// new tables and keeps its own state (runs, lock, checkpoints). No one deletes items of the data
+// tables (TTL expires them; the migration never modifies legacy): only the migrator its own state.
+import type { TableId } from '@f1/tables'
+
+export const SERVICES = [
+  'gateway',
+  'subscription-service',
+  'usage-service',
+  'action-log-service',
+  'simulation-service',
+  'migrator',
+] as const
+export type Service = (typeof SERVICES)[number]
+
+/** Item reads, including reads of a transaction's condition checks, and DescribeTable. */
+export const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+] as const
+/** Item writes (also what TransactWriteItems is authorized against). */
+export const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'] as const
+/** Full-table reads: only the migrator's parallel backfill and verify need them. */
+export const SCAN_ACTIONS = ['dynamodb:Scan'] as const
+
+export interface TableGrant {
+  table: TableId
+  actions: readonly string[]
+}
+
+const readWrite = (table: TableId): TableGrant => ({ table, actions: [...READ_ACTIONS, ...WRITE_ACTIONS] })
+const readOnly = (table: TableId): TableGrant => ({ table, actions: READ_ACTIONS })
+/** Item deletes: only the migrator's own state (a released lock, a finished run's checkpoints). */
+export const DELETE_ACTIONS = ['dynamodb:DeleteItem'] as const
+
+const backfill = (table: TableId): TableGrant => ({ table, actions: [...READ_ACTIONS, ...WRITE_ACTIONS, ...SCAN_ACTIONS] })
+
+export const SERVICE_TABLES: Record<Service, readonly TableGrant[]> = {
+  gateway: [readWrite('legacy')],
+  'subscription-service': [readWrite('subscriptions'), readOnly('legacy')],
+  'usage-service': [readWrite('usage')],
+  'action-log-service': [readWrite('actions')],
+  'simulation-service': [readWrite('simulations')],
+  migrator: [
+    { table: 'legacy', actions: [...READ_ACTIONS, ...SCAN_ACTIONS] },
+    backfill('subscriptions'),
+    backfill('usage'),
+    backfill('actions'),
+    backfill('simulations'),
+    { table: 'migration', actions: [...READ_ACTIONS, ...WRITE_ACTIONS, ...DELETE_ACTIONS] },
+  ],
+}

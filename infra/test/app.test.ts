@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { App } from 'aws-cdk-lib'
+import { CONSUMER_PATH, CONSUMERS, type Consumer } from '@f1/events/rules'
+import { TABLE_IDS, TABLES } from '@f1/tables'
+import { buildStacks } from '../src/app.ts'
+import { consumerUrlKey } from '../src/config.ts'
+import { SERVICES } from '../src/services.ts'
+import { list, renderArn, resources, synthesize } from './helper.ts'
+
+const urls = (stage: string) =>
+  Object.fromEntries(CONSUMERS.map((c: Consumer) => [consumerUrlKey(c), `https://${c}.${stage}.example.com/`])) as Record<string, string>
+
+const tableNamesIn = (template: ReturnType<typeof synthesize>['data']) =>
+  Object.values(resources(template, 'AWS::DynamoDB::Table')).map((r) => String(r.Properties?.TableName))
+
+const policyArns = (template: ReturnType<typeof synthesize>['access']) =>
+  Object.values(resources(template, 'AWS::IAM::ManagedPolicy')).flatMap((p) =>
+    list((p.Properties?.PolicyDocument as { Statement: { Resource: unknown }[] }).Statement).flatMap((s) =>
+      list(s.Resource).map(renderArn),
+    ),
+  )
+
+const dev = synthesize()
+const prod = synthesize({ stage: 'prod', ...urls('prod') })
+
+t.test('dev keeps the seed names the apps default to', async (t) => {
+  t.same(tableNamesIn(dev.data).sort(), TABLE_IDS.map((id) => TABLES[id].defaultName).sort())
+  dev.events.hasResourceProperties('AWS::Events::EventBus', { Name: 'f1-events-dev' })
+  t.same(dev.stacks.data.stackName, 'f1-data-dev')
+})
+
+t.test('-c stage=prod renames every table, the bus, policies and stacks without code changes', async (t) => {
+  const names = tableNamesIn(prod.data)
+  t.equal(names.length, TABLE_IDS.length)
+  for (const name of names) t.match(name, /^f1-[a-z-]+-prod$/, name)
+  t.notOk(
+    names.some((n) => n.includes('-dev')),
+    'no dev name is left',
+  )
+  t.ok(names.includes('f1-user-usage-prod') && names.includes('f1-simulation-results-prod'))
+  prod.events.hasResourceProperties('AWS::Events::EventBus', { Name: 'f1-events-prod' })
+  for (const service of SERVICES) prod.access.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: `f1-${service}-prod` })
+  t.same(
+    [prod.stacks.data.stackName, prod.stacks.events.stackName, prod.stacks.access.stackName],
+    ['f1-data-prod', 'f1-events-prod', 'f1-access-prod'],
+  )
+})
+
+t.test('prod policies point at the prod tables and bus only', async (t) => {
+  const arns = policyArns(prod.access)
+  t.ok(arns.length > 0)
+  for (const arn of arns) t.match(arn, /(table\/[a-z0-9-]+-prod(\/index\/.+)?|event-bus\/f1-events-prod)$/, arn)
+})
+
+t.test('consumer URLs from context become the API destinations, path /events appended once', async (t) => {
+  for (const consumer of CONSUMERS) {
+    prod.events.hasResourceProperties('AWS::Events::ApiDestination', {
+      InvocationEndpoint: `https://${consumer}.prod.example.com${CONSUMER_PATH}`,
+    })
+  }
+  t.equal(Object.keys(resources(prod.events, 'AWS::Events::ApiDestination')).length, CONSUMERS.length)
+})
+
+t.test('bad context is refused before anything is synthesized', async (t) => {
+  const build = (context: Record<string, string>) => () => buildStacks(new App({ context }))
+  t.throws(build({ stage: 'staging' }), /stage must be one of dev, prod/)
+  t.throws(build({ stage: 'prod' }), /actionLogServiceUrl is required for stage prod/)
+  t.throws(build({ ...urls('dev'), usageServiceUrl: 'http://usage.example.com' }), /usageServiceUrl must be an https:\/\/ URL/)
+  t.throws(build({ migratorUrl: 'not a url' }), /migratorUrl is not a URL/)
+})
+
+t.test('-c legacyTableName references an existing legacy table instead of creating it', async (t) => {
+  const existing = synthesize({ legacyTableName: 'f1-strategy-metadata-dev' })
+  const names = tableNamesIn(existing.data)
+  t.equal(names.length, TABLE_IDS.length - 1)
+  t.notOk(names.includes('f1-strategy-metadata-dev'))
+  t.ok(policyArns(existing.access).some((arn) => arn.endsWith(':table/f1-strategy-metadata-dev/index/email-index')))
+})
+
+t.test('pnpm synth writes the three templates with no AWS credentials or account', async (t) => {
+  const outdir = mkdtempSync(join(tmpdir(), 'f1-cdk-'))
+  t.teardown(() => rmSync(outdir, { recursive: true, force: true }))
+  const env: Record<string, string> = { CDK_OUTDIR: outdir }
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !key.startsWith('AWS_') && !key.startsWith('CDK_')) env[key] = value
+  }
+  env.CDK_OUTDIR = outdir
+  env.AWS_SHARED_CREDENTIALS_FILE = join(outdir, 'no-credentials')
+  env.AWS_CONFIG_FILE = join(outdir, 'no-config')
+  const infra = fileURLToPath(new URL('..', import.meta.url))
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts', '-c', 'stage=dev'], { cwd: infra, env, encoding: 'utf8' })
+  t.equal(run.status, 0, run.stderr)
+  for (const stack of ['f1-data-dev', 'f1-events-dev', 'f1-access-dev']) {
+    const file = join(outdir, `${stack}.template.json`)
+    t.ok(existsSync(file), `${stack} template written`)
+    t.ok(Object.keys(JSON.parse(readFileSync(file, 'utf8')).Resources ?? {}).length > 0, `${stack} has resources`)
+  }
+  t.match(run.stderr, /has no URL in context/, 'placeholder URLs are reported')
+})

@@ -1,0 +1,64 @@
+// Synthesizes the app for a context and reads its templates; renders the ARNs the policies build.
+import { App } from 'aws-cdk-lib'
+import { Template } from 'aws-cdk-lib/assertions'
+import { buildStacks, type F1Stacks } from '../src/app.ts'
+
+export interface Synthesized {
+  stacks: F1Stacks
+  data: Template
+  events: Template
+  access: Template
+}
+
+/** Builds the app with the given context and synthesizes each stack once. */
+export function synthesize(context: Record<string, string> = {}): Synthesized {
+  const app = new App({ context })
+  const stacks = buildStacks(app)
+  return {
+    stacks,
+    data: Template.fromStack(stacks.data),
+    events: Template.fromStack(stacks.events),
+    access: Template.fromStack(stacks.access),
+  }
+}
+
+export type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+
+/** The resources of a type, by logical id. */
+export function resources(template: Template, type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>
+}
+
+/** The one resource of a type whose property has the value; fails loudly otherwise. */
+export function resourceWhere(template: Template, type: string, property: string, value: unknown): [string, Resource] {
+  const found = Object.entries(resources(template, type)).filter(
+    ([, r]) => JSON.stringify(r.Properties?.[property]) === JSON.stringify(value),
+  )
+  if (found.length !== 1) throw new Error(`expected one ${type} with ${property} = ${JSON.stringify(value)}, found ${found.length}`)
+  return found[0]!
+}
+
+const PSEUDO: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'region', 'AWS::AccountId': 'account' }
+
+/**
+ * A policy resource as a plain string: literal strings and Fn::Join of literals and pseudo
+ * parameters. Anything else (an import, a reference) throws, so no resource escapes the checks.
+ */
+export function renderArn(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value && typeof value === 'object') {
+    const ref = (value as { Ref?: unknown }).Ref
+    if (typeof ref === 'string' && PSEUDO[ref]) return PSEUDO[ref]
+    const join = (value as { 'Fn::Join'?: unknown })['Fn::Join']
+    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+      return (join[1] as unknown[]).map(renderArn).join(join[0])
+    }
+  }
+  throw new Error(`cannot render policy resource ${JSON.stringify(value)}`)
+}
+
+/** A value that CloudFormation may give as one item or a list. */
+export function list<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return []
+  return Array.isArray(value) ? value : [value]
+}
