@@ -13,6 +13,9 @@ export const GatewayConfigProperties = {
   USAGE_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of usage-service' }),
   SUBSCRIPTION_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of subscription-service' }),
   ACTION_LOG_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of action-log-service' }),
+  SIMULATION_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of simulation-service' }),
+  MIGRATOR_URL: Type.String({ format: 'uri', description: 'Base URL of the migrator (admin routes)' }),
+  SIMULATION_TIMEOUT_MS: Type.Integer({ minimum: 1_000, default: 120_000, description: 'Timeout of running a simulation or optimization' }),
   PLAN_CACHE_TTL_MS: Type.Integer({
     minimum: 0,
     maximum: 60_000,
@@ -32,6 +35,8 @@ export const gatewayConfigSpec = defineConfig(GatewayConfigProperties, {
   USAGE_SERVICE_URL: 'http://127.0.0.1:3002',
   SUBSCRIPTION_SERVICE_URL: 'http://127.0.0.1:3001',
   ACTION_LOG_SERVICE_URL: 'http://127.0.0.1:3003',
+  SIMULATION_SERVICE_URL: 'http://127.0.0.1:3004',
+  MIGRATOR_URL: 'http://127.0.0.1:3005',
   ...EVENT_BUS_DEV_DEFAULTS,
 })
 

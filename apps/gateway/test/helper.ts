@@ -3,6 +3,8 @@
 import { buildApp as buildActionLogService } from '@f1/action-log-service/app'
 import { loadActionLogConfig } from '@f1/action-log-service/config'
 import { fakeEventBridge } from '@f1/events/testing'
+import { buildApp as buildSimulationService } from '@f1/simulation-service/app'
+import { loadSimulationConfig } from '@f1/simulation-service/config'
 import { buildApp as buildSubscriptionService } from '@f1/subscription-service/app'
 import { loadSubscriptionConfig } from '@f1/subscription-service/config'
 import { buildApp as buildUsageService } from '@f1/usage-service/app'
@@ -32,7 +34,7 @@ export interface BuildOptions {
 }
 
 export async function build(t: TapLike, options: BuildOptions = {}) {
-  const tables = await useTestTables(t, ['legacy', 'usage', 'subscriptions', 'actions'])
+  const tables = await useTestTables(t, ['legacy', 'usage', 'subscriptions', 'actions', 'simulations'])
   const bus = await fakeEventBridge(t)
   const env = {
     SERVICE_TOKEN: TEST_SERVICE_TOKEN,
@@ -60,6 +62,13 @@ export async function build(t: TapLike, options: BuildOptions = {}) {
     { logger: false },
   )
   const actionLogUrl = await actionLog.listen({ port: 0, host: '127.0.0.1' })
+  const simulations = await buildSimulationService(
+    loadSimulationConfig({ env: { ...env, SIMULATION_RESULTS_TABLE: tables.names.simulations } }),
+    {
+      logger: false,
+    },
+  )
+  const simulationsUrl = await simulations.listen({ port: 0, host: '127.0.0.1' })
   const config = loadGatewayConfig({
     env: {
       ...env,
@@ -67,6 +76,7 @@ export async function build(t: TapLike, options: BuildOptions = {}) {
       USAGE_SERVICE_URL: options.usageServiceUrl ?? usageUrl,
       SUBSCRIPTION_SERVICE_URL: subscriptionsUrl,
       ACTION_LOG_SERVICE_URL: actionLogUrl,
+      SIMULATION_SERVICE_URL: simulationsUrl,
       PLAN_CACHE_TTL_MS: String(options.planCacheTtlMs ?? 5_000),
       JWT_SECRET,
       SERVICE_TIMEOUT_MS: '2000',
@@ -79,6 +89,7 @@ export async function build(t: TapLike, options: BuildOptions = {}) {
     await subscriptions.close()
     await usage.close()
     await actionLog.close()
+    await simulations.close()
   })
   return { app, usage, usageUrl, actionLog, actionLogUrl, tables, config, bus }
 }

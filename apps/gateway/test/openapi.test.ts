@@ -28,7 +28,7 @@ t.test('every gateway route is in the OpenAPI document with summary, tags, respo
   const apiRoutes = routesOf(app.printRoutes({ commonPrefix: false })).filter((r) => r.path.startsWith('/api/'))
   t.ok(apiRoutes.length >= 8, `found ${apiRoutes.length} /api routes`)
   for (const { path, method } of apiRoutes) {
-    const operation = spec.paths[path]?.[method]
+    const operation = spec.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method]
     t.ok(operation, `${method.toUpperCase()} ${path} is documented`)
     if (!operation) continue
     t.ok(operation.summary, `${path} has a summary`)
@@ -42,7 +42,8 @@ t.test('every gateway route is in the OpenAPI document with summary, tags, respo
       statuses.some((s) => s.startsWith('4') || s.startsWith('5')),
       `${path} documents its errors`,
     )
-    if (!path.startsWith('/api/auth') && !path.startsWith('/api/stripe')) t.ok(operation.security, `${path} declares bearer auth`)
+    const isPublic = ['/api/auth/', '/api/stripe/', '/api/tracks'].some((prefix) => path.startsWith(prefix))
+    if (!isPublic) t.ok(operation.security, `${path} declares bearer auth`)
   }
 })
 

@@ -10,7 +10,11 @@ export type SimulationMode = (typeof SIMULATION_MODES)[number]
 /** Ids are ULIDs for new simulations and UUIDs for ones migrated from legacy: no separators either way. */
 export const SimulationIdSchema = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' })
 
-const TrackRefSchema = Type.String({ minLength: 1, maxLength: 100, description: 'A track id or any of its names, e.g. "shanghai", "Monza"' })
+const TrackRefSchema = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: 'A track id or any of its names, e.g. "shanghai", "Monza"',
+})
 const SeasonSchema = Type.Integer({ minimum: 1950, maximum: 2100, description: 'The season (year) of the race, e.g. 2019' })
 const DriverCodeSchema = Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9]+$', description: 'Driver code, e.g. HAM' })
 
@@ -25,7 +29,10 @@ export const StintSchema = Type.Object(
 )
 export type Stint = Static<typeof StintSchema>
 
-export const StrategySchema = Type.Object({ stints: Type.Array(StintSchema, { minItems: 1, maxItems: 20 }) }, { additionalProperties: false })
+export const StrategySchema = Type.Object(
+  { stints: Type.Array(StintSchema, { minItems: 1, maxItems: 20 }) },
+  { additionalProperties: false },
+)
 export type Strategy = Static<typeof StrategySchema>
 
 /** Quota the gateway consumed for a request; carried into Simulation Failed so it can be given back. */
@@ -44,7 +51,9 @@ export const SimulationRequestSchema = Type.Object(
     driver: Type.Optional(DriverCodeSchema),
     strategy: StrategySchema,
     mode: SimulationModeSchema,
-    runs: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_MONTE_CARLO_RUNS, description: 'Monte Carlo only: races to run (default 1000)' })),
+    runs: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_MONTE_CARLO_RUNS, description: 'Monte Carlo only: races to run (default 1000)' }),
+    ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: 'Monte Carlo only: PRNG seed (default 1)' })),
     quota: Type.Optional(Type.Array(QuotaChargeSchema, { maxItems: 8, description: 'Set by the gateway: what this run consumed' })),
   },
@@ -130,9 +139,8 @@ export type OptimizeBody = Static<typeof OptimizeBodySchema>
 
 export const OptimizeResultSchema = Type.Object({
   driver: Type.String(),
-  strategies: Type.Array(
-    Type.Object({ stops: Type.Integer({ minimum: 1 }), strategy: StrategySchema, race_time: Type.Number() }),
-    { description: 'Fastest 1-, 2- and 3-stop strategies on a free track' },
-  ),
+  strategies: Type.Array(Type.Object({ stops: Type.Integer({ minimum: 1 }), strategy: StrategySchema, race_time: Type.Number() }), {
+    description: 'Fastest 1-, 2- and 3-stop strategies on a free track',
+  }),
 })
 export type OptimizeResult = Static<typeof OptimizeResultSchema>

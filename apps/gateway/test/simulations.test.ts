@@ -1,0 +1,175 @@
+import t from 'tap'
+import { ScanCommand } from '@aws-sdk/lib-dynamodb'
+import { errorOf, TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { PLANS } from '@f1/plans'
+import { signWebhook, subscriptionEvent } from '@f1/subscription-service/testing'
+import { PRICES, WEBHOOK_SECRET, bearer, build, json, register } from './helper.ts'
+
+type Built = Awaited<ReturnType<typeof build>>
+
+// Shanghai 2019, Hamilton's real strategy: the engine's reference case.
+const HAM = {
+  stints: [
+    { start_lap: 0, compound: 'A4', tire_age: 2 },
+    { start_lap: 22, compound: 'A3', tire_age: 0 },
+    { start_lap: 36, compound: 'A4', tire_age: 0 },
+  ],
+}
+const single = { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'single', strategy: HAM }
+
+async function usageOf(built: Built, token: string, feature: string) {
+  const summary = json<{ features: Array<{ feature: string; usage_count: number }> }>(
+    await built.app.inject({ url: '/api/users/usage', headers: bearer(token) }),
+  )
+  return summary.features.find((f) => f.feature === feature)?.usage_count
+}
+
+async function upgrade(built: Built, userId: string, plan: 'pro' | 'team') {
+  const { payload, signature } = signWebhook(
+    subscriptionEvent({ type: 'customer.subscription.updated', userId, priceId: PRICES[plan] }),
+    WEBHOOK_SECRET,
+  )
+  await built.app.inject({
+    method: 'POST',
+    url: '/api/stripe/webhook',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    payload,
+  })
+}
+
+const storedCount = async (built: Built) =>
+  (await built.tables.doc.send(new ScanCommand({ TableName: built.tables.names.simulations, Select: 'COUNT' }))).Count
+
+t.test('a run through the gateway stores the item, returns it, lists it and counts one simulation_run', async (t) => {
+  const built = await build(t)
+  const user = await register(built.app)
+  const res = await built.app.inject({ method: 'POST', url: '/api/simulations', headers: bearer(user.token), payload: single })
+  t.equal(res.statusCode, 201)
+  const simulation = res.json()
+  t.match(simulation, {
+    user_id: user.userId,
+    track_id: 'shanghai',
+    mode: 'single',
+    total_time: 5447.822,
+    strategy_data: { strategy: HAM },
+  })
+  t.match(simulation.simulation_id, /^[0-9A-Z]+$/)
+  t.ok(Array.isArray(simulation.results.lap_times))
+  const list = json<{ simulations: Array<{ simulation_id: string }> }>(
+    await built.app.inject({ url: '/api/simulations', headers: bearer(user.token) }),
+  )
+  t.same(
+    list.simulations.map((s) => s.simulation_id),
+    [simulation.simulation_id],
+  )
+  const again = await built.app.inject({ url: `/api/simulations/${simulation.simulation_id}`, headers: bearer(user.token) })
+  t.same(again.json(), simulation)
+  t.equal(await usageOf(built, user.token, 'simulation_run'), 1)
+})
+
+t.test("another user's simulation id is a 404, not a 403", async (t) => {
+  const built = await build(t)
+  const owner = await register(built.app)
+  const other = await register(built.app)
+  const id = (await built.app.inject({ method: 'POST', url: '/api/simulations', headers: bearer(owner.token), payload: single })).json()
+    .simulation_id
+  const res = await built.app.inject({ url: `/api/simulations/${id}`, headers: bearer(other.token) })
+  t.equal(res.statusCode, 404)
+  t.equal(errorOf(res).code, 'SIMULATION_NOT_FOUND')
+})
+
+t.test('at the free simulation_run limit the next run is a 429 with Retry-After and stores nothing', async (t) => {
+  const built = await build(t)
+  const user = await register(built.app)
+  const limit = PLANS.free.limits.simulation_run
+  await fetch(`${built.usageUrl}/users/${user.userId}/usage/consume`, {
+    method: 'POST',
+    headers: { 'x-service-token': TEST_SERVICE_TOKEN, 'content-type': 'application/json' },
+    body: JSON.stringify({ feature: 'simulation_run', amount: limit, limit }),
+  })
+  const res = await built.app.inject({ method: 'POST', url: '/api/simulations', headers: bearer(user.token), payload: single })
+  t.equal(res.statusCode, 429)
+  t.ok(res.headers['retry-after'])
+  t.equal(await storedCount(built), 0)
+})
+
+t.test('a failing run (the engine refuses the strategy) is a 400, stores nothing and gives the quota back', async (t) => {
+  const built = await build(t)
+  const user = await register(built.app)
+  const short = {
+    ...single,
+    strategy: {
+      stints: [
+        { start_lap: 0, compound: 'A4', tire_age: 2 },
+        { start_lap: 80, compound: 'A3', tire_age: 0 },
+      ],
+    },
+  }
+  const res = await built.app.inject({ method: 'POST', url: '/api/simulations', headers: bearer(user.token), payload: short })
+  t.equal(res.statusCode, 400)
+  t.equal(await storedCount(built), 0)
+  t.equal(await usageOf(built, user.token, 'simulation_run'), 0, 'refunded')
+})
+
+t.test('Monte Carlo on the free plan is a 403 naming the plan that has it, and consumes nothing', async (t) => {
+  const built = await build(t)
+  const user = await register(built.app)
+  const res = await built.app.inject({
+    method: 'POST',
+    url: '/api/simulations',
+    headers: bearer(user.token),
+    payload: { ...single, mode: 'monte_carlo', runs: 50 },
+  })
+  t.equal(res.statusCode, 403)
+  t.match(errorOf(res), { code: 'FORBIDDEN', details: { feature: 'monte_carlo_run', plan_id: 'free', required_plan_id: 'pro' } })
+  t.equal(await usageOf(built, user.token, 'simulation_run'), 0)
+})
+
+t.test('on pro a Monte Carlo run charges one simulation_run and one monte_carlo_run per run', async (t) => {
+  const built = await build(t)
+  const user = await register(built.app)
+  await upgrade(built, user.userId, 'pro')
+  const res = await built.app.inject({
+    method: 'POST',
+    url: '/api/simulations',
+    headers: bearer(user.token),
+    payload: { ...single, mode: 'monte_carlo', runs: 40, seed: 7 },
+  })
+  t.equal(res.statusCode, 201)
+  t.match(res.json(), { mode: 'monte_carlo', results: { runs: 40, seed: 7 } })
+  t.equal(await usageOf(built, user.token, 'monte_carlo_run'), 40)
+  t.equal(await usageOf(built, user.token, 'simulation_run'), 1)
+})
+
+t.test('the optimizer needs strategy_compare (pro and up) and counts it', async (t) => {
+  const built = await build(t)
+  const user = await register(built.app)
+  const body = { track_id: 'shanghai', season: 2019, driver: 'HAM' }
+  const free = await built.app.inject({ method: 'POST', url: '/api/strategies/optimize', headers: bearer(user.token), payload: body })
+  t.equal(free.statusCode, 403)
+  await upgrade(built, user.userId, 'pro')
+  const pro = await built.app.inject({ method: 'POST', url: '/api/strategies/optimize', headers: bearer(user.token), payload: body })
+  t.equal(pro.statusCode, 200)
+  t.ok(pro.json().strategies.length >= 1)
+  t.equal(await usageOf(built, user.token, 'strategy_compare'), 1)
+})
+
+t.test('the track catalog is public', async (t) => {
+  const built = await build(t)
+  const res = await built.app.inject('/api/tracks')
+  t.equal(res.statusCode, 200)
+  t.ok(res.json().tracks.some((track: { id: string }) => track.id === 'shanghai'))
+})
+
+t.test('a body with an unknown field, or quota set by the client, is a 400 and consumes nothing', async (t) => {
+  const built = await build(t)
+  const user = await register(built.app)
+  const res = await built.app.inject({
+    method: 'POST',
+    url: '/api/simulations',
+    headers: bearer(user.token),
+    payload: { ...single, quota: [{ feature: 'simulation_run', amount: 1, date: '2026-11-26' }] },
+  })
+  t.equal(res.statusCode, 400)
+  t.equal(await usageOf(built, user.token, 'simulation_run'), 0)
+})
