@@ -1,0 +1,45 @@
+// Starts apps as real processes for a bench, each on a free port, and waits for /ready.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { freePort } from '@f1/local-stack/dynamodb'
+
+export interface RunningApp {
+  url: string
+  process: ChildProcess
+}
+
+const REPO = join(import.meta.dirname, '..', '..')
+
+export async function startApp(name: string, portVar: string, env: Record<string, string>): Promise<RunningApp> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: join(REPO, 'apps', name),
+    env: { ...process.env, ...env, [portVar]: String(port), LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const url = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 200; i++) {
+    if (
+      await fetch(`${url}/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { url, process: child }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  child.kill()
+  throw new Error(`${name} did not become ready`)
+}
+
+export async function stopApps(apps: RunningApp[]): Promise<void> {
+  await Promise.all(
+    apps.map(
+      (app) =>
+        new Promise<void>((resolve) => {
+          app.process.once('exit', () => resolve())
+          app.process.kill('SIGTERM')
+        }),
+    ),
+  )
+}
