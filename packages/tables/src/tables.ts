@@ -74,6 +74,15 @@ export const TABLES = {
     ],
     description: 'The legacy single table (profiles, usage, actions, strategies); profiles still live here.',
   },
+  migration: {
+    envVar: 'MIGRATION_STATE_TABLE',
+    defaultName: 'f1-migration-state-dev',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [],
+    ttlAttribute: 'expires_at',
+    description: "The migrator's own state: backfill runs and their lock, per-segment checkpoints, per-user migration markers.",
+  },
 } as const satisfies Record<string, TableDefinition>
 
 export type TableId = keyof typeof TABLES

@@ -2,7 +2,13 @@
 // item another transaction holds is cancelled (TransactionConflict) instead of queued.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb'
-import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
+import {
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb'
+import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { DynamoDbContentionError } from './errors.ts'
 
 /** The per-item reasons of a cancelled transaction (in TransactItems order), or undefined for any other error. */
@@ -30,5 +36,52 @@ export async function transactWrite(doc: DynamoDBDocumentClient, input: Transact
       if (attempt >= maxAttempts) throw new DynamoDbContentionError({ cause: err })
       await sleep(Math.random() * 10 * 2 ** attempt)
     }
+  }
+}
+
+export type MarkedUpdateOutcome =
+  | { status: 'applied' }
+  /** The marker exists: this operation ran before. `marker` is the stored one. */
+  | { status: 'duplicate'; marker: Record<string, unknown> }
+  /** The update's own condition failed. `item` is the item as it was (if any). */
+  | { status: 'condition_failed'; item: Record<string, unknown> | undefined }
+
+/**
+ * Writes a marker item (put only if its key is new) and a conditional update in one transaction:
+ * the pattern behind exactly-once operations (idempotency keys, processed event ids). Nothing is
+ * written unless both succeed.
+ */
+export async function updateOnceWithMarker(
+  doc: DynamoDBDocumentClient,
+  marker: { TableName: string; Item: Record<string, unknown>; keyAttribute: string },
+  update: Omit<UpdateCommandInput, 'ReturnValues'>,
+): Promise<MarkedUpdateOutcome> {
+  try {
+    await transactWrite(doc, {
+      TransactItems: [
+        {
+          Put: {
+            TableName: marker.TableName,
+            Item: marker.Item,
+            ConditionExpression: 'attribute_not_exists(#markerKey)',
+            ExpressionAttributeNames: { '#markerKey': marker.keyAttribute },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        {
+          Update: { ...update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as NonNullable<
+            TransactWriteCommandInput['TransactItems']
+          >[number]['Update'],
+        },
+      ],
+    })
+    return { status: 'applied' }
+  } catch (err) {
+    const [markerReason, updateReason] = cancellationReasons(err) ?? []
+    if (markerReason?.Code === 'ConditionalCheckFailed') return { status: 'duplicate', marker: unmarshall(markerReason.Item ?? {}) }
+    if (updateReason?.Code === 'ConditionalCheckFailed') {
+      return { status: 'condition_failed', item: updateReason.Item ? unmarshall(updateReason.Item) : undefined }
+    }
+    throw err
   }
 }

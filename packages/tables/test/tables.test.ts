@@ -3,7 +3,7 @@ import { isDynamoUnavailable } from '../src/errors.ts'
 import { TABLES, resolveTableNames, tableNameConfig, tableNamesToEnv } from '../src/tables.ts'
 
 t.test('table names default to the seed names and follow their env vars', async (t) => {
-  t.same(resolveTableNames({}), {
+  t.match(resolveTableNames({}), {
     subscriptions: 'f1-user-subscriptions-dev',
     usage: 'f1-user-usage-dev',
     actions: 'f1-user-actions-log-dev',

@@ -6,7 +6,7 @@ import type { PlanId } from '@f1/contracts/common'
 import type { SubscriptionStatus } from '@f1/contracts/subscriptions'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
-import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
+import { updateOnceWithMarker } from '@f1/tables/transactions'
 import type { StripeSubscriptionState } from '../lib/stripe-objects.ts'
 
 export interface SubscriptionRow {
@@ -151,39 +151,26 @@ export function createSubscriptionsRepository(options: { doc: DynamoDBDocumentCl
       // Same-second events apply in arrival order; strictly older ones are refused.
       const notOlder = 'updated_from_event_at <= :t'
       try {
-        await transactWrite(doc, {
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: {
-                  user_id: userId,
-                  subscription_id: EVENT_PREFIX + event.id,
-                  event_type: event.type,
-                  event_created_at: event.createdAt,
-                },
-                ConditionExpression: 'attribute_not_exists(subscription_id)',
-              },
-            },
-            {
-              Update: {
-                TableName: tableName,
-                Key: { user_id: userId, subscription_id: state.subscription_id },
-                UpdateExpression: `SET ${sets.join(', ')}`,
-                ConditionExpression: requireExisting
-                  ? `attribute_exists(plan_id) AND ${notOlder}`
-                  : `attribute_not_exists(updated_from_event_at) OR ${notOlder}`,
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              },
-            },
-          ],
-        })
-        return 'applied'
+        const outcome = await updateOnceWithMarker(
+          doc,
+          {
+            TableName: tableName,
+            Item: { user_id: userId, subscription_id: EVENT_PREFIX + event.id, event_type: event.type, event_created_at: event.createdAt },
+            keyAttribute: 'subscription_id',
+          },
+          {
+            TableName: tableName,
+            Key: { user_id: userId, subscription_id: state.subscription_id },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: requireExisting
+              ? `attribute_exists(plan_id) AND ${notOlder}`
+              : `attribute_not_exists(updated_from_event_at) OR ${notOlder}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        )
+        return outcome.status === 'duplicate' ? 'duplicate' : outcome.status === 'condition_failed' ? 'stale' : 'applied'
       } catch (err) {
-        const [marker, row] = cancellationReasons(err) ?? []
-        if (marker?.Code === 'ConditionalCheckFailed') return 'duplicate'
-        if (row?.Code === 'ConditionalCheckFailed') return 'stale'
         rethrowDynamoError(err)
       }
     },

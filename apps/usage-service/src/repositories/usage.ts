@@ -6,7 +6,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { FEATURES, type FeatureName } from '@f1/contracts/common'
 import type { UsageCounter } from '@f1/contracts/usage'
 import { DynamoDbContentionError, rethrowDynamoError } from '@f1/tables/errors'
-import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
+import { updateOnceWithMarker } from '@f1/tables/transactions'
 import { featureDateKey, resetInstant, utcDay } from '../lib/days.ts'
 import { IdempotencyKeyReusedError, QuotaExceededError } from '../errors.ts'
 import { withExtras } from '@f1/service-kit/errors'
@@ -115,35 +115,24 @@ export function createUsageRepository(options: UsageRepositoryOptions) {
         throw err
       }
     }
-    try {
-      await transactWrite(doc, {
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                user_id: userId,
-                feature_date_key: IDEMPOTENCY_PREFIX + idempotency.key,
-                ...idempotency.record,
-                expires_at: idempotency.expiresAt,
-              },
-              // The key was seen before: this request is a retry of one already counted.
-              ConditionExpression: 'attribute_not_exists(feature_date_key)',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-          { Update: { ...update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as never },
-        ],
-      })
-      return { status: 'applied' }
-    } catch (err) {
-      const [keyReason, counterReason] = cancellationReasons(err) ?? []
-      if (keyReason?.Code === 'ConditionalCheckFailed') {
-        return { status: 'replayed', record: unmarshall(keyReason.Item ?? {}) as IdempotencyRecord }
-      }
-      if (counterReason?.Code === 'ConditionalCheckFailed') return { status: 'condition_failed', row: rowFromRaw(counterReason.Item) }
-      throw err
-    }
+    const outcome = await updateOnceWithMarker(
+      doc,
+      {
+        TableName: tableName,
+        // A seen key means this request is a retry of one already counted.
+        Item: {
+          user_id: userId,
+          feature_date_key: IDEMPOTENCY_PREFIX + idempotency.key,
+          ...idempotency.record,
+          expires_at: idempotency.expiresAt,
+        },
+        keyAttribute: 'feature_date_key',
+      },
+      update,
+    )
+    if (outcome.status === 'duplicate') return { status: 'replayed', record: outcome.marker as unknown as IdempotencyRecord }
+    if (outcome.status === 'condition_failed') return { status: 'condition_failed', row: outcome.item as CounterRow | undefined }
+    return { status: 'applied' }
   }
 
   function checkReplay(record: IdempotencyRecord, expected: IdempotencyRecord): void {
