@@ -610,12 +610,9 @@ t.test("the project's rules route each domain event to the consumers it names", 
   t.same(targets('f1.gateway', 'User Signed In'), ['action-log-service', 'migrator'])
   t.same(targets('f1.gateway', 'User Registered'), ['action-log-service', 'migrator'])
   t.same(targets('f1.usage', 'Usage Limit Reached'), ['action-log-service'])
-  const quota = [{ feature: 'simulations', amount: 1, date: '2025-01-01' }]
-  // The contract's quota is an array of objects; exists only sees leaves, so EventBridge never matches
-  // `detail.quota: [{ exists: true }]` on it. A leaf inside the objects expresses the intent.
-  t.same(targets('f1.simulations', 'Simulation Failed', { quota }), ['action-log-service', 'usage-service'], {
-    todo: 'packages/events rules.ts: failed-simulations-to-usage should test detail.quota.feature (a leaf), not detail.quota',
-  })
+  const quota = [{ feature: 'simulation_run', amount: 1, date: '2025-01-01' }]
+  // The contract's quota is an array of objects and exists only sees leaves: the rule tests quota.feature.
+  t.same(targets('f1.simulations', 'Simulation Failed', { quota }), ['action-log-service', 'usage-service'])
   t.ok(
     matchesEventPattern({ detail: { quota: { feature: [{ exists: true }] } } }, { detail: { quota } }),
     'detail.quota.feature exists matches a failed simulation that consumed quota',
