@@ -6,6 +6,7 @@ export interface BackfillOptions {
   dry_run?: boolean
   segments?: number
   rate?: number
+  fresh?: boolean
 }
 
 export interface MigratorServiceClient {

@@ -9,6 +9,7 @@ const BackfillBodySchema = Type.Object(
     dry_run: Type.Optional(Type.Boolean({ description: 'Read and transform everything, write nothing' })),
     segments: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'Parallel Scan segments' })),
     rate: Type.Optional(Type.Integer({ minimum: 1, description: 'Writes per second at most' })),
+    fresh: Type.Optional(Type.Boolean({ description: 'Start over instead of resuming an unfinished run' })),
   },
   { additionalProperties: false },
 )

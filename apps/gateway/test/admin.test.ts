@@ -1,0 +1,63 @@
+import t from 'tap'
+import { buildApp as buildMigrator } from '@f1/migrator/app'
+import { loadMigratorConfig } from '@f1/migrator/config'
+import { errorOf, TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { tableNamesToEnv } from '@f1/tables'
+import { useTestTables } from '@f1/tables/testing'
+import { bearer, build, json, register, uniqueEmail } from './helper.ts'
+
+async function withMigrator(t: { teardown(fn: () => unknown): void }) {
+  const tables = await useTestTables(t)
+  const migrator = await buildMigrator(
+    loadMigratorConfig({
+      env: {
+        SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+        DYNAMODB_ENDPOINT: tables.endpoint,
+        EVENTBRIDGE_ENDPOINT: 'http://127.0.0.1:9',
+        ...tableNamesToEnv(tables.names),
+      },
+    }),
+    { logger: false },
+  )
+  const url = await migrator.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(() => migrator.close())
+  const admin = uniqueEmail('admin')
+  const built = await build(t, { gatewayEnv: { MIGRATOR_URL: url, ADMIN_EMAILS: admin } })
+  return { built, admin }
+}
+
+t.test('an admin reads the migration status and starts a dry-run backfill through the migrator', async (t) => {
+  const { built, admin } = await withMigrator(t)
+  const { token } = await register(built.app, admin)
+  const status = await built.app.inject({ url: '/api/admin/migration/status', headers: bearer(token) })
+  t.equal(status.statusCode, 200)
+  t.match(status.json(), { current_run: null })
+  const started = await built.app.inject({
+    method: 'POST',
+    url: '/api/admin/migration/backfill',
+    headers: bearer(token),
+    payload: { dry_run: true, segments: 2 },
+  })
+  t.equal(started.statusCode, 202)
+  t.match(json(started), { run_id: String })
+  const unknown = await built.app.inject({
+    method: 'POST',
+    url: '/api/admin/migration/backfill',
+    headers: bearer(token),
+    payload: { dry_run: 'yes' },
+  })
+  t.equal(unknown.statusCode, 400)
+  t.equal(errorOf(unknown).code, 'VALIDATION_FAILED')
+})
+
+t.test('a user without role admin gets 403 on the admin routes, and no token gets 401', async (t) => {
+  const { built } = await withMigrator(t)
+  const user = await register(built.app)
+  for (const req of [
+    { url: '/api/admin/migration/status' },
+    { method: 'POST' as const, url: '/api/admin/migration/backfill', payload: {} },
+  ]) {
+    t.equal((await built.app.inject({ ...req, headers: bearer(user.token) })).statusCode, 403)
+    t.equal((await built.app.inject(req)).statusCode, 401)
+  }
+})

@@ -1,0 +1,7 @@
+// migrator's coded errors.
+import createError from '@fastify/error'
+
+export const RunInProgressError = createError('RUN_IN_PROGRESS', 'A backfill is already running (run %s)', 409)
+export const RunNotFoundError = createError('NOT_FOUND', 'No backfill run %s', 404)
+/** The lease of the backfill lock was taken over by another process: this run stops writing at once. */
+export const LockLostError = createError('LOCK_LOST', 'The backfill lock of run %s was lost', 503)

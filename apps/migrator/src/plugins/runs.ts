@@ -1,0 +1,52 @@
+// Backfill runs started over HTTP: each runs in the background of this process, holding the lock
+// (so no other instance or CLI runs one meanwhile). Closing the app stops a run after the pages in
+// progress; it is then `interrupted` and the next start resumes it.
+import fp from 'fastify-plugin'
+import { startBackfill, type BackfillDeps, type BackfillHandle, type BackfillOptions } from '../migration/backfill.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    runs: RunManager
+  }
+}
+
+export interface RunManager {
+  /** Starts (or resumes) a run in the background; throws RunInProgressError when one is running anywhere. */
+  start(options: Pick<BackfillOptions, 'dryRun' | 'segments' | 'rate' | 'fresh'>): Promise<BackfillHandle>
+  /** The run this instance is running, if any. */
+  active(): BackfillHandle | undefined
+}
+
+export interface RunsPluginOptions {
+  deps: Omit<BackfillDeps, 'clients' | 'log'>
+  defaults: Pick<BackfillOptions, 'pageSize' | 'batchSize' | 'concurrency'>
+}
+
+export default fp<RunsPluginOptions>(
+  async (app, options) => {
+    let active: BackfillHandle | undefined
+    const log = app.log.child({ component: 'backfill' })
+    app.decorate('runs', {
+      async start(run) {
+        const handle = await startBackfill(
+          { ...options.deps, clients: app.dynamo, log },
+          { ...options.defaults, ...run, source: 'service', recordDryRun: true },
+        )
+        active = handle
+        handle.done
+          .catch(() => {}) // logged by the run, recorded on its run record
+          .finally(() => {
+            if (active === handle) active = undefined
+          })
+        return handle
+      },
+      active: () => active,
+    } satisfies RunManager)
+    app.addHook('onClose', async () => {
+      if (!active) return
+      active.stop()
+      await active.done.catch(() => {})
+    })
+  },
+  { name: 'backfill-runs', dependencies: ['dynamodb'], fastify: '5.x' },
+)

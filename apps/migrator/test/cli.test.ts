@@ -1,0 +1,66 @@
+import { Writable } from 'node:stream'
+import t from 'tap'
+import { main, progressLine } from '../src/cli/main.ts'
+import { envFor, generate, useMigrationTables } from './helper.ts'
+
+function io(env: Record<string, string>) {
+  const out = { stdout: '', stderr: '' }
+  const sink = (key: 'stdout' | 'stderr') =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        out[key] += String(chunk)
+        done()
+      },
+    })
+  return { io: { stdout: sink('stdout'), stderr: sink('stderr'), env }, out }
+}
+
+t.test('the CLI explains itself and refuses bad options with exit code 2', async (t) => {
+  const help = io({})
+  t.equal(await main(['--help'], help.io), 0)
+  t.match(help.out.stdout, /backfill\s+Migrate every legacy item/)
+  t.equal(await main([], io({}).io), 2, 'no command')
+  const unknown = io({})
+  t.equal(await main(['migrate-everything'], unknown.io), 2)
+  t.match(unknown.out.stderr, /Unknown command migrate-everything/)
+  const bad = io({})
+  t.equal(await main(['backfill', '--segments', 'many'], bad.io), 2)
+  t.match(bad.out.stderr, /--segments must be an integer/)
+  const noUsers = io({})
+  t.equal(await main(['generate'], noUsers.io), 2)
+  t.match(noUsers.out.stderr, /generate needs --users N/)
+})
+
+t.test('generate refuses a production stage: made-up data never goes into the real legacy table', async (t) => {
+  const run = io({ STAGE: 'prod', AWS_REGION: 'eu-west-1' })
+  t.equal(await main(['generate', '--users', '5'], run.io), 2)
+  t.match(run.out.stderr, /refuses STAGE=prod/)
+})
+
+t.test('a dry run prints the report per kind and per table, and writes nothing', async (t) => {
+  const tables = await useMigrationTables(t)
+  const tally = await generate(tables, 20, 'cli-dry')
+  const run = io(envFor(tables))
+  t.equal(await main(['backfill', '--dry-run', '--segments', '2'], run.io), 0)
+  t.match(run.out.stdout, /Backfill \(dry run\): completed \(dry run: nothing written\)/)
+  t.match(run.out.stdout, new RegExp(`read ${tally.items.toLocaleString('en-US')}, mapped`))
+  t.match(run.out.stdout, /per table\s+mapped\s+written/)
+  t.match(run.out.stdout, /rejected by reason: /)
+})
+
+t.test('the progress line shows items read, written, skipped, rejected, speed and ETA', async (t) => {
+  const line = progressLine({
+    run_id: 'run-1',
+    read: 12_345,
+    written: 11_000,
+    skipped: 300,
+    rejected: 120,
+    failed: 0,
+    total_estimate: 100_000,
+    items_per_s: 2345,
+    eta_s: 37,
+    throttled: 3,
+    elapsed_s: 5,
+  })
+  t.equal(line, 'run-1: read 12,345/100,000 | written 11,000 | skipped 300 | rejected 120 | 2,345 items/s | ETA 0:00:37 | throttled 3')
+})
