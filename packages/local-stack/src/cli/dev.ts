@@ -15,7 +15,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb.ts'
 import { formatLogLine } from '../log-format.ts'
 import { repoRoot } from './paths.ts'
 import { onShutdownSignal } from './signals.ts'
-import { ADMIN_USER, DEMO_USER, seedUser } from './seed.ts'
+import { ADMIN_USER, DEMO_USER, LEGACY_DEMO_USERS, seedLegacyData, seedUser } from './seed.ts'
 
 const COLORS = [36, 33, 35, 32, 34, 31]
 const useColor = process.stdout.isTTY
@@ -95,6 +95,11 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
       .map(([n, s]) => `${n} (${s})`)
       .join(', ')}`,
   )
+  const migratorDir = join(root, 'apps', 'migrator')
+  if (created[names.legacy] === 'created' && existsSync(join(migratorDir, 'bin', 'migrator.ts'))) {
+    // A fresh legacy table gets realistic legacy data (every LEGACY.md defect) to migrate.
+    await seedLegacyData(migratorDir, { ...process.env, DYNAMODB_ENDPOINT: endpoint, ...tableNamesToEnv(names) }, log)
+  }
 
   const present = APPS.filter((app) => existsSync(join(root, app.dir, 'src', 'server.ts')))
   const ports = (app: AppEntry) => Number(process.env[app.portVar] ?? app.port)
@@ -164,6 +169,7 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   console.log('')
   row('Demo user', `${demo.email} / ${demo.password} (${demo.state})`)
   row('Admin user', `${admin.email} / ${admin.password} (${admin.state}; role admin via ADMIN_EMAILS)`)
+  row('Legacy data', `${LEGACY_DEMO_USERS} generated users in ${names.legacy}; migrate: pnpm --filter @f1/migrator backfill`)
   row('Try', `curl -s -X POST ${gatewayUrl}/api/auth/login -H 'content-type: application/json' \\`)
   console.log(`${' '.repeat(23)}-d '{"email":"${demo.email}","password":"${demo.password}"}'`)
   console.log(`\n Ctrl-C stops everything.\n${line}\n`)

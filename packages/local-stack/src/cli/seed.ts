@@ -1,4 +1,5 @@
-// Demo data for the dev stack, written through the gateway's own API.
+// Demo data for the dev stack: users through the gateway's own API, legacy data through the migrator's generator.
+import { spawn } from 'node:child_process'
 export const DEMO_USER = { email: 'demo@f1-race-sim.dev', password: 'demo-driver-2026', name: 'Demo Driver' }
 /** Gets role admin through ADMIN_EMAILS, which the dev stack sets to this address unless given. */
 export const ADMIN_USER = { email: 'admin@f1-race-sim.dev', password: 'admin-pit-wall-2026', name: 'Race Control' }
@@ -19,4 +20,25 @@ export async function seedUser(gatewayUrl: string, user: typeof DEMO_USER): Prom
   if (res.status === 201) return { email: user.email, password: user.password, state: 'created' }
   if (res.status === 409) return { email: user.email, password: user.password, state: 'already there' }
   throw new Error(`seeding ${user.email} failed: ${res.status} ${await res.text()}`)
+}
+
+export const LEGACY_DEMO_USERS = 50
+
+/** Writes generated legacy data (deterministic seed) into the legacy table with the migrator's CLI. */
+export async function seedLegacyData(migratorDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bin/migrator.ts', 'generate', '--users', String(LEGACY_DEMO_USERS), '--seed', 'demo'],
+    {
+      cwd: migratorDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => (output += d))
+  child.stderr?.on('data', (d: Buffer) => (output += d))
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  if (code === 0) log(`Legacy demo data: ${LEGACY_DEMO_USERS} generated users written to the legacy table`)
+  else log(`Legacy demo data could not be generated (exit ${code}):\n${output.slice(-2000)}`)
 }

@@ -6,12 +6,14 @@ import { repoRoot } from './paths.ts'
 import { onShutdownSignal } from './signals.ts'
 import { TapTotals } from './tap-totals.ts'
 
-export async function runTests(turboArgs: string[]): Promise<number> {
+export async function runTests(args: string[]): Promise<number> {
+  // `pnpm test -- --filter x` hands us the `--`; to turbo it would mean "pass the rest to every task".
+  const turboArgs = args.filter((arg) => arg !== '--')
   const ddb = await startDynamoDbLocal({})
   console.log(`DynamoDB Local for this run: ${ddb.endpoint}`)
   const totals = new TapTotals()
-  const args = ['run', 'test', '--continue', '--concurrency=2', ...(process.env.CI ? ['--log-order=grouped'] : []), ...turboArgs]
-  const turbo = spawn('turbo', args, {
+  const turboCommand = ['run', 'test', '--continue', '--concurrency=2', ...(process.env.CI ? ['--log-order=grouped'] : []), ...turboArgs]
+  const turbo = spawn('turbo', turboCommand, {
     cwd: repoRoot(),
     env: {
       ...process.env,
