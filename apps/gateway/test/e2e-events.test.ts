@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { RULES } from '@f1/events/rules'
-import { startLocalBus } from '@f1/local-stack/bus'
+import { startLocalBus, type RetryPolicy } from '@f1/local-stack/bus'
 import { BUS_SECRET, bearer, build, json, register } from './helper.ts'
 
 type Built = Awaited<ReturnType<typeof build>>
@@ -21,19 +21,25 @@ async function actionTypes(built: Built, token: string, expected: number): Promi
   }
 }
 
-t.test('register and log in: both actions reach the action log through the SDK, the local bus and the consumer', async (t) => {
-  let actionLogUrl = ''
+/** A local bus delivering to the action log at whatever URL `target.url` holds when it delivers. */
+async function busToActionLog(t: { teardown(fn: () => unknown): void }, target: { url: string }, retry: Partial<RetryPolicy>) {
   const bus = await startLocalBus({
     port: 0,
     secret: BUS_SECRET,
     rules: RULES.filter((r) => r.target === 'action-log-service'),
-    targetUrl: () => `${actionLogUrl}/events`,
+    targetUrl: () => `${target.url}/events`,
     deadLetterDir: mkdtempSync(join(tmpdir(), 'f1-dlq-')),
-    retry: { baseDelayMs: 20, maxDelayMs: 100 },
+    retry,
   })
   t.teardown(() => bus.close())
+  return bus
+}
+
+t.test('register and log in: both actions reach the action log through the SDK, the local bus and the consumer', async (t) => {
+  const target = { url: '' }
+  const bus = await busToActionLog(t, target, { baseDelayMs: 20, maxDelayMs: 100 })
   const built = await build(t, { eventBridgeUrl: bus.url })
-  actionLogUrl = built.actionLogUrl
+  target.url = built.actionLogUrl
   const user = await register(built.app)
   await built.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: user.email, password: user.password } })
   await built.app.events.publisher.flush()
@@ -41,16 +47,8 @@ t.test('register and log in: both actions reach the action log through the SDK, 
 })
 
 t.test('consumer down: events are retried, then dead-lettered; replayed once it is back, they are logged once', async (t) => {
-  let actionLogUrl = 'http://127.0.0.1:9'
-  const bus = await startLocalBus({
-    port: 0,
-    secret: BUS_SECRET,
-    rules: RULES.filter((r) => r.target === 'action-log-service'),
-    targetUrl: () => `${actionLogUrl}/events`,
-    deadLetterDir: mkdtempSync(join(tmpdir(), 'f1-dlq-')),
-    retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 },
-  })
-  t.teardown(() => bus.close())
+  const target = { url: 'http://127.0.0.1:9' }
+  const bus = await busToActionLog(t, target, { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 })
   const built = await build(t, { eventBridgeUrl: bus.url })
   const user = await register(built.app)
   await built.app.events.publisher.flush()
@@ -59,7 +57,7 @@ t.test('consumer down: events are retried, then dead-lettered; replayed once it 
   t.equal(dead.length, 1, 'the User Registered event is a dead letter')
   t.match(dead[0], { attempts: 3 })
 
-  actionLogUrl = built.actionLogUrl
+  target.url = built.actionLogUrl
   const report = await bus.deadLetters.replay({ all: true })
   t.equal(report.delivered.length, 1)
   t.same(await bus.deadLetters.list(), [], 'replayed dead letters are removed')

@@ -3,7 +3,7 @@ import { getRace } from './catalog/catalog.ts'
 import type { RaceParams, Stint } from './catalog/types.ts'
 import type { MonteCarloResult, RaceResult, SimulationMode, SimulationRequest, SingleCarResult } from './contract.ts'
 import { RaceSimError } from './errors.ts'
-import { runMonteCarlo } from './monte-carlo/monte-carlo.ts'
+import { runMonteCarlo, type MonteCarloOptions } from './monte-carlo/monte-carlo.ts'
 import { runRace } from './race/engine.ts'
 import { prepareRace, recordedEvents } from './race/prepare.ts'
 import { raceResult } from './race/result.ts'
@@ -83,8 +83,11 @@ export function resolveRequest(input: unknown): ResolvedRequest {
   return { race, mode, driver, stints, runs, seed }
 }
 
-/** Runs a request of any mode in this thread (Monte Carlo included: see workers.ts to run it off the main thread). */
-export function runSimulation(request: unknown): SingleCarResult | RaceResult | MonteCarloResult {
+/** Runs a request of any mode; Monte Carlo through `monteCarlo` (this thread, or a worker pool). */
+export function dispatchSimulation<M>(
+  request: unknown,
+  monteCarlo: (race: RaceParams, options: MonteCarloOptions) => M,
+): SingleCarResult | RaceResult | M {
   const r = resolveRequest(request)
   const override = r.driver !== undefined && r.stints !== undefined ? { driver: r.driver, stints: r.stints } : undefined
   switch (r.mode) {
@@ -93,6 +96,11 @@ export function runSimulation(request: unknown): SingleCarResult | RaceResult | 
     case 'race':
       return simulateRace(r.race, override)
     case 'monte_carlo':
-      return runMonteCarlo(r.race, { override, runs: r.runs, seed: r.seed })
+      return monteCarlo(r.race, { override, runs: r.runs, seed: r.seed })
   }
+}
+
+/** Runs a request of any mode in this thread (Monte Carlo included: see workers.ts to run it off the main thread). */
+export function runSimulation(request: unknown): SingleCarResult | RaceResult | MonteCarloResult {
+  return dispatchSimulation(request, runMonteCarlo)
 }

@@ -7,7 +7,7 @@ import type { RaceParams } from '../catalog/types.ts'
 import type { MonteCarloResult, RaceResult, SingleCarResult } from '../contract.ts'
 import { RaceSimError, type RaceSimErrorCode } from '../errors.ts'
 import { prepareRace } from '../race/prepare.ts'
-import { resolveRequest, simulateRace, simulateSingleCar } from '../simulate.ts'
+import { dispatchSimulation } from '../simulate.ts'
 import { monteCarloJob, summarise, type MonteCarloJob, type MonteCarloOptions, type RunOutcomes } from './monte-carlo.ts'
 import type { ChunkReply, ChunkRequest } from './worker.ts'
 
@@ -171,14 +171,5 @@ export async function runMonteCarloInWorkers(race: RaceParams, options: MonteCar
  * millisecond), Monte Carlo on the pool. Rejects with RaceSimError on a bad request.
  */
 export async function simulateWithPool(pool: MonteCarloPool, request: unknown): Promise<SingleCarResult | RaceResult | MonteCarloResult> {
-  const r = resolveRequest(request)
-  const override = r.driver !== undefined && r.stints !== undefined ? { driver: r.driver, stints: r.stints } : undefined
-  switch (r.mode) {
-    case 'single':
-      return simulateSingleCar(r.race, r.driver!, r.stints)
-    case 'race':
-      return simulateRace(r.race, override)
-    case 'monte_carlo':
-      return pool.run(r.race, { override, runs: r.runs, seed: r.seed })
-  }
+  return dispatchSimulation(request, (race, options) => pool.run(race, options))
 }
