@@ -1,9 +1,10 @@
 // One IAM managed policy per app: its tables (and their indexes) with the actions it needs, and
-// PutEvents on the bus. ARNs are built from the stage's names, so the policies do not import
-// values from the other stacks and also cover a legacy table that exists outside them.
+// PutEvents on the bus under its own `source` only. ARNs are built from the stage's names, so the
+// policies do not import values from the other stacks and also cover a legacy table that exists outside them.
 import { Stack, type StackProps } from 'aws-cdk-lib'
 import * as iam from 'aws-cdk-lib/aws-iam'
 import type { Construct } from 'constructs'
+import { PUBLISHERS } from '@f1/events/rules'
 import { TABLES, type TableDefinition, type TableId } from '@f1/tables'
 import { resourceName, type Stage } from './names.ts'
 import { SERVICE_TABLES, SERVICES, type Service } from './services.ts'
@@ -43,7 +44,20 @@ export class AccessStack extends Stack {
             resources: tableResources(grant.table),
           }),
       )
-      statements.push(new iam.PolicyStatement({ sid: 'PublishEvents', actions: ['events:PutEvents'], resources: [busArn] }))
+      const source: string | undefined = (PUBLISHERS as Partial<Record<Service, string>>)[service]
+      if (source) {
+        // EventBridge authorizes each PutEvents entry by its source: a compromised service cannot
+        // forge another's events (a Subscription Activated from the gateway is refused). An app
+        // that publishes nothing (the action log) gets no PutEvents at all.
+        statements.push(
+          new iam.PolicyStatement({
+            sid: 'PublishOwnEvents',
+            actions: ['events:PutEvents'],
+            resources: [busArn],
+            conditions: { StringEquals: { 'events:source': source } },
+          }),
+        )
+      }
       policies[service] = new iam.ManagedPolicy(this, service, {
         managedPolicyName: resourceName(service, stage),
         description: `What ${service} may do on the tables and the bus (${stage})`,

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { PUBLISHERS } from '@f1/events/rules'
 import { TABLE_IDS, TABLES, type TableDefinition, type TableId } from '@f1/tables'
 import { busName, stageTableNames } from '../src/names.ts'
 import { SERVICES, type Service } from '../src/services.ts'
@@ -17,6 +18,7 @@ const OWNER: Record<TableId, Service> = {
   actions: 'action-log-service',
   simulations: 'simulation-service',
   legacy: 'gateway',
+  idempotency: 'gateway',
   migration: 'migrator',
 }
 const mayWrite = (service: Service, table: TableId) => OWNER[table] === service || (service === 'migrator' && table !== 'legacy')
@@ -32,6 +34,17 @@ const READS = new Set([
   'dynamodb:DescribeTable',
 ])
 
+// The architecture's event sources, stated here independently of PUBLISHERS: each app publishes
+// under its own source only, and the action log publishes nothing.
+const OWN_SOURCE: Record<Service, string | undefined> = {
+  gateway: 'f1.gateway',
+  'subscription-service': 'f1.subscriptions',
+  'usage-service': 'f1.usage',
+  'simulation-service': 'f1.simulations',
+  migrator: 'f1.migrator',
+  'action-log-service': undefined,
+}
+
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }
 
 interface Grant {
@@ -43,10 +56,23 @@ interface Grant {
 const TABLE_ARN = /^arn:aws:dynamodb:region:account:table\/([^/]+)(?:\/index\/([^/]+))?$/
 const BUS_ARN = `arn:aws:events:region:account:event-bus/${busName('dev')}`
 
-/** What a policy document grants, resolved to table ids; anything unknown or wild is a violation. */
-function analyse(statements: Statement[]): { grants: Grant[]; putEvents: string[]; violations: string[] } {
+/**
+ * The sources a PutEvents statement is limited to: the values of its one `StringEquals` on
+ * `events:source`, or undefined when any other condition (or none) would let other sources through.
+ */
+function sourcesOf(statement: Statement): string[] | undefined {
+  const condition = statement.Condition as Record<string, Record<string, unknown>> | undefined
+  if (!condition || Object.keys(condition).length !== 1 || !condition.StringEquals) return undefined
+  const keys = Object.keys(condition.StringEquals)
+  if (keys.length !== 1 || keys[0] !== 'events:source') return undefined
+  return list(condition.StringEquals['events:source'] as string | string[])
+}
+
+/** What a policy document grants, resolved to table ids and event sources; anything unknown or wild is a violation. */
+function analyse(statements: Statement[]): { grants: Grant[]; putEvents: string[]; sources: string[]; violations: string[] } {
   const grants: Grant[] = []
   const putEvents: string[] = []
+  const sources: string[] = []
   const violations: string[] = []
   for (const statement of statements) {
     if (statement.Effect !== 'Allow') continue
@@ -60,6 +86,9 @@ function analyse(statements: Statement[]): { grants: Grant[]; putEvents: string[
       if (events.length > 0) {
         if (resource === BUS_ARN) putEvents.push(...events)
         else violations.push(`${events.join(', ')} on ${resource}`)
+        const limited = sourcesOf(statement)
+        if (limited) sources.push(...limited)
+        else violations.push(`${events.join(', ')} without an events:source condition`)
       }
       if (dynamodb.length === 0) continue
       const match = TABLE_ARN.exec(resource)
@@ -74,7 +103,7 @@ function analyse(statements: Statement[]): { grants: Grant[]; putEvents: string[
       grants.push({ table, ...(index === undefined ? {} : { index }), actions: dynamodb })
     }
   }
-  return { grants, putEvents, violations }
+  return { grants, putEvents, sources, violations }
 }
 
 function violationsOf(service: Service, statements: Statement[]): string[] {
@@ -115,15 +144,35 @@ t.test("the check itself flags another service's table, a wildcard and an unknow
   t.same(violationsOf('usage-service', [{ Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: [arn(names.usage)] }]), [])
 })
 
+t.test('the check itself flags PutEvents without a source condition, or with one that lets more through', async (t) => {
+  const put = (Condition?: unknown): Statement => ({ Effect: 'Allow', Action: 'events:PutEvents', Resource: BUS_ARN, Condition })
+  const flagged = (statement: Statement) => analyse([statement]).violations
+  t.same(flagged(put()), ['events:PutEvents without an events:source condition'])
+  t.same(flagged(put({ StringLike: { 'events:source': 'f1.*' } })), ['events:PutEvents without an events:source condition'])
+  t.same(flagged(put({ StringEquals: { 'events:source': 'f1.usage', 'events:detail-type': 'X' } })), [
+    'events:PutEvents without an events:source condition',
+  ])
+  t.same(flagged(put({ StringEquals: { 'events:source': 'f1.usage' } })), [])
+  t.same(analyse([put({ StringEquals: { 'events:source': ['f1.usage', 'f1.gateway'] } })]).sources, ['f1.usage', 'f1.gateway'])
+})
+
 for (const service of SERVICES) {
   t.test(`${service}: touches no other service's table and uses no wildcard`, async (t) => {
     t.same(violationsOf(service, statementsOf(service)), [])
   })
 
-  t.test(`${service}: may PutEvents on the stage's bus, and only there`, async (t) => {
-    const { putEvents } = analyse(statementsOf(service))
-    t.same(putEvents, ['events:PutEvents'])
-  })
+  const own = OWN_SOURCE[service]
+  if (own) {
+    t.test(`${service}: may PutEvents on the stage's bus only, and only with source ${own}`, async (t) => {
+      const { putEvents, sources } = analyse(statementsOf(service))
+      t.same(putEvents, ['events:PutEvents'])
+      t.same(sources, [own], 'exactly its own source: it cannot put an event of another service')
+    })
+  } else {
+    t.test(`${service}: publishes nothing, so it may not PutEvents at all`, async (t) => {
+      t.same(analyse(statementsOf(service)).putEvents, [])
+    })
+  }
 }
 
 for (const table of TABLE_IDS) {
@@ -142,6 +191,12 @@ for (const table of TABLE_IDS) {
     }
   })
 }
+
+t.test('every source is put by exactly one service, the one PUBLISHERS names', async (t) => {
+  const granted = SERVICES.flatMap((service) => analyse(statementsOf(service)).sources.map((source) => [source, service] as const))
+  t.equal(new Set(granted.map(([source]) => source)).size, granted.length, 'no source is granted twice')
+  t.same(Object.fromEntries(granted.map(([source, service]) => [service, source])), PUBLISHERS)
+})
 
 t.test('the subscription service and the migrator read legacy but never write it', async (t) => {
   for (const service of ['subscription-service', 'migrator'] as const) {

@@ -1,11 +1,19 @@
 // gateway: builds the app (never listens; server.ts does).
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
 import swaggerUi from '@fastify/swagger-ui'
+import underPressure from '@fastify/under-pressure'
+import { loadShedding } from '@f1/service-kit/load-shedding'
 import events from '@f1/events/plugin'
 import dynamodb from '@f1/tables/plugin'
+import { currentDeadline } from '@f1/service-kit/deadline'
 import type { GatewayConfig } from './config.ts'
+import { parseOrigins } from './lib/origins.ts'
+import { createPasswordHasher } from './lib/passwords.ts'
 import actionLogService from './plugins/action-log-service.ts'
 import auth from './plugins/auth.ts'
+import idempotency from './plugins/idempotency.ts'
+import currentRole from './plugins/current-role.ts'
+import edgeHeaders from './plugins/edge-headers.ts'
 import planSecurity from './plugins/plan-security.ts'
 import migratorService from './plugins/migrator-service.ts'
 import profiles from './plugins/profiles.ts'
@@ -15,6 +23,7 @@ import usageService from './plugins/usage-service.ts'
 import actionRoutes from './routes/actions/index.ts'
 import adminRoutes from './routes/admin/index.ts'
 import authRoutes from './routes/auth/index.ts'
+import { authRateLimits } from './routes/auth/rate-limits.ts'
 import simulationRoutes from './routes/simulations/index.ts'
 import stripeRoutes from './routes/stripe/index.ts'
 import subscriptionRoutes from './routes/subscriptions/index.ts'
@@ -23,6 +32,8 @@ import userRoutes from './routes/users/index.ts'
 
 export interface BuildOptions {
   logger?: ServiceAppOptions['logger']
+  /** The clock of the role cache (tests move it instead of waiting). */
+  now?: () => number
 }
 
 export async function buildApp(config: GatewayConfig, options: BuildOptions = {}): Promise<ServiceApp> {
@@ -30,6 +41,9 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     name: 'gateway',
     config,
     logger: options.logger ?? true,
+    // A request's whole budget: plan security and the route's own calls share it (simulations have their own).
+    defaultBudgetMs: config.SERVICE_TIMEOUT_MS,
+    longestHandlerMs: config.SIMULATION_TIMEOUT_MS,
     openapi: {
       description: 'The F1 Race Sim API for the frontend. Errors: {"error": {"code", "message", "details"}}.',
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -44,8 +58,12 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
       ],
     },
   })
+  const appOrigins = parseOrigins(config.APP_ORIGINS)
+  await app.register(edgeHeaders, { appOrigins })
+  await app.register(underPressure, loadShedding(config))
   await app.register(swaggerUi, { routePrefix: '/docs' })
-  await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT })
+  await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT, deadline: currentDeadline })
+  await app.register(idempotency, { tableName: config.IDEMPOTENCY_TABLE })
   await app.register(profiles, { tableName: config.LEGACY_METADATA_TABLE })
   const service = { serviceToken: config.SERVICE_TOKEN, timeoutMs: config.SERVICE_TIMEOUT_MS }
   await app.register(usageService, { baseUrl: config.USAGE_SERVICE_URL, ...service })
@@ -56,17 +74,17 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await app.register(events, { region: config.AWS_REGION, endpoint: config.EVENTBRIDGE_ENDPOINT, busName: config.EVENT_BUS_NAME })
   await app.register(auth, { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_S })
   await app.register(planSecurity, { cacheTtlMs: config.PLAN_CACHE_TTL_MS })
-  const adminEmails = new Set(
-    config.ADMIN_EMAILS.split(',')
-      .map((e) => e.trim().toLowerCase())
-      .filter(Boolean),
-  )
-  await app.register(authRoutes, { tokenTtlSeconds: config.JWT_TTL_S, adminEmails })
+  await app.register(currentRole, { ttlMs: config.ROLE_CACHE_TTL_MS, ...(options.now ? { now: options.now } : {}) })
+  await app.register(authRoutes, {
+    tokenTtlSeconds: config.JWT_TTL_S,
+    passwords: createPasswordHasher({ concurrency: config.PASSWORD_HASH_CONCURRENCY, maxQueue: config.PASSWORD_HASH_QUEUE }),
+    limits: authRateLimits(config),
+  })
   await app.register(userRoutes)
-  await app.register(subscriptionRoutes)
+  await app.register(subscriptionRoutes, { appOrigins })
   await app.register(stripeRoutes)
   await app.register(actionRoutes)
-  await app.register(simulationRoutes)
+  await app.register(simulationRoutes, { runBudgetMs: config.SIMULATION_TIMEOUT_MS })
   await app.register(trackRoutes)
   await app.register(adminRoutes)
   return app

@@ -193,15 +193,3 @@ t.test('a missing, malformed or expired token is a 401', async (t) => {
     t.equal(errorOf(res).code, 'UNAUTHORIZED')
   }
 })
-
-t.test('an email listed in ADMIN_EMAILS gets role admin at login, whatever its letter case; others stay users', async (t) => {
-  const { app } = await build(t, { gatewayEnv: { ADMIN_EMAILS: 'Boss@Example.com, other@example.com' } })
-  const boss = await register(app, 'boss@example.com')
-  const driver = await register(app)
-  const login = async (email: string, password: string) =>
-    app.jwt.decode<{ role: string }>(
-      (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } })).json().token,
-    )?.role
-  t.equal(await login('BOSS@example.com', boss.password), 'admin')
-  t.equal(await login(driver.email, driver.password), 'user')
-})

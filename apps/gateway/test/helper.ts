@@ -29,19 +29,30 @@ export interface BuildOptions {
   planCacheTtlMs?: number
   /** A real bus (the local EventBridge) instead of the recording stand-in. */
   eventBridgeUrl?: string
-  /** Extra gateway settings (e.g. ADMIN_EMAILS). */
+  /** Extra gateway settings (e.g. rate limits). */
   gatewayEnv?: Record<string, string>
+  /** The gateway's clock of the role cache. */
+  now?: () => number
+  /** Extra simulation-service settings (queue sizes). */
+  simulationEnv?: Record<string, string>
+  /** A simulation-service running elsewhere (a process a test kills) instead of the in-process one. */
+  simulationServiceUrl?: string
+  /** The clock of usage-service and simulation-service (tests move it past charge holds for the sweepers). */
+  servicesNow?: () => Date
 }
 
 export async function build(t: TapLike, options: BuildOptions = {}) {
-  const tables = await useTestTables(t, ['legacy', 'usage', 'subscriptions', 'actions', 'simulations'])
+  const tables = await useTestTables(t, ['legacy', 'usage', 'subscriptions', 'actions', 'simulations', 'idempotency'])
   const bus = await fakeEventBridge(t)
   const env = {
     SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     DYNAMODB_ENDPOINT: tables.endpoint,
     EVENTBRIDGE_ENDPOINT: options.eventBridgeUrl ?? bus.url,
   }
-  const usage = await buildUsageService(loadUsageConfig({ env: { ...env, USER_USAGE_TABLE: tables.names.usage } }), { logger: false })
+  const usage = await buildUsageService(
+    loadUsageConfig({ env: { ...env, USER_USAGE_TABLE: tables.names.usage, CHARGE_SWEEP_INTERVAL_MS: '0' } }),
+    { logger: false, ...(options.servicesNow ? { now: options.servicesNow } : {}) },
+  )
   const usageUrl = await usage.listen({ port: 0, host: '127.0.0.1' })
   const subscriptions = await buildSubscriptionService(
     loadSubscriptionConfig({
@@ -63,27 +74,28 @@ export async function build(t: TapLike, options: BuildOptions = {}) {
   )
   const actionLogUrl = await actionLog.listen({ port: 0, host: '127.0.0.1' })
   const simulations = await buildSimulationService(
-    loadSimulationConfig({ env: { ...env, SIMULATION_RESULTS_TABLE: tables.names.simulations } }),
-    {
-      logger: false,
-    },
+    loadSimulationConfig({
+      env: { ...env, SIMULATION_RESULTS_TABLE: tables.names.simulations, USAGE_SERVICE_URL: usageUrl, PENDING_SWEEP_INTERVAL_MS: '0', ...options.simulationEnv },
+    }),
+    { logger: false, ...(options.servicesNow ? { now: options.servicesNow } : {}) },
   )
   const simulationsUrl = await simulations.listen({ port: 0, host: '127.0.0.1' })
   const config = loadGatewayConfig({
     env: {
       ...env,
       LEGACY_METADATA_TABLE: tables.names.legacy,
+      IDEMPOTENCY_TABLE: tables.names.idempotency,
       USAGE_SERVICE_URL: options.usageServiceUrl ?? usageUrl,
       SUBSCRIPTION_SERVICE_URL: subscriptionsUrl,
       ACTION_LOG_SERVICE_URL: actionLogUrl,
-      SIMULATION_SERVICE_URL: simulationsUrl,
+      SIMULATION_SERVICE_URL: options.simulationServiceUrl ?? simulationsUrl,
       PLAN_CACHE_TTL_MS: String(options.planCacheTtlMs ?? 5_000),
       JWT_SECRET,
       SERVICE_TIMEOUT_MS: '2000',
       ...options.gatewayEnv,
     },
   })
-  const app = await buildApp(config, { logger: false })
+  const app = await buildApp(config, { logger: false, ...(options.now ? { now: options.now } : {}) })
   t.teardown(async () => {
     await app.close()
     await subscriptions.close()
@@ -91,7 +103,7 @@ export async function build(t: TapLike, options: BuildOptions = {}) {
     await actionLog.close()
     await simulations.close()
   })
-  return { app, usage, usageUrl, actionLog, actionLogUrl, tables, config, bus }
+  return { app, usage, usageUrl, actionLog, actionLogUrl, simulations, simulationsUrl, tables, config, bus }
 }
 
 type App = Awaited<ReturnType<typeof build>>['app']
@@ -116,4 +128,18 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 export function json<T = Record<string, unknown>>(res: LightMyRequestResponse): T {
   return res.json() as T
+}
+
+/** Logs in through the API and returns the token. */
+export async function login(app: App, email: string, password: string): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } })
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`)
+  return (res.json() as { token: string }).token
+}
+
+/** Registers a user, gives it role admin on its profile (what `admin grant` writes), and logs it in again. */
+export async function registerAdmin(app: App, email = uniqueEmail('admin')) {
+  const user = await register(app, email)
+  await app.profiles.setRole(user.userId, 'admin')
+  return { ...user, token: await login(app, email, user.password) }
 }

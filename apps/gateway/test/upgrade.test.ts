@@ -95,7 +95,7 @@ t.test("checkout without Stripe configured is the service's 503 with a clear mes
     method: 'POST',
     url: '/api/users/subscription/checkout',
     headers: bearer(user.token),
-    payload: { plan_id: 'pro', success_url: 'https://app.example.com/ok', cancel_url: 'https://app.example.com/no' },
+    payload: { plan_id: 'pro', success_url: 'http://localhost:5173/ok', cancel_url: 'http://localhost:5173/no' },
   })
   t.equal(res.statusCode, 503)
   t.equal(errorOf(res).code, 'STRIPE_NOT_CONFIGURED')

@@ -1,11 +1,17 @@
 // simulation-service: builds the app (never listens; server.ts does).
 import events from '@f1/events/plugin'
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
+import { loadShedding } from '@f1/service-kit/load-shedding'
+import { currentDeadline } from '@f1/service-kit/deadline'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
+import underPressure from '@fastify/under-pressure'
 import dynamodb from '@f1/tables/plugin'
 import type { SimulationConfig } from './config.ts'
 import engine from './plugins/engine.ts'
+import pendingSweeper from './plugins/pending-sweeper.ts'
 import simulationsRepository from './plugins/simulations-repository.ts'
+import usageService from './plugins/usage-service.ts'
+import workQueue from './plugins/work-queue.ts'
 import { MAX_BLOB_BYTES } from './repositories/stored-results.ts'
 import simulationRoutes from './routes/simulations/index.ts'
 import strategyRoutes from './routes/strategies/index.ts'
@@ -19,18 +25,34 @@ export interface BuildOptions {
   resultLimits?: { compressAbove: number; maxBlob: number }
 }
 
+/** Kept from the shutdown timeout to refund the work aborted at its end. */
+const SHUTDOWN_REFUND_MS = 2_000
+/** A hidden result is settled this long after its charge's hold ended (after usage-service's own sweep). */
+const PENDING_GRACE_MS = 10_000
+
 export async function buildApp(config: SimulationConfig, options: BuildOptions = {}): Promise<ServiceApp> {
+  const now = options.now ?? (() => new Date())
   const app = createServiceApp({ name: 'simulation-service', config, logger: options.logger ?? true })
-  await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT })
+  await app.register(underPressure, loadShedding(config))
+  await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT, deadline: currentDeadline })
   await app.register(events, { region: config.AWS_REGION, endpoint: config.EVENTBRIDGE_ENDPOINT, busName: config.EVENT_BUS_NAME })
   await app.register(engine, { workers: config.SIMULATION_WORKERS })
   await app.register(simulationsRepository, {
     tableName: config.SIMULATION_RESULTS_TABLE,
     limits: options.resultLimits ?? { compressAbove: config.SIMULATION_COMPRESS_ABOVE_BYTES, maxBlob: MAX_BLOB_BYTES },
   })
+  await app.register(usageService, { baseUrl: config.USAGE_SERVICE_URL, serviceToken: config.SERVICE_TOKEN, timeoutMs: config.SERVICE_TIMEOUT_MS })
+  await app.register(workQueue, {
+    concurrency: config.SIMULATION_CONCURRENCY,
+    capacity: config.SIMULATION_QUEUE_SIZE,
+    perUser: config.SIMULATION_QUEUE_PER_USER,
+    // Running work gets most of the shutdown time, keeping some to refund what it must abort.
+    graceMs: Math.max(0, config.SHUTDOWN_TIMEOUT_MS - SHUTDOWN_REFUND_MS),
+  })
+  await app.register(pendingSweeper, { intervalMs: config.PENDING_SWEEP_INTERVAL_MS, graceMs: PENDING_GRACE_MS, now })
   await app.register(async (scope) => {
     scope.addHook('onRequest', requireServiceToken(config.SERVICE_TOKEN))
-    await scope.register(simulationRoutes, { now: options.now ?? (() => new Date()) })
+    await scope.register(simulationRoutes, { now, maxBudgetMs: config.SIMULATION_MAX_BUDGET_MS })
     await scope.register(strategyRoutes)
     await scope.register(trackRoutes)
   })

@@ -1,6 +1,7 @@
 // simulation-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS, EventBusConfigProperties } from '@f1/events/config'
 import { BaseConfigProperties, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { LoadSheddingConfigProperties } from '@f1/service-kit/load-shedding'
 import { tableNameConfig } from '@f1/tables'
 import Type, { type Static } from 'typebox'
 import { COMPRESS_ABOVE_BYTES } from './repositories/stored-results.ts'
@@ -9,10 +10,33 @@ export const SimulationConfigProperties = {
   ...BaseConfigProperties,
   ...EventBusConfigProperties,
   ...tableNameConfig('simulations'),
+  ...LoadSheddingConfigProperties,
   SIMULATION_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3004, description: 'Port to listen on' }),
   SIMULATION_WORKERS: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 256, description: 'Monte Carlo worker threads; unset: every core but one' }),
   ),
+  USAGE_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of usage-service (charges)' }),
+  SERVICE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000, description: 'Timeout of calls to usage-service' }),
+  SIMULATION_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 4, description: 'Simulation requests running at once' }),
+  SIMULATION_QUEUE_SIZE: Type.Integer({
+    minimum: 1,
+    maximum: 10_000,
+    default: 32,
+    description: 'Simulation requests admitted at once (running or waiting); beyond it 503 SIMULATION_BUSY, before any charge',
+  }),
+  SIMULATION_QUEUE_PER_USER: Type.Integer({ minimum: 1, maximum: 1_000, default: 4, description: 'Simulation requests one user may have admitted at once' }),
+  SIMULATION_MAX_BUDGET_MS: Type.Integer({
+    minimum: 1_000,
+    maximum: 900_000,
+    default: 600_000,
+    description: 'Longest a simulation may run when its caller sends no x-request-budget-ms',
+  }),
+  PENDING_SWEEP_INTERVAL_MS: Type.Integer({
+    minimum: 0,
+    maximum: 600_000,
+    default: 10_000,
+    description: 'How often results left hidden by a crash are settled with their charge (0: never)',
+  }),
   SIMULATION_COMPRESS_ABOVE_BYTES: Type.Integer({
     minimum: 0,
     maximum: 390_000,
@@ -25,6 +49,7 @@ export type SimulationConfig = Static<typeof SimulationConfigSchema>
 
 /** The schema and dev-only defaults, for loading and for the README's env table. */
 export const simulationConfigSpec = defineConfig(SimulationConfigProperties, {
+  USAGE_SERVICE_URL: 'http://127.0.0.1:3002',
   ...EVENT_BUS_DEV_DEFAULTS,
 })
 

@@ -7,10 +7,10 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 t.test('20 concurrent Monte Carlo requests are all answered while /health keeps answering in under 100 ms', async (t) => {
   const { app } = await build(t)
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
-  const user = userId()
   let pending = 20
+  // Twenty users, one request each: within the queue's size and each user's share of it.
   const runs = Array.from({ length: 20 }, async (_, i) => {
-    const res = await fetch(`${url}/users/${user}/simulations`, {
+    const res = await fetch(`${url}/users/${userId()}/simulations`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify(simulationBody('monte_carlo', { runs: 400, seed: i })),

@@ -1,8 +1,11 @@
 // Builds simulation-service on DynamoDB Local tables of this test file's own, publishing to a fake bus.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { ulid } from 'ulid'
 import { fakeEventBridge } from '@f1/events/testing'
 import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
 import { useTestTables } from '@f1/tables/testing'
+import { buildApp as buildUsageService } from '@f1/usage-service/app'
+import { loadUsageConfig } from '@f1/usage-service/config'
 import { buildApp, type BuildOptions } from '../src/app.ts'
 import { loadSimulationConfig } from '../src/config.ts'
 
@@ -12,20 +15,43 @@ interface TapLike {
 
 export const auth = { 'x-service-token': TEST_SERVICE_TOKEN }
 
-/** The app, its table's clients, its config and the bus it publishes to; closed when `t` ends. */
-export async function build(t: TapLike, options: BuildOptions = {}) {
-  const tables = await useTestTables(t, ['simulations'])
+/**
+ * The app, its table's clients, its config and the bus it publishes to, with a real usage-service
+ * (over HTTP, on a table of its own) for the charges; closed when `t` ends.
+ */
+export async function build(t: TapLike, options: BuildOptions & { env?: Record<string, string> } = {}) {
+  const { env, ...buildOptions } = options
+  const tables = await useTestTables(t, ['simulations', 'usage'])
   const bus = await fakeEventBridge(t)
+  const usage = await buildUsageService(
+    loadUsageConfig({
+      env: {
+        SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+        DYNAMODB_ENDPOINT: tables.endpoint,
+        USER_USAGE_TABLE: tables.names.usage,
+        EVENTBRIDGE_ENDPOINT: bus.url,
+        CHARGE_SWEEP_INTERVAL_MS: '0',
+      },
+    }),
+    { logger: false },
+  )
+  const usageUrl = await usage.listen({ port: 0, host: '127.0.0.1' })
   const config = loadSimulationConfig({
     env: {
       SERVICE_TOKEN: TEST_SERVICE_TOKEN,
       DYNAMODB_ENDPOINT: tables.endpoint,
       SIMULATION_RESULTS_TABLE: tables.names.simulations,
       EVENTBRIDGE_ENDPOINT: bus.url,
+      USAGE_SERVICE_URL: usageUrl,
+      PENDING_SWEEP_INTERVAL_MS: '0',
+      ...env,
     },
   })
-  const app = await buildApp(config, { logger: false, ...options })
-  t.teardown(() => app.close())
+  const app = await buildApp(config, { logger: false, ...buildOptions })
+  t.teardown(async () => {
+    await app.close()
+    await usage.close()
+  })
 
   /** Every raw row stored under a simulation id (the item and any result parts), as DynamoDB holds them. */
   const rawRows = async (simulationId: string) => {
@@ -53,7 +79,20 @@ export async function build(t: TapLike, options: BuildOptions = {}) {
     return bus.entries().map((e) => ({ type: e.DetailType, source: e.Source, detail: JSON.parse(e.Detail) as Record<string, unknown> }))
   }
 
-  return { app, tables, config, bus, rawRows, published }
+  /** The counts of a user's features today, from usage-service. */
+  const counts = async (user: string): Promise<Record<string, number>> => {
+    const res = await fetch(`${usageUrl}/users/${user}/usage`, { headers: auth })
+    const day = (await res.json()) as { features: Array<{ feature: string; usage_count: number }> }
+    return Object.fromEntries(day.features.map((f) => [f.feature, f.usage_count]))
+  }
+
+  /** The status of a charge, from usage-service. */
+  const chargeStatus = async (user: string, chargeId: string): Promise<string> => {
+    const res = await fetch(`${usageUrl}/users/${user}/charges/${chargeId}`, { headers: auth })
+    return res.status === 404 ? 'none' : ((await res.json()) as { status: string }).status
+  }
+
+  return { app, usage, usageUrl, tables, config, bus, rawRows, published, counts, chargeStatus }
 }
 
 /** A user id unique to the calling test. */
@@ -87,4 +126,9 @@ export function steppingClock(start = '2026-11-26T09:00:00.000Z') {
     at += 1000
     return now
   }
+}
+
+/** An operation as the gateway sends it: a fresh ULID and what to charge (a run, and runs for Monte Carlo). */
+export function operation(charges: Array<{ feature: string; amount: number; limit: number }> = [{ feature: 'simulation_run', amount: 1, limit: 5 }]) {
+  return { id: ulid(), charges }
 }

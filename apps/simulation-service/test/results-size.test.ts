@@ -1,4 +1,5 @@
 import t from 'tap'
+import { ulid } from 'ulid'
 import type { RaceResult } from '@f1/race-sim/contract'
 import { runSimulation } from '@f1/race-sim/simulate'
 import { itemSize } from '../src/repositories/stored-results.ts'
@@ -26,9 +27,11 @@ function syntheticRace(laps: number, decimals: number) {
 }
 
 function newSimulation(user: string, results: unknown) {
+  const createdAt = new Date()
   return {
+    simulationId: ulid(createdAt.getTime()),
     userId: user,
-    createdAt: new Date(),
+    createdAt,
     trackId: 'shanghai',
     season: 2019,
     mode: 'race' as const,

@@ -8,7 +8,7 @@ import { runOptimization } from '@f1/race-sim/optimizer'
 import { runSimulation } from '@f1/race-sim/simulate'
 import { parseStrategy } from '@f1/race-sim/strategy'
 import { errorOf } from '@f1/service-kit/testing'
-import { auth, build, simulationBody, steppingClock, twoStop, userId } from './helper.ts'
+import { auth, build, operation, simulationBody, steppingClock, twoStop, userId } from './helper.ts'
 
 type App = Awaited<ReturnType<typeof build>>['app']
 
@@ -23,7 +23,7 @@ t.test('a run stores one item with every attribute, returns it with 201, and rea
   const user = userId()
   // Any name of the track is accepted; the item keeps the catalog's id.
   const request = simulationBody('single', { track_id: 'Shanghai International Circuit' })
-  const res = await run(app, user, { ...request, quota: [{ feature: 'simulation_run', amount: 1, date: '2026-11-26' }] })
+  const res = await run(app, user, request)
   t.equal(res.statusCode, 201)
   const created = res.json()
   const expected = runSimulation(request) as SingleCarResult
@@ -194,15 +194,17 @@ t.test('Simulation Completed is published with the id, track, mode and total_tim
   })
 })
 
-t.test('Simulation Failed is published with the error code and the quota to give back when the engine rejects a run', async (t) => {
-  const { app, published } = await build(t)
+t.test('Simulation Failed is published with the error code and the charge, which is refunded, when the engine rejects a run', async (t) => {
+  const { app, published, counts, chargeStatus } = await build(t)
   const user = userId()
-  const quota = [
-    { feature: 'simulation_run', amount: 1, date: '2026-11-26' },
-    { feature: 'monte_carlo_run', amount: 50, date: '2026-11-26' },
-  ]
-  const res = await run(app, user, simulationBody('monte_carlo', { runs: 50, driver: 'NOBODY', quota }), { 'x-request-id': 'req-failed' })
+  const op = operation([
+    { feature: 'simulation_run', amount: 1, limit: 5 },
+    { feature: 'monte_carlo_run', amount: 50, limit: 1000 },
+  ])
+  const res = await run(app, user, simulationBody('monte_carlo', { runs: 50, driver: 'NOBODY', operation: op }), { 'x-request-id': 'req-failed' })
   t.equal(res.statusCode, 400)
+  t.equal(await chargeStatus(user, op.id), 'refunded')
+  t.same(await counts(user), { simulation_run: 0, monte_carlo_run: 0 })
   const events = await published()
   t.equal(events.length, 1)
   t.match(events[0], {
@@ -213,37 +215,31 @@ t.test('Simulation Failed is published with the error code and the quota to give
       track_id: 'shanghai',
       mode: 'monte_carlo',
       error_code: 'UNKNOWN_DRIVER',
-      quota,
+      charge_id: op.id,
       user_id: user,
       correlation_id: 'req-failed',
     },
   })
-  // Without a quota field (a direct call), the event says there is nothing to give back.
+  // Without an operation (a direct call), nothing was charged and the event names no charge.
   await run(app, user, simulationBody('single', { track_id: 'nowhere' }))
   const [, second] = await published()
-  t.match(second?.detail, { track_id: 'nowhere', error_code: 'UNKNOWN_TRACK', quota: [] })
+  t.match(second?.detail, { track_id: 'nowhere', error_code: 'UNKNOWN_TRACK' })
+  t.notOk('charge_id' in (second?.detail ?? {}))
 })
 
-t.test('an engine failure after validation is a 500, stores nothing and publishes Simulation Failed', async (t) => {
-  const { app, published } = await build(t)
+t.test('an engine failure after validation is a 500, stores nothing, refunds and publishes Simulation Failed', async (t) => {
+  const { app, published, counts } = await build(t)
   const user = userId()
   // The worker pool gone (as during a shutdown) is a failure of the engine, not of the request.
   await app.engine.pool.close()
-  const res = await run(
-    app,
-    user,
-    simulationBody('monte_carlo', { runs: 10, quota: [{ feature: 'monte_carlo_run', amount: 10, date: '2026-11-26' }] }),
-  )
+  const op = operation([{ feature: 'monte_carlo_run', amount: 10, limit: 100 }])
+  const res = await run(app, user, simulationBody('monte_carlo', { runs: 10, operation: op }))
   t.equal(res.statusCode, 500)
   t.same(errorOf(res), { code: 'INTERNAL_ERROR', message: 'Internal server error' }, 'no internals in the answer')
   t.same((await list(app, user)).simulations, [])
+  t.same(await counts(user), { monte_carlo_run: 0 })
   const events = await published()
-  t.match(events, [
-    {
-      type: 'Simulation Failed',
-      detail: { error_code: 'ENGINE_FAILED', simulation_id: null, quota: [{ feature: 'monte_carlo_run', amount: 10 }] },
-    },
-  ])
+  t.match(events, [{ type: 'Simulation Failed', detail: { error_code: 'ENGINE_FAILED', simulation_id: null, charge_id: op.id } }])
 })
 
 t.test('GET /tracks lists the catalog and optimize returns the fastest strategies', async (t) => {

@@ -1,49 +1,55 @@
 // usage-service: builds the app (never listens; server.ts does).
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
+import { currentDeadline } from '@f1/service-kit/deadline'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
-import type { FeatureName } from '@f1/contracts/common'
-import { refundKey } from '@f1/contracts/usage'
 import type { UsageConfig } from './config.ts'
 import eventConsumer from '@f1/events/consumer'
 import events from '@f1/events/plugin'
 import dynamodb from '@f1/tables/plugin'
+import chargeSweeper from './plugins/charge-sweeper.ts'
 import usageRepository from './plugins/usage-repository.ts'
+import chargeRoutes from './routes/charges/index.ts'
 import usageRoutes from './routes/usage/index.ts'
 
 export interface BuildOptions {
   logger?: ServiceAppOptions['logger']
-  /** The clock; tests move it across UTC midnight. */
+  /** The clock; tests move it across UTC midnight and past charge holds. */
   now?: () => Date
 }
 
+/** A charge is refunded by the sweeper this long after its hold ended (clock skew between instances). */
+const SWEEP_GRACE_MS = 5_000
+
 export async function buildApp(config: UsageConfig, options: BuildOptions = {}): Promise<ServiceApp> {
+  const now = options.now ?? (() => new Date())
   const app = createServiceApp({ name: 'usage-service', config, logger: options.logger ?? true })
-  await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT })
+  await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT, deadline: currentDeadline })
   await app.register(events, { region: config.AWS_REGION, endpoint: config.EVENTBRIDGE_ENDPOINT, busName: config.EVENT_BUS_NAME })
   await app.register(usageRepository, { tableName: config.USER_USAGE_TABLE, retentionDays: config.USAGE_RETENTION_DAYS })
+  await app.register(chargeSweeper, { intervalMs: config.CHARGE_SWEEP_INTERVAL_MS, graceMs: SWEEP_GRACE_MS, now })
   await app.register(eventConsumer, {
     secret: config.EVENT_BUS_SECRET,
     handlers: {
-      // Compensation by event: gives back what a failed simulation consumed. The key is the one the
-      // gateway's own synchronous refund uses, so the quota comes back once whichever runs first.
+      // A failed simulation's charge is refunded; the charge record bounds what comes back (never
+      // more than it counted, never twice, never once its result is stored), whoever sent the event.
       'Simulation Failed': async (detail, { log }) => {
-        const quota = detail.quota as Array<{ feature: FeatureName; amount: number; date: string }>
-        for (const entry of quota) {
-          const result = await app.usage.refundQuota({
-            userId: String(detail.user_id),
-            feature: entry.feature,
-            amount: entry.amount,
-            day: entry.date,
-            idempotencyKey: refundKey(String(detail.correlation_id), entry.feature),
-          })
-          log.info({ feature: entry.feature, amount: entry.amount, replayed: result.replayed }, 'quota refunded for a failed simulation')
+        const chargeId = detail.charge_id
+        if (typeof chargeId !== 'string') return
+        try {
+          const result = await app.charges.refundCharge({ userId: String(detail.user_id), chargeId, now: now() })
+          log.info({ charge_id: chargeId, status: result.charge.status, replayed: result.replayed }, 'charge of a failed simulation refunded')
+        } catch (err) {
+          // Committed: its result was stored after all, so there is nothing to give back.
+          if ((err as { code?: string }).code !== 'CHARGE_COMMITTED') throw err
+          log.warn({ charge_id: chargeId }, 'Simulation Failed for a committed charge; nothing refunded')
         }
       },
     },
   })
   await app.register(async (scope) => {
     scope.addHook('onRequest', requireServiceToken(config.SERVICE_TOKEN))
-    await scope.register(usageRoutes, { now: options.now ?? (() => new Date()) })
+    await scope.register(usageRoutes, { now })
+    await scope.register(chargeRoutes, { now })
   })
   return app
 }

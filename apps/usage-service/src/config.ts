@@ -16,6 +16,12 @@ export const UsageConfigProperties = {
     default: 35,
     description: 'Days a counter is kept after its day ends (TTL)',
   }),
+  CHARGE_SWEEP_INTERVAL_MS: Type.Integer({
+    minimum: 0,
+    maximum: 600_000,
+    default: 5_000,
+    description: 'How often charges held past their time are refunded (0: never; tests sweep by hand)',
+  }),
 }
 export const UsageConfigSchema = Type.Object(UsageConfigProperties)
 export type UsageConfig = Static<typeof UsageConfigSchema>

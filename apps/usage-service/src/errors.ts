@@ -2,9 +2,10 @@
 import createError from '@fastify/error'
 
 export const QuotaExceededError = createError('QUOTA_EXCEEDED', 'Daily limit of %s reached for %s', 429)
-export const IdempotencyKeyReusedError = createError(
-  'IDEMPOTENCY_KEY_REUSED',
-  'This idempotency-key was used for a different request (%s)',
-  409,
-)
 export const InvalidDayError = createError('VALIDATION_FAILED', 'date %s is not a calendar day', 400)
+export const DuplicateFeatureError = createError('VALIDATION_FAILED', 'body.lines names a feature twice', 400)
+export const ChargeNotFoundError = createError('CHARGE_NOT_FOUND', 'No charge %s for this user', 404)
+export const ChargeIdReusedError = createError('CHARGE_ID_REUSED', 'Charge %s was made for other features or amounts', 409)
+export const ChargeRefundedError = createError('CHARGE_REFUNDED', 'Charge %s was refunded; its work must not be stored', 409)
+export const ChargeExpiredError = createError('CHARGE_EXPIRED', 'Charge %s was held past its time and is being refunded', 409)
+export const ChargeCommittedError = createError('CHARGE_COMMITTED', 'Charge %s is committed: its result is stored, so it is not refunded', 409)

@@ -1,6 +1,6 @@
 // Action log bodies (action-log-service and the gateway).
 import Type, { type Static } from 'typebox'
-import { PlanIdSchema } from './common.ts'
+import { IsoTimestampSchema, PlanIdSchema } from './common.ts'
 
 export const ActionTypeSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9 _.:-]+$' })
 
@@ -13,8 +13,7 @@ export const LogActionBodySchema = Type.Object(
       description: 'Caller-chosen id; a retry with the same id logs once',
     }),
     action_type: ActionTypeSchema,
-    occurred_at: Type.String({
-      format: 'date-time',
+    occurred_at: Type.With(IsoTimestampSchema, {
       description: 'When it happened; part of the key, so a retry must send the same value',
     }),
     action_details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
@@ -26,8 +25,8 @@ export type LogActionBody = Static<typeof LogActionBodySchema>
 
 export const ActionQuerySchema = Type.Object(
   {
-    from: Type.Optional(Type.String({ format: 'date-time' })),
-    to: Type.Optional(Type.String({ format: 'date-time' })),
+    from: Type.Optional(IsoTimestampSchema),
+    to: Type.Optional(IsoTimestampSchema),
     type: Type.Optional(ActionTypeSchema),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),

@@ -1,7 +1,7 @@
 // Domain events: one EventBridge envelope shape, one detail schema per detail-type. Delivery is
 // at-least-once and unordered: consumers dedupe by event id and accept any arrival order.
 import Type, { type Static, type TObject, type TProperties } from 'typebox'
-import { FeatureNameSchema, IsoDateSchema, PlanIdSchema, UserIdSchema } from './common.ts'
+import { FeatureNameSchema, IsoDateSchema, IsoTimestampSchema, PlanIdSchema, UserIdSchema } from './common.ts'
 import { SubscriptionStatusSchema } from './subscriptions.ts'
 
 export const EVENT_SOURCES = ['f1.gateway', 'f1.subscriptions', 'f1.usage', 'f1.simulations', 'f1.migrator'] as const
@@ -10,7 +10,7 @@ export type EventSource = (typeof EVENT_SOURCES)[number]
 /** Fields every detail carries: who, when, which request caused it, and the schema version. */
 const base = {
   user_id: UserIdSchema,
-  occurred_at: Type.String({ format: 'date-time' }),
+  occurred_at: IsoTimestampSchema,
   correlation_id: Type.String({ minLength: 1, maxLength: 128, description: 'The request id that caused the event' }),
   version: Type.Integer({ minimum: 1 }),
 }
@@ -89,17 +89,20 @@ export const EVENTS = {
       total_time: Type.Union([Type.Number(), Type.Null()]),
     }),
   ),
-  /** A simulation could not run; the quota it consumed is given back. */
+  /**
+   * A simulation could not run or was abandoned; nothing of it is stored. With `charge_id`, the
+   * charge that paid for it is refunded (usage-service refunds at most what that charge recorded).
+   */
   SimulationFailed: contract(
     'f1.simulations',
     'Simulation Failed',
-    1,
+    2,
     detail({
       simulation_id: Type.Union([Type.String(), Type.Null()]),
       track_id: Type.String(),
       mode: Type.String(),
       error_code: Type.String(),
-      quota: Type.Array(Type.Object({ feature: FeatureNameSchema, amount: Type.Integer({ minimum: 1 }), date: IsoDateSchema })),
+      charge_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     }),
   ),
   /** A user's legacy items were copied into the new tables. */

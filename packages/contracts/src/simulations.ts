@@ -1,7 +1,8 @@
 // Simulation service bodies (simulation-service and the gateway). Request and result shapes are
 // those of the race engine's contract (@f1/race-sim/contract); the results are stored as it returns them.
 import Type, { type Static } from 'typebox'
-import { FeatureNameSchema, IsoDateSchema, UserIdSchema } from './common.ts'
+import { UserIdSchema } from './common.ts'
+import { ChargeLineSchema, UlidSchema } from './usage.ts'
 
 export const SIMULATION_MODES = ['single', 'race', 'monte_carlo'] as const
 export const SimulationModeSchema = Type.Enum(SIMULATION_MODES)
@@ -35,14 +36,22 @@ export const StrategySchema = Type.Object(
 )
 export type Strategy = Static<typeof StrategySchema>
 
-/** Quota the gateway consumed for a request; carried into Simulation Failed so it can be given back. */
-export const QuotaChargeSchema = Type.Object(
-  { feature: FeatureNameSchema, amount: Type.Integer({ minimum: 1 }), date: IsoDateSchema },
+/**
+ * Set by the gateway: the unit of work's id (a ULID; it becomes the simulation's id and the id of
+ * its charge) and what to charge for it. A retry with the same id never runs or charges twice.
+ */
+export const OperationSchema = Type.Object(
+  {
+    id: UlidSchema,
+    charges: Type.Array(ChargeLineSchema, { maxItems: 4, description: 'Charged (held) before the work, committed when its result is stored' }),
+  },
   { additionalProperties: false },
 )
-export type QuotaCharge = Static<typeof QuotaChargeSchema>
+export type Operation = Static<typeof OperationSchema>
 
 export const MAX_MONTE_CARLO_RUNS = 100_000
+/** The study size of a Monte Carlo request that does not say (the engine's default, and what is charged). */
+export const DEFAULT_MONTE_CARLO_RUNS = 1_000
 
 export const SimulationRequestSchema = Type.Object(
   {
@@ -52,10 +61,10 @@ export const SimulationRequestSchema = Type.Object(
     strategy: StrategySchema,
     mode: SimulationModeSchema,
     runs: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: MAX_MONTE_CARLO_RUNS, description: 'Monte Carlo only: races to run (default 1000)' }),
+      Type.Integer({ minimum: 1, maximum: MAX_MONTE_CARLO_RUNS, description: `Monte Carlo only: races to run (default ${DEFAULT_MONTE_CARLO_RUNS})` }),
     ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: 'Monte Carlo only: PRNG seed (default 1)' })),
-    quota: Type.Optional(Type.Array(QuotaChargeSchema, { maxItems: 8, description: 'Set by the gateway: what this run consumed' })),
+    operation: Type.Optional(OperationSchema),
   },
   { additionalProperties: false },
 )
@@ -71,7 +80,7 @@ const summaryProperties = {
   season: Type.Optional(Type.Integer()),
   mode: Type.Optional(SimulationModeSchema),
   driver: Type.Optional(Type.String({ description: 'The driver whose strategy was simulated and whose time is total_time' })),
-  strategy_data: Type.Optional(Type.Unknown({ description: 'The request as sent (without quota)' })),
+  strategy_data: Type.Optional(Type.Unknown({ description: 'The request as sent (without operation)' })),
   total_time: Type.Union([Type.Number(), Type.Null()], {
     description: "The driver's race time in seconds (the median in Monte Carlo); null without a driver or when he retired",
   }),
@@ -125,18 +134,21 @@ export type Track = Static<typeof TrackSchema>
 export const TrackListSchema = Type.Object({ tracks: Type.Array(TrackSchema) })
 export type TrackList = Static<typeof TrackListSchema>
 
-export const OptimizeBodySchema = Type.Object(
-  {
-    track_id: TrackRefSchema,
-    season: SeasonSchema,
-    driver: DriverCodeSchema,
-    start_compound: Type.Optional(Type.String({ minLength: 1, maxLength: 8, description: 'Force the start compound' })),
-    start_tire_age: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: "Age of the start set; default the file's" })),
-  },
-  { additionalProperties: false },
-)
+const optimizeProperties = {
+  track_id: TrackRefSchema,
+  season: SeasonSchema,
+  driver: DriverCodeSchema,
+  start_compound: Type.Optional(Type.String({ minLength: 1, maxLength: 8, description: 'Force the start compound' })),
+  start_tire_age: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: "Age of the start set; default the file's" })),
+}
+
+/** What a client asks the optimizer (the gateway's body). */
+export const OptimizeBodySchema = Type.Object(optimizeProperties, { additionalProperties: false })
 export type OptimizeBody = Static<typeof OptimizeBodySchema>
 
+/** The optimizer request simulation-service takes: the client's, with the gateway's operation. */
+export const OptimizeRequestSchema = Type.Object({ ...optimizeProperties, operation: Type.Optional(OperationSchema) }, { additionalProperties: false })
+export type OptimizeRequest = Static<typeof OptimizeRequestSchema>
 export const OptimizeResultSchema = Type.Object({
   driver: Type.String(),
   strategies: Type.Array(Type.Object({ stops: Type.Integer({ minimum: 1 }), strategy: StrategySchema, race_time: Type.Number() }), {

@@ -1,6 +1,6 @@
 // Bodies of the usage service (consume / refund / read of per-day feature usage).
 import Type, { type Static } from 'typebox'
-import { FeatureNameSchema, IsoDateSchema } from './common.ts'
+import { FeatureNameSchema, IsoDateSchema, UserIdSchema } from './common.ts'
 
 const Amount = Type.Integer({ minimum: 1, maximum: 100_000 })
 
@@ -13,16 +13,6 @@ export const ConsumeBodySchema = Type.Object(
   { additionalProperties: false },
 )
 export type ConsumeBody = Static<typeof ConsumeBodySchema>
-
-export const RefundBodySchema = Type.Object(
-  {
-    feature: FeatureNameSchema,
-    amount: Amount,
-    date: Type.Optional(IsoDateSchema),
-  },
-  { additionalProperties: false },
-)
-export type RefundBody = Static<typeof RefundBodySchema>
 
 /** One feature's counter for one UTC day, as consume, refund and reads return it. */
 export const UsageCounterSchema = Type.Object({
@@ -44,7 +34,68 @@ export const UsageDaySchema = Type.Object({
 })
 export type UsageDay = Static<typeof UsageDaySchema>
 
-/** The idempotency-key of the refund that compensates a request's consume of a feature. */
-export function refundKey(requestId: string, feature: string): string {
-  return `refund:${requestId}:${feature}`.slice(0, 128)
-}
+/** A ULID: 26 Crockford base32 characters, its first 10 the creation time in ms (so ids sort by time). */
+export const UlidSchema = Type.String({ minLength: 26, maxLength: 26, pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' })
+
+/**
+ * A charge's id: one per unit of metered work, chosen by the caller (a ULID), so a retried call
+ * names the same charge and can never charge twice.
+ */
+export const ChargeIdSchema = UlidSchema
+
+/** One feature of a charge as the caller asks for it: the amount and the plan's daily limit. */
+export const ChargeLineSchema = Type.Object(
+  {
+    feature: FeatureNameSchema,
+    amount: Amount,
+    limit: Type.Integer({ minimum: 0, maximum: 10_000_000, description: "The caller plan's per-day limit for this feature" }),
+  },
+  { additionalProperties: false },
+)
+export type ChargeLine = Static<typeof ChargeLineSchema>
+
+/** Longest a charge may stay held before it is refunded as abandoned (the longest simulation budget and then some). */
+export const MAX_HOLD_MS = 15 * 60_000
+
+export const CreateChargeBodySchema = Type.Object(
+  {
+    charge_id: ChargeIdSchema,
+    lines: Type.Array(ChargeLineSchema, { minItems: 1, maxItems: 4, description: 'One line per feature (no feature twice)' }),
+    hold_ms: Type.Optional(
+      Type.Integer({
+        minimum: 100,
+        maximum: MAX_HOLD_MS,
+        description:
+          'Hold the charge for the work it pays for: it must be committed within this time, or it is refunded. ' +
+          'Without it the charge is committed at once.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type CreateChargeBody = Static<typeof CreateChargeBodySchema>
+
+export const CHARGE_STATUSES = ['held', 'committed', 'refunded', 'void'] as const
+export type ChargeStatus = (typeof CHARGE_STATUSES)[number]
+
+/** A charge record as usage-service keeps it (see its README: the charge state machine). */
+export const ChargeSchema = Type.Object({
+  charge_id: Type.String(),
+  status: Type.Enum(CHARGE_STATUSES, {
+    description:
+      'held: counted, its work in progress; committed: counted for good; refunded: given back; ' +
+      'void: refunded before it was ever made (a late create with this id is refused)',
+  }),
+  lines: Type.Array(Type.Object({ feature: FeatureNameSchema, amount: Type.Integer({ minimum: 1 }), date: IsoDateSchema })),
+  held_until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'While held: when it is refunded unless committed' }),
+  created_at: Type.String({ format: 'date-time' }),
+  settled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+})
+export type Charge = Static<typeof ChargeSchema>
+
+export const ChargeParamsSchema = Type.Object({ userId: UserIdSchema, chargeId: ChargeIdSchema }, { additionalProperties: false })
+
+export const RefundChargeBodySchema = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' })) },
+  { additionalProperties: false },
+)

@@ -29,12 +29,11 @@ export const RULES: readonly EventRule[] = [
   },
   {
     name: 'failed-simulations-to-usage',
-    description: "A failed simulation gives back the quota it consumed (compensation, idempotent with the gateway's own refund)",
+    description: 'A failed simulation refunds the charge that paid for it (at most what the charge recorded; idempotent per charge)',
     eventPattern: {
       source: [EVENTS.SimulationFailed.source],
       'detail-type': [EVENTS.SimulationFailed.detailType],
-      // `exists` only tests leaf values: test a field of the quota entries, not the array itself.
-      detail: { quota: { feature: [{ exists: true }] } },
+      detail: { charge_id: [{ exists: true }] },
     },
     target: 'usage-service',
   },
@@ -48,3 +47,16 @@ export const RULES: readonly EventRule[] = [
     target: 'migrator',
   },
 ]
+
+/**
+ * The apps that put events on the bus, each with the one `source` it publishes under (the CDK app
+ * makes it the `events:source` condition of the app's PutEvents grant).
+ */
+export const PUBLISHERS = {
+  gateway: EVENTS.UserRegistered.source,
+  'subscription-service': EVENTS.SubscriptionActivated.source,
+  'usage-service': EVENTS.UsageLimitReached.source,
+  'simulation-service': EVENTS.SimulationCompleted.source,
+  migrator: EVENTS.UserMigrated.source,
+} as const
+export type Publisher = keyof typeof PUBLISHERS

@@ -67,6 +67,26 @@ t.test('an invalid detail is a 400 naming the problem, so the bus dead-letters i
   t.same(seen, [])
 })
 
+t.test('a detail timed at a leap second is a 400 naming occurred_at: it can never be stored, so it is not retried', async (t) => {
+  const { seen, post } = await build(t)
+  for (const occurred_at of ['2024-06-30T23:59:60Z', '2024-02-30T10:00:00Z', '0000-01-01T00:00:00Z']) {
+    const res = await post(envelope('User Signed In', { ...signedIn, occurred_at }))
+    t.equal(res.statusCode, 400, occurred_at)
+    t.equal(errorOf(res).code, 'INVALID_EVENT')
+    t.match(errorOf(res).message, /occurred_at/)
+  }
+  t.same(seen, [])
+})
+
+t.test('a handler refusing an event with a 4xx passes it through, so the bus dead-letters instead of retrying', async (t) => {
+  const { post } = await build(t, async () => {
+    throw Object.assign(new Error('details too large to store'), { statusCode: 400, code: 'VALIDATION_FAILED' })
+  })
+  const res = await post(envelope('User Signed In', signedIn))
+  t.equal(res.statusCode, 400)
+  t.equal(errorOf(res).code, 'VALIDATION_FAILED')
+})
+
 t.test('an event from the wrong source for its detail-type is a 400', async (t) => {
   const { post } = await build(t)
   t.equal((await post(envelope('User Signed In', signedIn, 'f1.usage'))).statusCode, 400)

@@ -610,18 +610,12 @@ t.test("the project's rules route each domain event to the consumers it names", 
   t.same(targets('f1.gateway', 'User Signed In'), ['action-log-service', 'migrator'])
   t.same(targets('f1.gateway', 'User Registered'), ['action-log-service', 'migrator'])
   t.same(targets('f1.usage', 'Usage Limit Reached'), ['action-log-service'])
-  const quota = [{ feature: 'simulation_run', amount: 1, date: '2025-01-01' }]
-  // The contract's quota is an array of objects and exists only sees leaves: the rule tests quota.feature.
-  t.same(targets('f1.simulations', 'Simulation Failed', { quota }), ['action-log-service', 'usage-service'])
-  t.ok(
-    matchesEventPattern({ detail: { quota: { feature: [{ exists: true }] } } }, { detail: { quota } }),
-    'detail.quota.feature exists matches a failed simulation that consumed quota',
-  )
   t.same(
-    targets('f1.simulations', 'Simulation Failed', { quota: [] }),
-    ['action-log-service'],
-    'no quota to give back: only the action log',
+    targets('f1.simulations', 'Simulation Failed', { charge_id: '01JD0000000000000000000000' }),
+    ['action-log-service', 'usage-service'],
+    'a failed simulation with a charge goes to usage-service too, to refund it',
   )
+  t.same(targets('f1.simulations', 'Simulation Failed', {}), ['action-log-service'], 'nothing charged: only the action log')
   t.same(targets('aws.ec2', 'EC2 Instance State-change Notification'), [], 'not a domain event')
 })
 

@@ -108,6 +108,28 @@ t.test('a pool runs requests of every mode, Monte Carlo ones on its workers, and
   await t.rejects(simulateWithPool(pool, { ...request, track_id: 'atlantis' }), { code: 'UNKNOWN_TRACK' })
 })
 
+t.test('a small study started behind a big one finishes first: the pool takes studies in turn', async (t) => {
+  const pool = createMonteCarloPool(1)
+  t.teardown(() => pool.close())
+  const finished: string[] = []
+  const big = pool.run(shanghai, { runs: 3_000, seed: 1 }).then(() => finished.push('big'))
+  const small = pool.run(shanghai, { runs: 100, seed: 2 }).then(() => finished.push('small'))
+  await Promise.all([big, small])
+  t.same(finished, ['small', 'big'])
+})
+
+t.test('an aborted study rejects with the abort reason and the pool goes on with the next', async (t) => {
+  const pool = createMonteCarloPool(1)
+  t.teardown(() => pool.close())
+  const controller = new AbortController()
+  const reason = new Error('caller gone')
+  const study = pool.run(shanghai, { runs: 100_000, seed: 3 }, controller.signal)
+  setImmediate(() => controller.abort(reason))
+  await t.rejects(study, reason)
+  t.same(await pool.run(shanghai, { runs: 100, seed: 4 }), runMonteCarlo(shanghai, { runs: 100, seed: 4 }))
+  await t.rejects(pool.run(shanghai, { runs: 10, seed: 1 }, AbortSignal.abort(reason)), reason, 'an already aborted signal runs nothing')
+})
+
 t.test('worker threads reject a bad strategy with the typed error', async (t) => {
   const stints = parseStrategy([[2, 'A4', 0, 0]])
   await t.rejects(runMonteCarloInWorkers(shanghai, { runs: 10, seed: 1, override: { driver: 'HAM', stints } }), { code: 'FIRST_STINT_NOT_AT_START' })

@@ -12,9 +12,11 @@ import Fastify, {
 } from 'fastify'
 import swagger from '@fastify/swagger'
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Type from 'typebox'
-import type { BaseConfig } from './config.ts'
+import Type, { type Static } from 'typebox'
+import Value from 'typebox/value'
+import { BaseConfigProperties, trustProxyOption, type BaseConfig } from './config.ts'
 import { DEFAULT_RETRY_AFTER_S, toErrorResponse } from './errors.ts'
+import { registerDeadlines } from './deadline.ts'
 
 /** A dependency probe for /ready: resolves when the dependency answers, rejects otherwise. */
 export type ReadinessCheck = (signal: AbortSignal) => Promise<unknown>
@@ -50,10 +52,32 @@ export interface ServiceAppOptions {
   name: string
   /** Describes the app's OpenAPI document (built from the route schemas). */
   openapi?: OpenApiOptions
-  config: Pick<BaseConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>
+  /** Timeouts and TRUST_PROXY take the BaseConfigProperties defaults when absent (tests). */
+  config: Pick<BaseConfig, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'> & Partial<ServerSettings>
   /** false silences logs (tests); a pino destination may be given for tests that read logs. */
   logger?: boolean | { stream: NodeJS.WritableStream }
+  /**
+   * The longest a legitimate handler of this app may run (the gateway: its simulation timeout). A
+   * socket with a request in flight is silent meanwhile, so the connection timeout is kept above it.
+   */
+  longestHandlerMs?: number
+  /** Longest a request may take (ms) unless its route sets `config.budgetMs`; callers' budgets shorten it. */
+  defaultBudgetMs?: number
 }
+
+/** Budget of a request whose route and caller set none: internal callers always send theirs. */
+const DEFAULT_BUDGET_MS = 30_000
+
+const ServerSettingsSchema = Type.Object({
+  REQUEST_TIMEOUT_MS: BaseConfigProperties.REQUEST_TIMEOUT_MS,
+  CONNECTION_TIMEOUT_MS: BaseConfigProperties.CONNECTION_TIMEOUT_MS,
+  KEEP_ALIVE_TIMEOUT_MS: BaseConfigProperties.KEEP_ALIVE_TIMEOUT_MS,
+  TRUST_PROXY: BaseConfigProperties.TRUST_PROXY,
+})
+type ServerSettings = Static<typeof ServerSettingsSchema>
+const SERVER_DEFAULTS = Value.Default(ServerSettingsSchema, {}) as ServerSettings
+// Time between the end of the longest handler and the socket timeout (serializing, writing).
+const HANDLER_MARGIN_MS = 10_000
 
 const READY_TIMEOUT_MS = 2_000
 const ReadySchema = Type.Object({
@@ -74,6 +98,25 @@ const REDACT = [
   '*.token',
   '*.password_hash',
 ]
+
+/** Node's timeouts, which Fastify leaves off: slow senders, silent sockets, idle keep-alives; and the trusted proxies. */
+function serverOptions(options: ServiceAppOptions) {
+  const { config } = options
+  const requestTimeout = config.REQUEST_TIMEOUT_MS ?? SERVER_DEFAULTS.REQUEST_TIMEOUT_MS
+  const connectionTimeout = config.CONNECTION_TIMEOUT_MS ?? SERVER_DEFAULTS.CONNECTION_TIMEOUT_MS
+  return {
+    requestTimeout,
+    connectionTimeout: Math.max(connectionTimeout, (options.longestHandlerMs ?? 0) + HANDLER_MARGIN_MS),
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS ?? SERVER_DEFAULTS.KEEP_ALIVE_TIMEOUT_MS,
+    http: {
+      headersTimeout: Math.min(requestTimeout, 60_000),
+      // Node looks for expired requests every 30 s by default; a tenth of the timeout keeps the cut prompt.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeout / 10))),
+    },
+    // Behind a load balancer, request.ip is the client's address only when its hop is trusted.
+    trustProxy: trustProxyOption(config.TRUST_PROXY ?? SERVER_DEFAULTS.TRUST_PROXY),
+  }
+}
 
 function loggerOptions(options: ServiceAppOptions): FastifyServerOptions['logger'] {
   if (options.logger === false) return false
@@ -102,10 +145,12 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     // Idle keep-alive sockets are closed on shutdown; in-flight requests are let finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    ...serverOptions(options),
   }).withTypeProvider<TypeBoxTypeProvider>() as ServiceApp
 
   // Bodies are checked as sent (no coercion, unknown fields rejected); params and query convert.
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  registerDeadlines(app, options.defaultBudgetMs ?? DEFAULT_BUDGET_MS)
 
   // Registered before any route so that every route's schema lands in the document.
   app.register(swagger, {
@@ -127,9 +172,19 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     reply.header('x-request-id', request.id)
   })
 
+  // A keep-alive socket whose request finishes after close() began would hold the server open
+  // until the client hangs up (or its keep-alive times out): close such sockets as they turn idle.
+  let idleSweep: NodeJS.Timeout | undefined
+  app.addHook('preClose', async () => {
+    idleSweep = setInterval(() => app.server.closeIdleConnections(), 50)
+    idleSweep.unref()
+  })
+  app.addHook('onClose', async () => clearInterval(idleSweep))
+
   app.setErrorHandler((error, request, reply) => {
     const response = toErrorResponse(error)
-    if (response.statusCode === 500) request.log.error({ err: error }, 'request failed')
+    // 502 means a dependency answered wrongly (a bad service token, a misconfigured Stripe): an operator's problem.
+    if (response.statusCode === 500 || response.statusCode === 502) request.log.error({ err: error }, 'request failed')
     else if (response.statusCode > 500) request.log.warn({ err: error }, response.body.error.message)
     else request.log.info({ code: response.body.error.code, status: response.statusCode }, response.body.error.message)
     return reply.code(response.statusCode).headers(response.headers).send(response.body)

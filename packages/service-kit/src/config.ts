@@ -3,6 +3,9 @@ import Type, { type Static, type TProperties } from 'typebox'
 import Value from 'typebox/value'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+// `false`, `true`, a hop count, or a list of addresses / CIDRs / proxy-addr's names (`loopback`...).
+const TRUST_PROXY_ITEM = '([0-9A-Fa-f.:]+(/[0-9]{1,3})?|loopback|linklocal|uniquelocal)'
+const TRUST_PROXY_PATTERN = `^(true|false|[0-9]{1,2}|${TRUST_PROXY_ITEM}( *, *${TRUST_PROXY_ITEM})*)$`
 
 /** Settings every app shares (ARCHITECTURE.md, configuration names). */
 export const BaseConfigProperties = {
@@ -14,6 +17,27 @@ export const BaseConfigProperties = {
   LOG_LEVEL: Type.Enum(LOG_LEVELS, { default: 'info', description: 'pino log level' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'Largest accepted request body' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'Time in-flight requests get on SIGTERM' }),
+  REQUEST_TIMEOUT_MS: Type.Integer({
+    minimum: 1_000,
+    default: 30_000,
+    description: 'Time a client has to send a whole request, headers and body (cuts off slow senders)',
+  }),
+  CONNECTION_TIMEOUT_MS: Type.Integer({
+    minimum: 1_000,
+    default: 150_000,
+    description: 'Socket inactivity before it is closed, a request in flight included: above the longest handler (simulations: 120 s)',
+  }),
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({
+    minimum: 1_000,
+    default: 72_000,
+    description: "Idle keep-alive sockets are closed after this; above the load balancer's idle timeout (ALB: 60 s)",
+  }),
+  TRUST_PROXY: Type.String({
+    default: 'false',
+    pattern: TRUST_PROXY_PATTERN,
+    description:
+      'Which X-Forwarded-For hops to believe for the client address: `false`, a hop count (`1` behind one ALB), comma-separated proxy IPs/CIDRs, or `true` (all: spoofable)',
+  }),
 }
 
 /** Values used only when STAGE is not `prod`, so a dev machine runs with no setup. */
@@ -95,4 +119,15 @@ export function defineConfig<P extends TProperties>(properties: P, devDefaults: 
     devDefaults,
     load: (options = {}) => loadConfig(properties, { ...options, devDefaults: { ...devDefaults, ...options.devDefaults } }),
   }
+}
+
+/** Fastify's `trustProxy` from TRUST_PROXY: a boolean, the trusted proxy addresses, or a hop count. */
+export function trustProxyOption(value: string): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (value === 'true' || value === 'false') return value === 'true'
+  if (/^[0-9]+$/.test(value)) {
+    // The nearest `hops` addresses are proxies (what Fastify does with a number, which its types omit).
+    const hops = Number(value)
+    return (_address, hop) => hop < hops
+  }
+  return value.split(',').map((item) => item.trim())
 }

@@ -7,6 +7,8 @@ export const ForbiddenError = createError('FORBIDDEN', '%s', 403)
 export const NotFoundError = createError('NOT_FOUND', '%s', 404)
 export const ConflictError = createError('CONFLICT', '%s', 409)
 export const DependencyUnavailableError = createError('DEPENDENCY_UNAVAILABLE', '%s is unavailable; retry shortly', 503)
+/** A service we call refused our credentials: our configuration is wrong, not the user's request. */
+export const DependencyMisconfiguredError = createError('DEPENDENCY_UNAVAILABLE', 'A service this request needs is unavailable', 502)
 export const UpstreamFailedError = createError('UPSTREAM_ERROR', '%s failed to answer', 502)
 
 /** What an error may carry beyond code, message and status. */
@@ -35,6 +37,7 @@ const STATUS_CODES: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS',
   503: 'SERVICE_UNAVAILABLE',
+  504: 'GATEWAY_TIMEOUT',
 }
 
 // Fastify's own codes for body parsing, renamed for API users.
@@ -105,7 +108,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     }
   }
   const statusCode = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
-  if (statusCode >= 500 && statusCode !== 502 && statusCode !== 503) {
+  if (statusCode >= 500 && statusCode !== 502 && statusCode !== 503 && statusCode !== 504) {
     return { statusCode: 500, headers: {}, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } } }
   }
   let code = err.code ?? STATUS_CODES[statusCode] ?? 'ERROR'

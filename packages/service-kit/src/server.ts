@@ -33,10 +33,6 @@ export async function runService<C extends { HOST: string; SHUTDOWN_TIMEOUT_MS: 
       process.exit(1)
     }, config.SHUTDOWN_TIMEOUT_MS)
     timer.unref()
-    // A keep-alive socket whose request finishes after close() began would hold the server
-    // open until the client hangs up; close such sockets as soon as they turn idle.
-    const idleSweep = setInterval(() => app.server.closeIdleConnections(), 50)
-    idleSweep.unref()
     try {
       await app.close()
       app.log.info('closed')

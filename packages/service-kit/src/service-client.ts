@@ -1,13 +1,15 @@
-// HTTP calls from one service to another: service token, request id, timeout, and the
-// callee's errors carried through in the error model.
+// HTTP calls from one service to another: service token, request id, a deadline passed on as the
+// callee's budget, and the callee's errors carried through in the error model.
 import { SERVICE_TOKEN_HEADER } from './service-auth.ts'
-import { DependencyUnavailableError, UpstreamFailedError, withExtras } from './errors.ts'
+import { DependencyMisconfiguredError, DependencyUnavailableError, UpstreamFailedError, withExtras } from './errors.ts'
+import { BUDGET_HEADER, currentDeadline, DeadlineExceededError } from './deadline.ts'
 
 export interface ServiceClientOptions {
   /** Name used in errors and logs, e.g. "usage-service". */
   name: string
   baseUrl: string
   serviceToken: string
+  /** Longest a call may take, whatever the deadline. */
   timeoutMs?: number
 }
 
@@ -20,6 +22,11 @@ export interface ServiceCall {
   query?: Record<string, string | undefined>
   requestId?: string
   headers?: Record<string, string>
+  /**
+   * Epoch ms by which the answer is needed. Default: the deadline of the request being served;
+   * null: none (clean-up such as a refund, which must outlive the request that failed).
+   */
+  deadline?: number | null
 }
 
 export interface ServiceClient {
@@ -28,23 +35,65 @@ export interface ServiceClient {
   call<T>(call: ServiceCall): Promise<T>
 }
 
+/**
+ * What a failed call tells about the callee's side: `not_sent` (it never got the request),
+ * `answered` (a 4xx: it decided and did nothing), `unknown` (timeout, reset, a 5xx: it may have
+ * done the work, or may yet). Work that charges must be settled when the outcome is unknown.
+ */
+export type CallOutcome = 'not_sent' | 'answered' | 'unknown'
+
+/** The outcome of a failed call (`unknown` for errors that did not come from a call). */
+export function callOutcome(err: unknown): CallOutcome {
+  const outcome = (err as { outcome?: unknown } | null)?.outcome
+  return outcome === 'not_sent' || outcome === 'answered' ? outcome : 'unknown'
+}
+
+/** True when a call failed because the callee did not answer within the caller's time. */
+export function timedOut(err: unknown): boolean {
+  return (err as { cause?: { name?: string } } | null)?.cause?.name === 'TimeoutError'
+}
+
 interface UpstreamErrorBody {
   error?: { code?: string; message?: string; details?: Record<string, unknown> }
 }
 
+const withOutcome = <E extends Error>(err: E, outcome: CallOutcome): E => Object.assign(err, { outcome })
+
+/** The part of the remaining time kept back for the answer's trip home and our own work on it. */
+const margin = (ms: number) => Math.min(500, Math.max(20, Math.floor(ms * 0.05)))
+
+// Connection errors that mean the callee never received the request.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+
+function failureOutcome(err: unknown): CallOutcome {
+  const cause = (err as { cause?: { code?: string } } | null)?.cause
+  return cause?.code && NOT_SENT_CODES.has(cause.code) ? 'not_sent' : 'unknown'
+}
+
 export function createServiceClient(options: ServiceClientOptions): ServiceClient {
   const base = options.baseUrl.replace(/\/+$/, '')
-  const timeoutMs = options.timeoutMs ?? 5_000
+  const maxTimeoutMs = options.timeoutMs ?? 5_000
   return {
     name: options.name,
     async call<T>(call: ServiceCall): Promise<T> {
+      const deadline = call.deadline === undefined ? currentDeadline() : call.deadline
+      const timeoutMs = deadline == null ? maxTimeoutMs : Math.min(maxTimeoutMs, deadline - Date.now())
+      if (timeoutMs <= margin(timeoutMs)) {
+        throw withOutcome(new DeadlineExceededError(), 'not_sent')
+      }
       const url = new URL(base + call.path)
       for (const [key, value] of Object.entries(call.query ?? {})) if (value !== undefined) url.searchParams.set(key, value)
-      const headers: Record<string, string> = { [SERVICE_TOKEN_HEADER]: options.serviceToken, ...call.headers }
+      const headers: Record<string, string> = {
+        [SERVICE_TOKEN_HEADER]: options.serviceToken,
+        // The callee must answer before we stop waiting, retries included.
+        [BUDGET_HEADER]: String(timeoutMs - margin(timeoutMs)),
+        ...call.headers,
+      }
       if (call.requestId) headers['x-request-id'] = call.requestId
       if (call.body !== undefined) headers['content-type'] = 'application/json'
       if (call.raw) headers['content-type'] = call.raw.contentType
       let res: Response
+      let text: string
       try {
         res = await fetch(url, {
           method: call.method,
@@ -52,28 +101,38 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
           body: call.raw ? call.raw.body : call.body === undefined ? null : JSON.stringify(call.body),
           signal: AbortSignal.timeout(timeoutMs),
         })
+        text = await res.text()
       } catch (err) {
-        throw new DependencyUnavailableError(options.name, { cause: err })
+        throw withOutcome(new DependencyUnavailableError(options.name, { cause: err }), failureOutcome(err))
       }
-      const text = await res.text()
       const parsed: unknown = text ? safeJson(text) : undefined
       if (res.ok) return parsed as T
       const upstream = (parsed ?? {}) as UpstreamErrorBody
       const retryAfter = res.headers.get('retry-after')
-      if (res.status === 503 && !upstream.error?.code) {
-        throw withExtras(new DependencyUnavailableError(options.name), { headers: { 'retry-after': retryAfter ?? '5' } })
+      if (res.status === 401 || res.status === 403) {
+        // Our credentials were refused: a configuration fault, never the user's "log in again".
+        throw withOutcome(new DependencyMisconfiguredError({ cause: new Error(`${options.name} answered ${res.status}: ${text.slice(0, 200)}`) }), 'answered')
       }
-      if ((res.status >= 500 && res.status !== 503) || !upstream.error?.code) throw new UpstreamFailedError(options.name)
-      // The callee's 4xx or 503 is the caller's answer too: same status, code, message, details, Retry-After.
+      if (res.status === 503 && !upstream.error?.code) {
+        throw withOutcome(withExtras(new DependencyUnavailableError(options.name), { headers: { 'retry-after': retryAfter ?? '5' } }), 'unknown')
+      }
+      if ((res.status >= 500 && res.status !== 503 && res.status !== 504) || !upstream.error?.code) {
+        throw withOutcome(new UpstreamFailedError(options.name), 'unknown')
+      }
+      // The callee's 4xx, 503 or 504 is the caller's answer too: same status, code, message, details, Retry-After.
       const err = Object.assign(new Error(upstream.error.message ?? upstream.error.code), {
         code: upstream.error.code,
         statusCode: res.status,
       })
       return Promise.reject(
-        withExtras(err, {
-          ...(upstream.error.details ? { details: upstream.error.details } : {}),
-          ...(retryAfter ? { headers: { 'retry-after': retryAfter } } : {}),
-        }),
+        withOutcome(
+          withExtras(err, {
+            ...(upstream.error.details ? { details: upstream.error.details } : {}),
+            ...(retryAfter ? { headers: { 'retry-after': retryAfter } } : {}),
+          }),
+          // A 503 may come from a database write that timed out and still lands: not a decision.
+          res.status < 500 ? 'answered' : 'unknown',
+        ),
       )
     },
   }

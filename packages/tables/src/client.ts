@@ -9,11 +9,28 @@ export interface DynamoClientOptions {
   /** Per-attempt socket timeout; a stopped DynamoDB must fail fast, never hang a request. */
   requestTimeoutMs?: number
   maxAttempts?: number
+  /**
+   * The deadline (epoch ms) of the work in progress, if any: every call made while it runs is
+   * aborted when it passes, retries included, so a callee always gives up before its caller.
+   */
+  deadline?: () => number | undefined
 }
 
 export interface DynamoClients {
   client: DynamoDBClient
   doc: DynamoDBDocumentClient
+}
+
+type Sender = { send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown> }
+
+/** Makes `send` abort at the current deadline unless the caller passed a signal of its own. */
+function abortAtDeadline(target: Sender, deadline: () => number | undefined): void {
+  const send = target.send.bind(target)
+  target.send = (command, options) => {
+    const at = deadline()
+    if (at === undefined || options?.abortSignal) return send(command, options)
+    return send(command, { ...options, abortSignal: AbortSignal.timeout(Math.max(1, at - Date.now())) })
+  }
 }
 
 /** A low-level client and a document client over it, sharing one connection pool. */
@@ -34,5 +51,10 @@ export function createDynamoClients(options: DynamoClientOptions): DynamoClients
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     unmarshallOptions: { wrapNumbers: false },
   })
+  if (options.deadline) {
+    // The document client sends through its own `send` (sharing the middleware and handler), so both are wrapped.
+    abortAtDeadline(client as unknown as Sender, options.deadline)
+    abortAtDeadline(doc as unknown as Sender, options.deadline)
+  }
   return { client, doc }
 }

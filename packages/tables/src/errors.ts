@@ -15,6 +15,8 @@ const RETRYABLE_NAMES = new Set([
   'TimeoutError',
   'RequestTimeout',
   'LimitExceededException',
+  // Our own abort at the request's deadline (client.ts): the caller's budget ran out while waiting.
+  'AbortError',
 ])
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH'])
 

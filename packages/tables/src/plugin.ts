@@ -11,11 +11,17 @@ declare module 'fastify' {
 export interface DynamoPluginOptions {
   region: string
   endpoint?: string | undefined
+  /** The current request's deadline (service-kit's `currentDeadline`): calls are aborted when it passes. */
+  deadline?: () => number | undefined
 }
 
 export default fp<DynamoPluginOptions>(
   async (app, options) => {
-    const clients = createDynamoClients({ region: options.region, endpoint: options.endpoint })
+    const clients = createDynamoClients({
+      region: options.region,
+      endpoint: options.endpoint,
+      ...(options.deadline ? { deadline: options.deadline } : {}),
+    })
     app.decorate('dynamo', clients)
     app.addHook('onClose', async () => clients.client.destroy())
   },

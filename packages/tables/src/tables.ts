@@ -1,4 +1,4 @@
-// The five tables of the architecture, defined once. Infra, local setup, tests and
+// The tables of the architecture, defined once. Infra, local setup, tests and
 // repositories all derive names, keys, indexes and TTL from these definitions.
 import Type from 'typebox'
 
@@ -28,6 +28,7 @@ export interface TableDefinition {
 }
 
 const S = (name: string): KeyAttribute => ({ name, type: 'S' })
+const N = (name: string): KeyAttribute => ({ name, type: 'N' })
 
 export const TABLES = {
   subscriptions: {
@@ -43,9 +44,11 @@ export const TABLES = {
     defaultName: 'f1-user-usage-dev',
     partitionKey: S('user_id'),
     sortKey: S('feature_date_key'),
-    indexes: [],
+    // Sparse: only charges still held (work in progress) carry held_shard, so the sweeper that
+    // refunds expired holds reads just those, spread over a few partitions.
+    indexes: [{ name: 'held-charges-index', partitionKey: S('held_shard'), sortKey: N('held_until') }],
     ttlAttribute: 'expires_at',
-    description: 'Per-user, per-feature, per-UTC-day usage counters ({feature}_{YYYY-MM-DD}).',
+    description: 'Per-user, per-feature, per-UTC-day usage counters ({feature}_{YYYY-MM-DD}) and the charge records of metered work.',
   },
   actions: {
     envVar: 'USER_ACTIONS_LOG_TABLE',
@@ -61,7 +64,12 @@ export const TABLES = {
     defaultName: 'f1-simulation-results',
     partitionKey: S('simulation_id'),
     sortKey: S('created_at'),
-    indexes: [{ name: 'user_id-created_at-index', partitionKey: S('user_id'), sortKey: S('created_at') }],
+    indexes: [
+      { name: 'user_id-created_at-index', partitionKey: S('user_id'), sortKey: S('created_at') },
+      // Sparse: only results stored but not yet revealed (their charge not yet committed) carry
+      // pending_shard, so the sweeper that settles them after a crash reads just those.
+      { name: 'pending-results-index', partitionKey: S('pending_shard'), sortKey: N('pending_until') },
+    ],
     description: 'Stored race simulations and their results.',
   },
   legacy: {
@@ -73,6 +81,15 @@ export const TABLES = {
       { name: 'email-index', partitionKey: S('email') },
     ],
     description: 'The legacy single table (profiles, usage, actions, strategies); profiles still live here.',
+  },
+  idempotency: {
+    envVar: 'IDEMPOTENCY_TABLE',
+    defaultName: 'f1-idempotency-dev',
+    partitionKey: S('user_id'),
+    sortKey: S('idempotency_key'),
+    indexes: [],
+    ttlAttribute: 'expires_at',
+    description: "The gateway's Idempotency-Key records: per user, route and key, the request's hash and its stored answer (24 h).",
   },
   migration: {
     envVar: 'MIGRATION_STATE_TABLE',

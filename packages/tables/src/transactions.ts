@@ -43,19 +43,22 @@ export type MarkedUpdateOutcome =
   | { status: 'applied' }
   /** The marker exists: this operation ran before. `marker` is the stored one. */
   | { status: 'duplicate'; marker: Record<string, unknown> }
-  /** The update's own condition failed. `item` is the item as it was (if any). */
-  | { status: 'condition_failed'; item: Record<string, unknown> | undefined }
+  /** An update's own condition failed. `index` says which (in the order given); `item` is it as it was (if any). */
+  | { status: 'condition_failed'; index: number; item: Record<string, unknown> | undefined }
+
+type TransactUpdate = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>
 
 /**
- * Writes a marker item (put only if its key is new) and a conditional update in one transaction:
- * the pattern behind exactly-once operations (idempotency keys, processed event ids). Nothing is
- * written unless both succeed.
+ * Writes a marker item (put only if its key is new) and one or more conditional updates in one
+ * transaction: the pattern behind exactly-once operations (idempotency keys, processed event ids,
+ * charges). Nothing is written unless all succeed.
  */
 export async function updateOnceWithMarker(
   doc: DynamoDBDocumentClient,
   marker: { TableName: string; Item: Record<string, unknown>; keyAttribute: string },
-  update: Omit<UpdateCommandInput, 'ReturnValues'>,
+  update: Omit<UpdateCommandInput, 'ReturnValues'> | ReadonlyArray<Omit<UpdateCommandInput, 'ReturnValues'>>,
 ): Promise<MarkedUpdateOutcome> {
+  const updates = Array.isArray(update) ? update : [update as Omit<UpdateCommandInput, 'ReturnValues'>]
   try {
     await transactWrite(doc, {
       TransactItems: [
@@ -68,19 +71,17 @@ export async function updateOnceWithMarker(
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },
-        {
-          Update: { ...update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as NonNullable<
-            TransactWriteCommandInput['TransactItems']
-          >[number]['Update'],
-        },
+        ...updates.map((u) => ({ Update: { ...u, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as TransactUpdate })),
       ],
     })
     return { status: 'applied' }
   } catch (err) {
-    const [markerReason, updateReason] = cancellationReasons(err) ?? []
+    const [markerReason, ...updateReasons] = cancellationReasons(err) ?? []
     if (markerReason?.Code === 'ConditionalCheckFailed') return { status: 'duplicate', marker: unmarshall(markerReason.Item ?? {}) }
-    if (updateReason?.Code === 'ConditionalCheckFailed') {
-      return { status: 'condition_failed', item: updateReason.Item ? unmarshall(updateReason.Item) : undefined }
+    const index = updateReasons.findIndex((r) => r?.Code === 'ConditionalCheckFailed')
+    if (index >= 0) {
+      const reason = updateReasons[index]!
+      return { status: 'condition_failed', index, item: reason.Item ? unmarshall(reason.Item) : undefined }
     }
     throw err
   }

@@ -12,7 +12,7 @@ function uniquePrefix() {
   return `t-create-${Math.random().toString(36).slice(2, 8)}-`
 }
 
-t.test('creates all five tables with the keys, indexes and TTL of their definitions', async (t) => {
+t.test('creates every table with the keys, indexes and TTL of their definitions', async (t) => {
   const names = resolveTableNames({}, uniquePrefix())
   t.teardown(() => deleteTables(client, names))
   const created = await ensureTables(client, names)

@@ -3,9 +3,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Action } from '@f1/contracts/actions'
-import type { PlanId } from '@f1/contracts/common'
+import { canonicalInstant, type PlanId } from '@f1/contracts/common'
 import { rethrowDynamoError } from '@f1/tables/errors'
-import { InvalidCursorError } from '../errors.ts'
+import { InvalidCursorError, InvalidInstantError, InvalidRangeError, UnstorableActionError } from '../errors.ts'
 
 export interface NewAction {
   userId: string
@@ -42,7 +42,37 @@ const MIN_KEY = '0'
 const MAX_SUFFIX = '#\uffff'
 const MAX_PAGES = 10
 
-export const actionKey = (occurredAt: Date, actionId: string) => `${occurredAt.toISOString()}#${actionId}`
+/** The canonical ISO form of an instant that bounds or keys the log; a 400 for one it cannot hold. */
+function instantOf(value: Date | string, name: string): string {
+  const iso = canonicalInstant(value)
+  if (iso === undefined) throw new InvalidInstantError(name)
+  return iso
+}
+
+export const actionKey = (occurredAt: Date, actionId: string) => `${instantOf(occurredAt, 'occurred_at')}#${actionId}`
+
+// DynamoDB's limits on what a map may hold: 32 levels of nesting (the item is the first), numbers of
+// magnitude 1e-130 and up, non-empty attribute names; the document client refuses numbers beyond
+// 2^53 - 1 unless told to lose precision.
+const MAX_DETAILS_DEPTH = 31
+const MIN_MAGNITUDE = 1e-130
+
+/** Why DynamoDB would refuse these details, or undefined when it would store them. */
+function unstorable(value: unknown, depth = 0): string | undefined {
+  if (typeof value === 'number') {
+    const magnitude = Math.abs(value)
+    if (value !== 0 && (magnitude < MIN_MAGNITUDE || magnitude > Number.MAX_SAFE_INTEGER)) return `the number ${value} is out of range`
+    return undefined
+  }
+  if (typeof value !== 'object' || value === null) return undefined
+  if (depth >= MAX_DETAILS_DEPTH) return `details nest deeper than ${MAX_DETAILS_DEPTH} levels`
+  for (const [key, inner] of Object.entries(value)) {
+    if (!Array.isArray(value) && key === '') return 'a field of the details has an empty name'
+    const problem = unstorable(inner, depth + 1)
+    if (problem) return problem
+  }
+  return undefined
+}
 
 function toAction(item: ActionItem): Action {
   const hash = item.timestamp.indexOf('#')
@@ -59,10 +89,12 @@ function toAction(item: ActionItem): Action {
 export function createActionsRepository(options: { doc: DynamoDBDocumentClient; tableName: string; retentionDays: number }) {
   const { doc, tableName } = options
   const encodeCursor = (timestamp: string) => Buffer.from(JSON.stringify({ t: timestamp })).toString('base64url')
-  function decodeCursor(cursor: string): string {
+  // DynamoDB refuses a start key outside the key condition: a cursor of another range is the caller's error.
+  function decodeCursor(cursor: string, low: string, high: string): string {
     try {
       const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { t?: unknown }
-      if (typeof parsed.t === 'string' && parsed.t.includes('#')) return parsed.t
+      const t = parsed.t
+      if (typeof t === 'string' && t.includes('#') && t >= low && t <= high) return t
     } catch {
       // falls through to the error below
     }
@@ -72,13 +104,16 @@ export function createActionsRepository(options: { doc: DynamoDBDocumentClient; 
   return {
     /** Logs an action once: returns false when this action id at this time is already logged. */
     async recordAction(action: NewAction): Promise<boolean> {
+      const timestamp = actionKey(action.occurredAt, action.actionId)
+      const problem = unstorable(action.details)
+      if (problem) throw new UnstorableActionError(problem)
       try {
         await doc.send(
           new PutCommand({
             TableName: tableName,
             Item: {
               user_id: action.userId,
-              timestamp: actionKey(action.occurredAt, action.actionId),
+              timestamp,
               action_type: action.actionType,
               action_details: action.details,
               plan_id: action.planId,
@@ -94,15 +129,21 @@ export function createActionsRepository(options: { doc: DynamoDBDocumentClient; 
         return true
       } catch (err) {
         if (err instanceof ConditionalCheckFailedException) return false
+        // The key is ours and valid, so a refusal is about the content (over 400 KB): retrying cannot help.
+        if (err instanceof Error && err.name === 'ValidationException') {
+          throw new UnstorableActionError("it is over DynamoDB's item size", { cause: err })
+        }
         rethrowDynamoError(err)
       }
     },
 
     /** A user's actions, newest first, filtered by time range and type, one page at a time. */
     async listActions(userId: string, filter: ActionFilter): Promise<{ actions: Action[]; nextCursor: string | null }> {
-      const low = filter.from ? new Date(filter.from).toISOString() : MIN_KEY
-      const high = filter.to ? new Date(filter.to).toISOString() + MAX_SUFFIX : '9' + MAX_SUFFIX
-      let startKey = filter.cursor ? { user_id: userId, timestamp: decodeCursor(filter.cursor) } : undefined
+      const low = filter.from ? instantOf(filter.from, 'from') : MIN_KEY
+      const high = filter.to ? instantOf(filter.to, 'to') + MAX_SUFFIX : '9' + MAX_SUFFIX
+      // BETWEEN with its bounds the wrong way round is a DynamoDB ValidationException, not an empty page.
+      if (low > high) throw new InvalidRangeError()
+      let startKey = filter.cursor ? { user_id: userId, timestamp: decodeCursor(filter.cursor, low, high) } : undefined
       const names: Record<string, string> = { '#ts': 'timestamp' }
       const values: Record<string, unknown> = { ':u': userId, ':low': low, ':high': high, ':now': Math.floor(filter.now.getTime() / 1000) }
       // TTL deletes late (up to days in AWS): expired actions are filtered out on read.

@@ -1,17 +1,12 @@
 // The gateway's client of the migrator (admin routes only).
 import fp from 'fastify-plugin'
+import type { RunView, StartRunBody, StartRunResponse, Status } from '@f1/contracts/migrations'
 import { createServiceClient } from '@f1/service-kit/service-client'
 
-export interface BackfillOptions {
-  dry_run?: boolean
-  segments?: number
-  rate?: number
-  fresh?: boolean
-}
-
 export interface MigratorServiceClient {
-  status(input: { requestId: string }): Promise<Record<string, unknown>>
-  startBackfill(input: { options: BackfillOptions; requestId: string }): Promise<{ run_id: string } & Record<string, unknown>>
+  status(input: { requestId: string }): Promise<Status>
+  startBackfill(input: { options: StartRunBody; requestId: string }): Promise<StartRunResponse>
+  run(input: { runId: string; requestId: string }): Promise<RunView>
 }
 
 declare module 'fastify' {
@@ -26,6 +21,7 @@ export default fp<{ baseUrl: string; serviceToken: string; timeoutMs: number }>(
     app.decorate('migratorService', {
       status: ({ requestId }) => client.call({ method: 'GET', path: '/status', requestId }),
       startBackfill: ({ options: body, requestId }) => client.call({ method: 'POST', path: '/runs', body, requestId }),
+      run: ({ runId, requestId }) => client.call({ method: 'GET', path: `/runs/${encodeURIComponent(runId)}`, requestId }),
     } satisfies MigratorServiceClient)
   },
   { name: 'migrator-service-client', fastify: '5.x' },

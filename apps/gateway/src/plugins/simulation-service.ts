@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import type {
   OptimizeBody,
   OptimizeResult,
-  QuotaCharge,
+  Operation,
   Simulation,
   SimulationListQuery,
   SimulationPage,
@@ -13,11 +13,12 @@ import type {
 import { createServiceClient } from '@f1/service-kit/service-client'
 
 export interface SimulationServiceClient {
-  run(input: { userId: string; body: Omit<SimulationRequest, 'quota'>; quota: QuotaCharge[]; requestId: string }): Promise<Simulation>
+  /** Runs (or, for an operation run before, answers) a simulation; `deadline` overrides the request's. */
+  run(input: { userId: string; body: Omit<SimulationRequest, 'operation'>; operation: Operation; requestId: string; deadline?: number }): Promise<Simulation>
   list(input: { userId: string; query: SimulationListQuery; requestId: string }): Promise<SimulationPage>
   get(input: { userId: string; simulationId: string; requestId: string }): Promise<Simulation>
   tracks(input: { requestId: string }): Promise<TrackList>
-  optimize(input: { userId: string; body: OptimizeBody; requestId: string }): Promise<OptimizeResult>
+  optimize(input: { userId: string; body: OptimizeBody; operation: Operation; requestId: string; deadline?: number }): Promise<OptimizeResult>
 }
 
 declare module 'fastify' {
@@ -33,8 +34,8 @@ export default fp<{ baseUrl: string; serviceToken: string; timeoutMs: number; ru
     const runner = createServiceClient({ name: 'simulation-service', ...options, timeoutMs: options.runTimeoutMs })
     const user = (userId: string, rest: string) => `/users/${encodeURIComponent(userId)}${rest}`
     app.decorate('simulationService', {
-      run: ({ userId, body, quota, requestId }) =>
-        runner.call({ method: 'POST', path: user(userId, '/simulations'), body: { ...body, quota }, requestId }),
+      run: ({ userId, body, operation, requestId, deadline }) =>
+        runner.call({ method: 'POST', path: user(userId, '/simulations'), body: { ...body, operation }, requestId, ...(deadline ? { deadline } : {}) }),
       list: ({ userId, query, requestId }) =>
         client.call({
           method: 'GET',
@@ -45,8 +46,8 @@ export default fp<{ baseUrl: string; serviceToken: string; timeoutMs: number; ru
       get: ({ userId, simulationId, requestId }) =>
         client.call({ method: 'GET', path: `/simulations/${encodeURIComponent(simulationId)}`, query: { user_id: userId }, requestId }),
       tracks: ({ requestId }) => client.call({ method: 'GET', path: '/tracks', requestId }),
-      optimize: ({ userId, body, requestId }) =>
-        runner.call({ method: 'POST', path: user(userId, '/strategies/optimize'), body, requestId }),
+      optimize: ({ userId, body, operation, requestId, deadline }) =>
+        runner.call({ method: 'POST', path: user(userId, '/strategies/optimize'), body: { ...body, operation }, requestId, ...(deadline ? { deadline } : {}) }),
     } satisfies SimulationServiceClient)
   },
   { name: 'simulation-service-client', fastify: '5.x' },

@@ -1,32 +1,20 @@
-// The gateway's client of usage-service, with one method per call it makes.
+// The gateway's client of usage-service: per-request counting and reads (`app.usageService`), and
+// the charges of metered work, to settle an operation it lost sight of (`app.usageCharges`).
 import fp from 'fastify-plugin'
 import type { FeatureName } from '@f1/contracts/common'
 import type { UsageCounter, UsageDay } from '@f1/contracts/usage'
 import { createServiceClient } from '@f1/service-kit/service-client'
+import { createChargesClient, type ChargesClient } from '@f1/usage-service/client'
 
 export interface UsageServiceClient {
-  consume(input: {
-    userId: string
-    feature: FeatureName
-    amount?: number
-    limit: number
-    requestId: string
-    idempotencyKey?: string
-  }): Promise<UsageCounter>
-  refund(input: {
-    userId: string
-    feature: FeatureName
-    amount: number
-    date: string
-    requestId: string
-    idempotencyKey?: string
-  }): Promise<UsageCounter>
+  consume(input: { userId: string; feature: FeatureName; amount?: number; limit: number; requestId: string }): Promise<UsageCounter>
   readDay(input: { userId: string; date?: string | undefined; requestId: string }): Promise<UsageDay>
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     usageService: UsageServiceClient
+    usageCharges: ChargesClient
   }
 }
 
@@ -34,27 +22,17 @@ export default fp<{ baseUrl: string; serviceToken: string; timeoutMs: number }>(
   async (app, options) => {
     const client = createServiceClient({ name: 'usage-service', ...options })
     const path = (userId: string, rest: string) => `/users/${encodeURIComponent(userId)}/usage${rest}`
-    const idempotency = (key?: string) => (key ? { 'idempotency-key': key } : undefined)
     app.decorate('usageService', {
-      consume: ({ userId, feature, amount, limit, requestId, idempotencyKey }) =>
+      consume: ({ userId, feature, amount, limit, requestId }) =>
         client.call<UsageCounter>({
           method: 'POST',
           path: path(userId, '/consume'),
           body: { feature, limit, ...(amount === undefined ? {} : { amount }) },
           requestId,
-          ...(idempotencyKey ? { headers: idempotency(idempotencyKey) } : {}),
         }),
-      refund: ({ userId, feature, amount, date, requestId, idempotencyKey }) =>
-        client.call<UsageCounter>({
-          method: 'POST',
-          path: path(userId, '/refund'),
-          body: { feature, amount, date },
-          requestId,
-          ...(idempotencyKey ? { headers: idempotency(idempotencyKey) } : {}),
-        }),
-      readDay: ({ userId, date, requestId }) =>
-        client.call<UsageDay>({ method: 'GET', path: path(userId, ''), query: { date }, requestId }),
+      readDay: ({ userId, date, requestId }) => client.call<UsageDay>({ method: 'GET', path: path(userId, ''), query: { date }, requestId }),
     } satisfies UsageServiceClient)
+    app.decorate('usageCharges', createChargesClient(options))
   },
   { name: 'usage-service-client', fastify: '5.x' },
 )

@@ -1,11 +1,13 @@
 // User profiles in the legacy table (ARCHITECTURE.md: profiles stay there, written by the gateway).
 // Emails are unique case-insensitively through an `EMAIL#<lower-case email>` lock item written in
 // the same transaction as the profile; the migrator knows these `email_lock` items and skips them.
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Role } from '@f1/contracts/common'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
 import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
+import { NotFoundError } from '@f1/service-kit/errors'
 import { EmailTakenError } from '../errors.ts'
 
 /** A profile item as the legacy table holds it; old items may lack or misspell fields. */
@@ -125,6 +127,35 @@ export function createProfilesRepository(options: { doc: DynamoDBDocumentClient;
         })
       } catch (err) {
         if (cancellationReasons(err)?.[0]?.Code === 'ConditionalCheckFailed') throw new EmailTakenError({ cause: err })
+        rethrowDynamoError(err)
+      }
+    },
+
+    /**
+     * Sets a user's role; 'unchanged' when the profile has it already. Throws NotFoundError when
+     * there is no profile under this id.
+     */
+    async setRole(userId: string, role: Role): Promise<'changed' | 'unchanged'> {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { strategy_id: profileKey(userId) },
+            UpdateExpression: 'SET #role = :role',
+            // Never creates a profile (a deleted user stays deleted), and two operators granting at
+            // once see one change and one no-op.
+            ConditionExpression: 'attribute_exists(strategy_id) AND (attribute_not_exists(#role) OR #role <> :role)',
+            ExpressionAttributeNames: { '#role': 'role' },
+            ExpressionAttributeValues: { ':role': role },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        )
+        return 'changed'
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) {
+          if (err.Item) return 'unchanged'
+          throw new NotFoundError(`No profile for user ${userId}`, { cause: err })
+        }
         rethrowDynamoError(err)
       }
     },

@@ -1,7 +1,7 @@
 // Run records as the API shows them; the run this instance is running shows its live progress.
 import type { BackfillHandle } from '../migration/backfill.ts'
 import type { RunRecord } from '../repositories/state.ts'
-import type { RunView } from '../schemas.ts'
+import type { RunView } from '@f1/contracts/migrations'
 
 export function runView(record: RunRecord, active: BackfillHandle | undefined, withReport: boolean): RunView {
   const { report, owner: _owner, ...rest } = record

@@ -24,8 +24,12 @@ export interface EngineRun {
   totalTime: number | null
 }
 
+/** A simulation request as the engine takes it: the client's, without the gateway's operation. */
+export type EngineRequest = Omit<SimulationRequest, 'operation'>
+
 export interface SimulationEngine {
-  simulate(request: Omit<SimulationRequest, 'quota'>): Promise<EngineRun>
+  /** Runs a request; a Monte Carlo study stops between chunks when `signal` aborts. */
+  simulate(request: EngineRequest, signal?: AbortSignal): Promise<EngineRun>
   optimize(body: OptimizeBody): OptimizeResult
   tracks(): Track[]
   /** The Monte Carlo workers (closed with the app). */
@@ -39,7 +43,8 @@ declare module 'fastify' {
 }
 
 /** Runs a request: resolves it (RaceSimError on bad input), then the mode's simulation. */
-export async function runEngine(pool: MonteCarloPool, request: Omit<SimulationRequest, 'quota'>): Promise<EngineRun> {
+export async function runEngine(pool: MonteCarloPool, request: EngineRequest, signal?: AbortSignal): Promise<EngineRun> {
+  signal?.throwIfAborted()
   const r = resolveRequest(request)
   const base = { trackId: r.race.trackId, season: r.race.season, mode: r.mode, driver: r.driver }
   // The request's strategy replaces its driver's; every other car keeps the parameter file's.
@@ -55,7 +60,7 @@ export async function runEngine(pool: MonteCarloPool, request: Omit<SimulationRe
       return { ...base, results, totalTime: entry?.status === 'finished' ? entry.race_time : null }
     }
     case 'monte_carlo': {
-      const results = await pool.run(r.race, { override, runs: r.runs, seed: r.seed })
+      const results = await pool.run(r.race, { override, runs: r.runs, seed: r.seed }, signal)
       return { ...base, results, totalTime: results.drivers.find((d) => d.driver === r.driver)?.race_time?.p50 ?? null }
     }
   }
@@ -75,7 +80,7 @@ export default fp<{ workers?: number | undefined }>(
       laps,
     }))
     app.decorate('engine', {
-      simulate: (request) => runEngine(pool, request),
+      simulate: (request, signal) => runEngine(pool, request, signal),
       optimize: (body) => runOptimization(body),
       tracks: () => tracks,
       pool,

@@ -1,11 +1,11 @@
 // The simulation results table's access patterns. Keys, marshalling, the storage of big results
 // (stored-results.ts) and SDK exceptions stay in here.
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Simulation, SimulationMode, SimulationSummary } from '@f1/contracts/simulations'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
 import { InvalidCursorError } from '../errors.ts'
-import { createIdGenerator } from '../lib/ids.ts'
 import { COMPRESS_ABOVE_BYTES, MAX_BLOB_BYTES, readCompressed, storeResults } from './stored-results.ts'
 
 export interface SimulationsRepositoryOptions {
@@ -16,6 +16,8 @@ export interface SimulationsRepositoryOptions {
 }
 
 export interface NewSimulation {
+  /** A ULID: the operation's id when the gateway gave one (a retry lands on the same item). */
+  simulationId: string
   userId: string
   createdAt: Date
   trackId: string
@@ -34,12 +36,29 @@ export interface ListOptions {
 }
 
 /** The stored item: the simulation, its results in one of three forms (see stored-results.ts). */
-interface SimulationItem extends Omit<Simulation, 'total_time'> {
+interface SimulationItem extends Omit<Simulation, 'total_time' | 'user_id'> {
+  /** Absent while pending: the user index lists only what is shown. */
+  user_id?: string
   total_time?: number | null
   results_gz?: Uint8Array
   /** Number of part items holding the compressed results. */
   results_gz_parts?: number
+  /** While pending (stored, its charge not yet committed): the owner it will be shown to. */
+  pending_owner?: string
+  pending_shard?: string
+  /** While pending: epoch ms after which the sweeper settles it (its charge's hold). */
+  pending_until?: number
 }
+
+/** Where a simulation id stands: shown to its owner, stored but pending its charge's commit, or absent. */
+export type SimulationState =
+  | { state: 'shown'; owner: string; createdAt: string }
+  | { state: 'pending'; owner: string; createdAt: string }
+  | { state: 'absent' }
+
+/** Pending items spread over this many GSI partitions (the sweeper reads them all). */
+export const PENDING_SHARDS = 4
+const PENDING_INDEX = indexName('simulations', 'pending-results-index')
 
 /** One slice of a compressed result too big for one item; no user_id, so the user index never lists it. */
 interface PartItem {
@@ -72,14 +91,23 @@ const SUMMARY_NAMES = Object.fromEntries(SUMMARY_ATTRIBUTES.map((name, i) => [`#
 const SUMMARY_PROJECTION = Object.keys(SUMMARY_NAMES).join(', ')
 
 function toSummary(item: SimulationItem): SimulationSummary {
-  const { results: _results, results_gz: _gz, results_gz_parts: _parts, ...summary } = item
-  return { ...summary, total_time: item.total_time ?? null }
+  const {
+    results: _results,
+    results_gz: _gz,
+    results_gz_parts: _parts,
+    pending_owner: owner,
+    pending_shard: _shard,
+    pending_until: _until,
+    ...summary
+  } = item
+  return { ...summary, user_id: item.user_id ?? owner ?? '', total_time: item.total_time ?? null }
 }
+
+const shardOf = (id: string) => `pending#${id.charCodeAt(id.length - 1) % PENDING_SHARDS}`
 
 export function createSimulationsRepository(options: SimulationsRepositoryOptions) {
   const { doc, tableName } = options
   const limits = options.limits ?? { compressAbove: COMPRESS_ABOVE_BYTES, maxBlob: MAX_BLOB_BYTES }
-  const newId = createIdGenerator()
 
   const encodeCursor = (item: SimulationSummary) =>
     Buffer.from(JSON.stringify({ c: item.created_at, s: item.simulation_id })).toString('base64url')
@@ -106,14 +134,80 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
     return simulation
   }
 
+  async function findSimulation(simulationId: string, ownerId: string): Promise<Simulation | undefined> {
+    let item: SimulationItem | undefined
+    const parts: PartItem[] = []
+    let startKey: Record<string, unknown> | undefined
+    try {
+      do {
+        const res = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'simulation_id = :id',
+            ExpressionAttributeValues: { ':id': simulationId },
+            // Read-your-write: a client reading the simulation it just created finds it.
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        )
+        for (const row of res.Items ?? []) {
+          if ('results_gz_part' in row) parts.push(row as PartItem)
+          else item ??= row as SimulationItem
+        }
+        // The item sorts before its parts: another user's simulation is not read any further.
+        if (item === undefined || item.user_id !== ownerId) return undefined
+        startKey = res.LastEvaluatedKey
+      } while (startKey && item.results_gz_parts !== undefined)
+    } catch (err) {
+      rethrowDynamoError(err)
+    }
+    return withResults(item, parts)
+  }
+
+  async function readItem(simulationId: string): Promise<SimulationItem | undefined> {
+    const res = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'simulation_id = :id',
+        ExpressionAttributeValues: { ':id': simulationId },
+        ConsistentRead: true,
+        Limit: 1,
+      }),
+    )
+    const item = res.Items?.[0]
+    return item && !('results_gz_part' in item) ? (item as SimulationItem) : undefined
+  }
+
+  async function deleteParts(simulationId: string): Promise<void> {
+    let startKey: Record<string, unknown> | undefined
+    do {
+      const res = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'simulation_id = :id',
+          ExpressionAttributeValues: { ':id': simulationId },
+          ProjectionExpression: 'simulation_id, created_at, results_gz_part',
+          ExclusiveStartKey: startKey,
+        }),
+      )
+      for (const row of res.Items ?? []) {
+        if (!('results_gz_part' in row)) continue
+        await doc.send(new DeleteCommand({ TableName: tableName, Key: { simulation_id: row.simulation_id, created_at: row.created_at } }))
+      }
+      startKey = res.LastEvaluatedKey
+    } while (startKey)
+  }
+
   return {
     /**
-     * Stores a new simulation under a fresh time-sortable id and returns it as GET returns it.
-     * Big results are compressed, never refused.
+     * Stores a simulation and returns it as GET returns it. Big results are compressed, never
+     * refused. With `pendingUntil` it is stored hidden (no user_id: neither listed nor found)
+     * until `showSimulation`, which follows the commit of its charge; a retry of the same
+     * operation overwrites its own hidden item but never a shown one (it gets that one back).
      */
-    async saveSimulation(input: NewSimulation): Promise<Simulation> {
+    async saveSimulation(input: NewSimulation, pendingUntil?: number): Promise<Simulation> {
       const simulation: Simulation = {
-        simulation_id: newId(input.createdAt),
+        simulation_id: input.simulationId,
         created_at: input.createdAt.toISOString(),
         user_id: input.userId,
         track_id: input.trackId,
@@ -126,7 +220,11 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
       }
       const { results, ...rest } = simulation
       const stored = await storeResults(rest, results, limits)
-      const item: SimulationItem = { ...rest }
+      const { user_id: owner, ...unowned } = rest
+      const item: SimulationItem =
+        pendingUntil === undefined
+          ? { ...rest }
+          : { ...unowned, pending_owner: owner, pending_shard: shardOf(rest.simulation_id), pending_until: pendingUntil }
       if (stored.kind === 'inline') item.results = stored.results
       else if (stored.kind === 'gzip') item.results_gz = stored.blob
       else item.results_gz_parts = stored.parts.length
@@ -142,46 +240,98 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
           new PutCommand({
             TableName: tableName,
             Item: item,
-            // Ids are unique by construction; this makes "never overwrite a stored simulation" a fact, not a probability.
-            ConditionExpression: 'attribute_not_exists(simulation_id)',
+            // Never overwrite a simulation that is shown; a hidden one of the same operation is a retry's to replace.
+            ConditionExpression: 'attribute_not_exists(simulation_id) OR attribute_exists(pending_owner)',
           }),
         )
         return simulation
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) {
+          const shown = await findSimulation(rest.simulation_id, owner)
+          if (shown) return shown
+        }
+        rethrowDynamoError(err)
+      }
+    },
+
+    /** Shows a pending simulation to its owner (its charge is committed). Idempotent. */
+    async showSimulation(simulationId: string, createdAt: string): Promise<void> {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { simulation_id: simulationId, created_at: createdAt },
+            UpdateExpression: 'SET user_id = pending_owner REMOVE pending_owner, pending_shard, pending_until',
+            ConditionExpression: 'attribute_exists(pending_owner)',
+          }),
+        )
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException && (await readItem(simulationId))?.user_id) return
+        rethrowDynamoError(err)
+      }
+    },
+
+    /** Deletes a pending simulation and its parts (its charge was refunded). Never touches a shown one. */
+    async discardSimulation(simulationId: string, createdAt: string): Promise<void> {
+      try {
+        await doc.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { simulation_id: simulationId, created_at: createdAt },
+            ConditionExpression: 'attribute_exists(pending_owner)',
+          }),
+        )
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) rethrowDynamoError(err)
+        if ((await readItem(simulationId))?.user_id) return
+      }
+      try {
+        await deleteParts(simulationId)
       } catch (err) {
         rethrowDynamoError(err)
       }
     },
 
-    /** A simulation with its results, or undefined when there is none with this id for this owner. */
-    async findSimulation(simulationId: string, ownerId: string): Promise<Simulation | undefined> {
-      let item: SimulationItem | undefined
-      const parts: PartItem[] = []
-      let startKey: Record<string, unknown> | undefined
+    /** Whether a simulation id is shown, pending or absent, and whose it is. */
+    async simulationState(simulationId: string): Promise<SimulationState> {
       try {
-        do {
-          const res = await doc.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: 'simulation_id = :id',
-              ExpressionAttributeValues: { ':id': simulationId },
-              // Read-your-write: a client reading the simulation it just created finds it.
-              ConsistentRead: true,
-              ExclusiveStartKey: startKey,
-            }),
-          )
-          for (const row of res.Items ?? []) {
-            if ('results_gz_part' in row) parts.push(row as PartItem)
-            else item ??= row as SimulationItem
-          }
-          // The item sorts before its parts: another user's simulation is not read any further.
-          if (item === undefined || item.user_id !== ownerId) return undefined
-          startKey = res.LastEvaluatedKey
-        } while (startKey && item.results_gz_parts !== undefined)
+        const item = await readItem(simulationId)
+        if (!item) return { state: 'absent' }
+        if (item.user_id) return { state: 'shown', owner: item.user_id, createdAt: item.created_at }
+        return { state: 'pending', owner: item.pending_owner ?? '', createdAt: item.created_at }
       } catch (err) {
         rethrowDynamoError(err)
       }
-      return withResults(item, parts)
     },
+
+    /** Pending simulations of one shard whose charge's hold ended before `before` (epoch ms). */
+    async findStalePending(
+      shard: number,
+      before: number,
+      limit: number,
+    ): Promise<Array<{ simulationId: string; createdAt: string; owner: string }>> {
+      try {
+        const res = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: PENDING_INDEX,
+            KeyConditionExpression: 'pending_shard = :shard AND pending_until < :before',
+            ExpressionAttributeValues: { ':shard': `pending#${shard}`, ':before': before },
+            Limit: limit,
+          }),
+        )
+        return (res.Items ?? []).map((i) => ({
+          simulationId: String(i.simulation_id),
+          createdAt: String(i.created_at),
+          owner: String(i.pending_owner),
+        }))
+      } catch (err) {
+        rethrowDynamoError(err)
+      }
+    },
+
+    /** A simulation with its results, or undefined when there is none with this id for this owner (or it is pending). */
+    findSimulation,
 
     /** A user's simulations without their results, newest first, one page at a time (user index). */
     async listSimulations(userId: string, list: ListOptions): Promise<{ simulations: SimulationSummary[]; nextCursor: string | null }> {

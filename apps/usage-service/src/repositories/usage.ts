@@ -1,16 +1,14 @@
 // The usage table's access patterns. Keys, marshalling and SDK exceptions stay in here.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb'
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { FEATURES, type FeatureName } from '@f1/contracts/common'
 import type { UsageCounter } from '@f1/contracts/usage'
-import { DynamoDbContentionError, rethrowDynamoError } from '@f1/tables/errors'
-import { updateOnceWithMarker } from '@f1/tables/transactions'
-import { featureDateKey, resetInstant, utcDay } from '../lib/days.ts'
-import { IdempotencyKeyReusedError, QuotaExceededError } from '../errors.ts'
 import { withExtras } from '@f1/service-kit/errors'
-import { secondsUntil } from '../lib/days.ts'
+import { rethrowDynamoError } from '@f1/tables/errors'
+import { QuotaExceededError } from '../errors.ts'
+import { featureDateKey, resetInstant, secondsUntil, utcDay } from '../lib/days.ts'
 
 export interface UsageRepositoryOptions {
   doc: DynamoDBDocumentClient
@@ -24,46 +22,15 @@ export interface ConsumeInput {
   amount: number
   limit: number
   now: Date
-  idempotencyKey?: string | undefined
 }
 
-export interface RefundInput {
-  userId: string
-  feature: FeatureName
-  amount: number
-  day: string
-  idempotencyKey?: string | undefined
-}
-
-export interface ConsumeResult extends UsageCounter {
-  /** True when an earlier request with the same idempotency key already counted this one. */
-  replayed: boolean
-}
-
-interface CounterRow {
+export interface CounterRow {
   usage_count?: number
   limit_value?: number
   reset_date?: string
 }
 
-/** What an idempotency record remembers of the request that created it. */
-interface IdempotencyRecord {
-  operation: 'consume' | 'refund'
-  feature: FeatureName
-  amount: number
-  day: string
-}
-
-type WriteOutcome =
-  | { status: 'applied'; row?: CounterRow }
-  | { status: 'condition_failed'; row?: CounterRow }
-  | { status: 'replayed'; record: IdempotencyRecord }
-
-const IDEMPOTENCY_PREFIX = 'idempotency#'
-const IDEMPOTENCY_TTL_S = 48 * 3600
-const MAX_CONFLICT_RETRIES = 8
-
-function counterFrom(feature: FeatureName, day: string, row: CounterRow | undefined): UsageCounter {
+export function counterFrom(feature: FeatureName, day: string, row: CounterRow | undefined): UsageCounter {
   const usage = row?.usage_count ?? 0
   const limit = row?.limit_value ?? 0
   return {
@@ -76,13 +43,52 @@ function counterFrom(feature: FeatureName, day: string, row: CounterRow | undefi
   }
 }
 
-function rowFromRaw(item: Record<string, AttributeValue> | undefined): CounterRow | undefined {
-  return item ? (unmarshall(item) as CounterRow) : undefined
+/** The time-to-live of a day's rows: `retentionDays` after the day ends. */
+export function dayExpiry(day: string, retentionDays: number): number {
+  return Math.floor(resetInstant(day).getTime() / 1000) + retentionDays * 86_400
+}
+
+/**
+ * The conditional update that adds `amount` to a day's counter only if it stays within `limit`.
+ * The whole race is decided in its condition: concurrent consumes each see the count their own
+ * update would land on, so at most `limit` units are ever granted.
+ */
+export function consumeUpdate(
+  tableName: string,
+  input: { userId: string; feature: FeatureName; amount: number; limit: number; day: string; retentionDays: number },
+): UpdateCommandInput {
+  return {
+    TableName: tableName,
+    Key: { user_id: input.userId, feature_date_key: featureDateKey(input.feature, input.day) },
+    UpdateExpression: 'SET feature_name = :feature, reset_date = :reset, limit_value = :limit, expires_at = :expires ADD usage_count :amount',
+    ConditionExpression: 'attribute_not_exists(usage_count) OR usage_count <= :maxBefore',
+    ExpressionAttributeValues: {
+      ':feature': input.feature,
+      ':reset': resetInstant(input.day).toISOString(),
+      ':limit': input.limit,
+      ':expires': dayExpiry(input.day, input.retentionDays),
+      ':amount': input.amount,
+      ':maxBefore': input.limit - input.amount,
+    },
+  }
+}
+
+/** The 429 for a consume that would pass `limit`, with the counter as it stands and Retry-After to the reset. */
+export function quotaExceeded(
+  input: { feature: FeatureName; amount: number; limit: number; now: Date },
+  day: string,
+  row: CounterRow | undefined,
+): Error {
+  const counter = { ...counterFrom(input.feature, day, row), limit_value: input.limit }
+  counter.remaining = Math.max(0, input.limit - counter.usage_count)
+  return withExtras(new QuotaExceededError(input.limit, input.feature), {
+    details: { ...counter, requested: input.amount },
+    headers: { 'retry-after': String(secondsUntil(new Date(counter.reset_date), input.now)) },
+  })
 }
 
 export function createUsageRepository(options: UsageRepositoryOptions) {
   const { doc, tableName } = options
-  const epochSeconds = (d: Date) => Math.floor(d.getTime() / 1000)
 
   async function getCounter(userId: string, feature: FeatureName, day: string): Promise<CounterRow | undefined> {
     const res = await doc.send(
@@ -95,153 +101,28 @@ export function createUsageRepository(options: UsageRepositoryOptions) {
     return res.Item as CounterRow | undefined
   }
 
-  /**
-   * One conditional update of a counter; with an idempotency key, the update and the key's
-   * record are written in one transaction, so a retried request can never count twice.
-   */
-  async function writeOnce(
-    update: UpdateCommandInput,
-    userId: string,
-    idempotency: { key: string; record: IdempotencyRecord; expiresAt: number } | undefined,
-  ): Promise<WriteOutcome> {
-    if (!idempotency) {
-      try {
-        const res = await doc.send(
-          new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
-        )
-        return { status: 'applied', row: res.Attributes as CounterRow }
-      } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) return { status: 'condition_failed', row: rowFromRaw(err.Item) }
-        throw err
-      }
-    }
-    const outcome = await updateOnceWithMarker(
-      doc,
-      {
-        TableName: tableName,
-        // A seen key means this request is a retry of one already counted.
-        Item: {
-          user_id: userId,
-          feature_date_key: IDEMPOTENCY_PREFIX + idempotency.key,
-          ...idempotency.record,
-          expires_at: idempotency.expiresAt,
-        },
-        keyAttribute: 'feature_date_key',
-      },
-      update,
-    )
-    if (outcome.status === 'duplicate') return { status: 'replayed', record: outcome.marker as unknown as IdempotencyRecord }
-    if (outcome.status === 'condition_failed') return { status: 'condition_failed', row: outcome.item as CounterRow | undefined }
-    return { status: 'applied' }
-  }
-
-  function checkReplay(record: IdempotencyRecord, expected: IdempotencyRecord): void {
-    const same = record.operation === expected.operation && record.feature === expected.feature && record.amount === expected.amount
-    if (!same) throw new IdempotencyKeyReusedError(`${record.operation} of ${record.amount} ${record.feature} on ${record.day}`)
-  }
-
-  function quotaExceeded(input: ConsumeInput, day: string, row: CounterRow | undefined): Error {
-    const counter = { ...counterFrom(input.feature, day, row), limit_value: input.limit }
-    counter.remaining = Math.max(0, input.limit - counter.usage_count)
-    return withExtras(new QuotaExceededError(input.limit, input.feature), {
-      details: { ...counter, requested: input.amount },
-      headers: { 'retry-after': String(secondsUntil(new Date(counter.reset_date), input.now)) },
-    })
-  }
-
   return {
     /**
-     * Adds `amount` to today's counter if it stays within `limit`, atomically: one
-     * conditional UpdateItem, never read-then-write. Throws QuotaExceededError otherwise.
+     * Adds `amount` to today's counter if it stays within `limit`, atomically: one conditional
+     * UpdateItem, never read-then-write. Throws QuotaExceededError otherwise. Per-request
+     * counting (api_request); metered work goes through charges (charges.ts).
      */
-    async consumeQuota(input: ConsumeInput): Promise<ConsumeResult> {
+    async consumeQuota(input: ConsumeInput): Promise<UsageCounter> {
       const day = utcDay(input.now)
-      const reset = resetInstant(day)
-      const expiresAt = epochSeconds(reset) + options.retentionDays * 86_400
-      const record: IdempotencyRecord = { operation: 'consume', feature: input.feature, amount: input.amount, day }
       try {
         if (input.amount > input.limit) throw quotaExceeded(input, day, await getCounter(input.userId, input.feature, day))
-        const outcome = await writeOnce(
-          {
-            TableName: tableName,
-            Key: { user_id: input.userId, feature_date_key: featureDateKey(input.feature, day) },
-            UpdateExpression:
-              'SET feature_name = :feature, reset_date = :reset, limit_value = :limit, expires_at = :expires ADD usage_count :amount',
-            // The whole race is decided here: concurrent consumes each see the count their own
-            // update would land on, so at most `limit` units are ever granted.
-            ConditionExpression: 'attribute_not_exists(usage_count) OR usage_count <= :maxBefore',
-            ExpressionAttributeValues: {
-              ':feature': input.feature,
-              ':reset': reset.toISOString(),
-              ':limit': input.limit,
-              ':expires': expiresAt,
-              ':amount': input.amount,
-              ':maxBefore': input.limit - input.amount,
-            },
-          },
-          input.userId,
-          input.idempotencyKey ? { key: input.idempotencyKey, record, expiresAt: epochSeconds(input.now) + IDEMPOTENCY_TTL_S } : undefined,
+        const res = await doc.send(
+          new UpdateCommand({
+            ...consumeUpdate(tableName, { ...input, day, retentionDays: options.retentionDays }),
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
         )
-        if (outcome.status === 'condition_failed') throw quotaExceeded(input, day, outcome.row)
-        if (outcome.status === 'replayed') {
-          checkReplay(outcome.record, record)
-          const counted = outcome.record.day
-          return { ...counterFrom(input.feature, counted, await getCounter(input.userId, input.feature, counted)), replayed: true }
-        }
-        const row = outcome.row ?? (await getCounter(input.userId, input.feature, day))
-        return { ...counterFrom(input.feature, day, row), replayed: false }
+        return counterFrom(input.feature, day, res.Attributes as CounterRow)
       } catch (err) {
-        rethrowDynamoError(err)
-      }
-    },
-
-    /** Gives back `amount` of a day's counter (compensation), never taking it below zero. */
-    async refundQuota(input: RefundInput): Promise<ConsumeResult> {
-      const key = { user_id: input.userId, feature_date_key: featureDateKey(input.feature, input.day) }
-      const record: IdempotencyRecord = { operation: 'refund', feature: input.feature, amount: input.amount, day: input.day }
-      const idempotency = input.idempotencyKey
-        ? { key: input.idempotencyKey, record, expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_S }
-        : undefined
-      try {
-        for (let attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
-          // Usual case: enough to give back.
-          let outcome = await writeOnce(
-            {
-              TableName: tableName,
-              Key: key,
-              UpdateExpression: 'ADD usage_count :minus',
-              ConditionExpression: 'usage_count >= :amount',
-              ExpressionAttributeValues: { ':minus': -input.amount, ':amount': input.amount },
-            },
-            input.userId,
-            idempotency,
-          )
-          if (outcome.status === 'condition_failed') {
-            // Nothing counted that day: nothing to give back, and nothing is written.
-            if (outcome.row?.usage_count === undefined) return { ...counterFrom(input.feature, input.day, undefined), replayed: false }
-            // Less counted than refunded: go to zero, unless the count moved meanwhile (then retry).
-            outcome = await writeOnce(
-              {
-                TableName: tableName,
-                Key: key,
-                UpdateExpression: 'SET usage_count = :zero',
-                ConditionExpression: 'usage_count = :seen',
-                ExpressionAttributeValues: { ':zero': 0, ':seen': outcome.row.usage_count },
-              },
-              input.userId,
-              idempotency,
-            )
-            if (outcome.status === 'condition_failed') continue
-          }
-          if (outcome.status === 'replayed') {
-            checkReplay(outcome.record, record)
-            return { ...counterFrom(input.feature, input.day, await getCounter(input.userId, input.feature, input.day)), replayed: true }
-          }
-          const row = outcome.row ?? (await getCounter(input.userId, input.feature, input.day))
-          return { ...counterFrom(input.feature, input.day, row), replayed: false }
+        if (err instanceof ConditionalCheckFailedException) {
+          throw quotaExceeded(input, day, err.Item ? (unmarshall(err.Item) as CounterRow) : undefined)
         }
-        throw new DynamoDbContentionError()
-      } catch (err) {
         rethrowDynamoError(err)
       }
     },

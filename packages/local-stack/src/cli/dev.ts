@@ -15,7 +15,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb.ts'
 import { formatLogLine } from '../log-format.ts'
 import { repoRoot } from './paths.ts'
 import { onShutdownSignal } from './signals.ts'
-import { ADMIN_USER, DEMO_USER, LEGACY_DEMO_USERS, seedLegacyData, seedUser } from './seed.ts'
+import { ADMIN_USER, DEMO_USER, GRANT_ADMIN_COMMAND, LEGACY_DEMO_USERS, grantAdmin, seedLegacyData, seedUser } from './seed.ts'
 
 const COLORS = [36, 33, 35, 32, 34, 31]
 const useColor = process.stdout.isTTY
@@ -109,7 +109,6 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
     DYNAMODB_ENDPOINT: endpoint,
     // One secret for every app of this run, so tokens survive an app restart within it.
     JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
-    ADMIN_EMAILS: process.env.ADMIN_EMAILS ?? ADMIN_USER.email,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...tableNamesToEnv(names),
   }
@@ -159,6 +158,9 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   const gatewayUrl = env.GATEWAY_URL as string
   const demo = await seedUser(gatewayUrl, DEMO_USER)
   const admin = await seedUser(gatewayUrl, ADMIN_USER)
+  // The same command an operator runs; a persistent data dir answers "is already an admin".
+  const grant = await grantAdmin(join(root, 'apps', 'gateway'), ADMIN_USER.email, env)
+  log(grant.ok ? grant.output : `Granting role admin failed (${grant.output})`)
   const line = '-'.repeat(72)
   console.log(`\n${line}\n F1 Race Sim is running.\n`)
   const row = (label: string, value: string) => console.log(` ${`${label}:`.padEnd(22)}${value}`)
@@ -168,7 +170,10 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   row('Event bus', bus.url)
   console.log('')
   row('Demo user', `${demo.email} / ${demo.password} (${demo.state})`)
-  row('Admin user', `${admin.email} / ${admin.password} (${admin.state}; role admin via ADMIN_EMAILS)`)
+  row(
+    'Admin user',
+    `${admin.email} / ${admin.password} (${admin.state}; ${grant.ok ? 'role admin granted by' : 'role admin NOT granted; run'} \`${GRANT_ADMIN_COMMAND} ${admin.email}\`)`,
+  )
   row('Legacy data', `${LEGACY_DEMO_USERS} generated users in ${names.legacy}; migrate: pnpm --filter @f1/migrator backfill`)
   row('Try', `curl -s -X POST ${gatewayUrl}/api/auth/login -H 'content-type: application/json' \\`)
   console.log(`${' '.repeat(23)}-d '{"email":"${demo.email}","password":"${demo.password}"}'`)

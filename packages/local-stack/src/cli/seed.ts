@@ -1,7 +1,8 @@
-// Demo data for the dev stack: users through the gateway's own API, legacy data through the migrator's generator.
+// Demo data for the dev stack: users through the gateway's own API, the admin role through the gateway's
+// operator command, legacy data through the migrator's generator.
 import { spawn } from 'node:child_process'
 export const DEMO_USER = { email: 'demo@f1-race-sim.dev', password: 'demo-driver-2026', name: 'Demo Driver' }
-/** Gets role admin through ADMIN_EMAILS, which the dev stack sets to this address unless given. */
+/** Registered like anyone (role user), then made an admin with the gateway's operator command. */
 export const ADMIN_USER = { email: 'admin@f1-race-sim.dev', password: 'admin-pit-wall-2026', name: 'Race Control' }
 
 export interface SeededUser {
@@ -20,6 +21,23 @@ export async function seedUser(gatewayUrl: string, user: typeof DEMO_USER): Prom
   if (res.status === 201) return { email: user.email, password: user.password, state: 'created' }
   if (res.status === 409) return { email: user.email, password: user.password, state: 'already there' }
   throw new Error(`seeding ${user.email} failed: ${res.status} ${await res.text()}`)
+}
+
+/** The command an operator runs to make an account an admin; the seed runs the same. */
+export const GRANT_ADMIN_COMMAND = 'pnpm --filter @f1/gateway admin grant'
+
+/** Makes a registered user an admin with the gateway's command (`bin/admin.ts grant`): whether it did, and what it printed. */
+export async function grantAdmin(gatewayDir: string, email: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/admin.ts', 'grant', email, '--by', 'pnpm dev (seed)'], {
+    cwd: gatewayDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => (output += d))
+  child.stderr?.on('data', (d: Buffer) => (output += d))
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  return { ok: code === 0, output: code === 0 ? output.trim() : `exit ${code}: ${output.trim().slice(-2000)}` }
 }
 
 export const LEGACY_DEMO_USERS = 50

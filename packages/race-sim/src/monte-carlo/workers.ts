@@ -1,6 +1,7 @@
 // Monte Carlo off the main thread: a pool of worker threads that share out the runs of every study
-// in chunks, so a service keeps answering while studies run, and several studies share the cores.
-// Runs are seeded per run index, so the result equals runMonteCarlo's for the same seed.
+// in chunks, taking the studies in turn (a small study is not stuck behind a big one), so a service
+// keeps answering while studies run. A study stops between chunks when its signal aborts. Runs are
+// seeded per run index, so the result equals runMonteCarlo's for the same seed.
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { RaceParams } from '../catalog/types.ts'
@@ -15,8 +16,11 @@ import type { ChunkReply, ChunkRequest } from './worker.ts'
 const CHUNK_RUNS = 100
 
 export interface MonteCarloPool {
-  /** Runs a study on the pool's workers. Rejects with RaceSimError on a bad strategy. */
-  run(race: RaceParams, options: MonteCarloOptions): Promise<MonteCarloResult>
+  /**
+   * Runs a study on the pool's workers. Rejects with RaceSimError on a bad strategy, and with the
+   * signal's reason when it aborts (no chunk of the study starts after that).
+   */
+  run(race: RaceParams, options: MonteCarloOptions, signal?: AbortSignal): Promise<MonteCarloResult>
   /** Terminates the workers; pending studies reject. */
   close(): Promise<void>
 }
@@ -24,7 +28,10 @@ export interface MonteCarloPool {
 interface Study {
   job: MonteCarloJob
   outcomes: RunOutcomes[]
-  pending: number
+  /** The first run not yet handed to a worker. */
+  next: number
+  /** Chunks handed out and not yet back. */
+  running: number
   failed: boolean
   resolve: (result: MonteCarloResult) => void
   reject: (err: Error) => void
@@ -63,18 +70,35 @@ export function defaultWorkerCount(): number {
  * alive, so a pool nobody closes does not hang a CLI or a test run.
  */
 export function createMonteCarloPool(size = defaultWorkerCount()): MonteCarloPool {
-  const queue: Chunk[] = []
+  /** Studies with runs not yet handed out, served in turn. */
+  const waiting: Study[] = []
   const all: Worker[] = []
   const idle: Worker[] = []
   const busy = new Map<Worker, { id: number; chunk: Chunk }>()
   let nextId = 0
+  let turn = 0
   let closed = false
 
   const fail = (study: Study, err: Error): void => {
     if (study.failed) return
     study.failed = true
-    for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.study === study) queue.splice(i, 1)
+    const at = waiting.indexOf(study)
+    if (at >= 0) waiting.splice(at, 1)
     study.reject(err)
+  }
+
+  /** The next chunk, taking the waiting studies in turn. */
+  const nextChunk = (): Chunk | undefined => {
+    if (waiting.length === 0) return undefined
+    turn %= waiting.length
+    const study = waiting[turn]!
+    const from = study.next
+    const to = Math.min(from + CHUNK_RUNS, study.job.runs)
+    study.next = to
+    study.running++
+    if (to >= study.job.runs) waiting.splice(turn, 1)
+    else turn++
+    return { study, from, to }
   }
 
   const settle = (worker: Worker, reply: ChunkReply): void => {
@@ -84,12 +108,13 @@ export function createMonteCarloPool(size = defaultWorkerCount()): MonteCarloPoo
     idle.push(worker)
     if (current === undefined || current.id !== reply.id) return
     const { study } = current.chunk
+    study.running--
     if (!reply.ok) {
       const { code, message, details } = reply.error
       fail(study, code === undefined ? new Error(message) : new RaceSimError(code as RaceSimErrorCode, message, details))
     } else {
       study.outcomes.push(reply.outcome)
-      if (--study.pending === 0 && !study.failed) study.resolve(summarise(study.job, study.outcomes))
+      if (study.running === 0 && study.next >= study.job.runs && !study.failed) study.resolve(summarise(study.job, study.outcomes))
     }
   }
 
@@ -114,12 +139,13 @@ export function createMonteCarloPool(size = defaultWorkerCount()): MonteCarloPoo
   }
 
   const dispatch = (): void => {
-    while (queue.length > 0) {
+    while (waiting.length > 0) {
       // A new worker is usable at once: messages wait in its port until it listens.
       if (idle.length === 0 && all.length < size) idle.push(spawn())
-      const worker = idle.pop()
-      if (worker === undefined) return
-      const chunk = queue.shift()!
+      if (idle.length === 0) return
+      const chunk = nextChunk()
+      if (chunk === undefined) return
+      const worker = idle.pop()!
       const id = nextId++
       busy.set(worker, { id, chunk })
       worker.ref()
@@ -129,8 +155,9 @@ export function createMonteCarloPool(size = defaultWorkerCount()): MonteCarloPoo
   }
 
   return {
-    run(race, options) {
+    run(race, options, signal) {
       if (closed) return Promise.reject(new Error('the Monte Carlo pool is closed'))
+      if (signal?.aborted) return Promise.reject(signal.reason as Error)
       try {
         // Validate on the caller's thread, so a bad strategy fails fast with its RaceSimError.
         prepareRace(race, options.override)
@@ -139,18 +166,22 @@ export function createMonteCarloPool(size = defaultWorkerCount()): MonteCarloPoo
       }
       const job = monteCarloJob(race, options)
       return new Promise<MonteCarloResult>((resolve, reject) => {
-        const study: Study = { job, outcomes: [], pending: 0, failed: false, resolve, reject }
-        for (let from = 0; from < job.runs; from += CHUNK_RUNS) {
-          queue.push({ study, from, to: Math.min(from + CHUNK_RUNS, job.runs) })
-          study.pending++
+        const study: Study = { job, outcomes: [], next: 0, running: 0, failed: false, resolve, reject }
+        if (signal) {
+          const onAbort = () => fail(study, signal.reason as Error)
+          signal.addEventListener('abort', onAbort, { once: true })
+          const done = () => signal.removeEventListener('abort', onAbort)
+          study.resolve = (result) => (done(), resolve(result))
+          study.reject = (err) => (done(), reject(err))
         }
+        waiting.push(study)
         dispatch()
       })
     },
     async close() {
       closed = true
       for (const { chunk } of busy.values()) fail(chunk.study, new Error('the Monte Carlo pool was closed'))
-      for (const chunk of queue.splice(0)) fail(chunk.study, new Error('the Monte Carlo pool was closed'))
+      for (const study of [...waiting]) fail(study, new Error('the Monte Carlo pool was closed'))
       await Promise.all(all.splice(0).map((w) => w.terminate()))
     },
   }

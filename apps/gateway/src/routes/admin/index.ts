@@ -1,25 +1,20 @@
-// /api/admin: operator routes, for tokens with role admin only (ADMIN_EMAILS).
-import Type from 'typebox'
+// /api/admin: operator routes, for users whose token and whose profile both say role admin (the
+// role is granted and revoked with `pnpm --filter @f1/gateway admin`). They relay the migrator.
 import { ErrorBodySchema } from '@f1/contracts/errors'
+import { RunIdParamsSchema, RunSchema, StartRunBodySchema, StartRunResponseSchema, StatusSchema } from '@f1/contracts/migrations'
 import type { ServiceApp } from '@f1/service-kit'
 import { ForbiddenError } from '@f1/service-kit/errors'
+import Type from 'typebox'
 
-const BackfillBodySchema = Type.Object(
-  {
-    dry_run: Type.Optional(Type.Boolean({ description: 'Read and transform everything, write nothing' })),
-    segments: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'Parallel Scan segments' })),
-    rate: Type.Optional(Type.Integer({ minimum: 1, description: 'Writes per second at most' })),
-    fresh: Type.Optional(Type.Boolean({ description: 'Start over instead of resuming an unfinished run' })),
-  },
-  { additionalProperties: false },
-)
-const Anything = Type.Record(Type.String(), Type.Unknown())
 const errors = { 401: ErrorBodySchema, 403: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema }
 
 export default async function adminRoutes(app: ServiceApp) {
   app.usePlanSecurity()
   app.addHook('preHandler', async (request) => {
-    if (request.user.role !== 'admin') throw new ForbiddenError('This route is for administrators')
+    // The token tells the role at login; the profile tells it now, so a revocation stops old tokens too.
+    if (request.user.role !== 'admin' || (await app.currentRole(request.user.sub)) !== 'admin') {
+      throw new ForbiddenError('This route is for administrators')
+    }
   })
 
   app.get(
@@ -29,7 +24,7 @@ export default async function adminRoutes(app: ServiceApp) {
         summary: 'Legacy migration: the current and last backfill runs, their counts, and lazily migrated users',
         tags: ['admin'],
         security: [{ bearerAuth: [] }],
-        response: { 200: Anything, ...errors },
+        response: { 200: StatusSchema, ...errors },
       },
     },
     async (request) => app.migratorService.status({ requestId: request.id }),
@@ -42,13 +37,27 @@ export default async function adminRoutes(app: ServiceApp) {
         summary: 'Start a backfill run in the background (409 while one is running)',
         tags: ['admin'],
         security: [{ bearerAuth: [] }],
-        body: Type.Optional(BackfillBodySchema),
-        response: { 202: Anything, 400: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
+        body: Type.Optional(StartRunBodySchema),
+        response: { 202: StartRunResponseSchema, 400: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
       },
     },
     async (request, reply) => {
       const run = await app.migratorService.startBackfill({ options: request.body ?? {}, requestId: request.id })
       return reply.code(202).send(run)
     },
+  )
+
+  app.get(
+    '/api/admin/migration/runs/:id',
+    {
+      schema: {
+        summary: 'A backfill run: status, options, progress, and its report once it ended',
+        tags: ['admin'],
+        security: [{ bearerAuth: [] }],
+        params: RunIdParamsSchema,
+        response: { 200: RunSchema, 400: ErrorBodySchema, 404: ErrorBodySchema, ...errors },
+      },
+    },
+    async (request) => app.migratorService.run({ runId: request.params.id, requestId: request.id }),
   )
 }

@@ -1,39 +1,54 @@
-// /api/auth: registration and login (public; they do not consume api_request).
+// /api/auth: registration and login (public; they do not consume api_request). Attempts are limited
+// per client address (and logins also per email), and password hashing is bounded (lib/passwords.ts).
 import { randomUUID } from 'node:crypto'
-import { LoginBodySchema, RegisterBodySchema, RegisterResponseSchema, TokenResponseSchema } from '@f1/contracts/auth'
-import type { Role } from '@f1/contracts/common'
+import { LoginBodySchema, RegisterBodySchema, RegisterResponseSchema, TokenResponseSchema, type LoginBody } from '@f1/contracts/auth'
 import { ErrorBodySchema } from '@f1/contracts/errors'
 import type { ServiceApp } from '@f1/service-kit'
 import { InvalidCredentialsError } from '../../errors.ts'
-import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/passwords.ts'
+import { DUMMY_HASH, type PasswordHasher } from '../../lib/passwords.ts'
+import { useAttemptLimits, type AuthRateLimits } from './rate-limits.ts'
 
-export default async function authRoutes(app: ServiceApp, options: { tokenTtlSeconds: number; adminEmails: ReadonlySet<string> }) {
-  const roleOf = (email: string, stored: Role | undefined): Role =>
-    options.adminEmails.has(email.toLowerCase()) ? 'admin' : (stored ?? 'user')
+export interface AuthRoutesOptions {
+  tokenTtlSeconds: number
+  passwords: PasswordHasher
+  limits: AuthRateLimits
+}
+
+export default async function authRoutes(app: ServiceApp, options: AuthRoutesOptions) {
+  const limiter = await useAttemptLimits(app)
+  const registrationsPerAddress = limiter('registrations from this address', options.limits.registerPerAddress)
+  const loginsPerAddress = limiter('login attempts from this address', options.limits.loginPerAddress)
+  // Guessing one account's password from many addresses still meets this one.
+  const loginsPerEmail = limiter('login attempts for this email', options.limits.loginPerEmail, (request) =>
+    (request.body as LoginBody).email.toLowerCase(),
+  )
 
   app.post(
     '/api/auth/register',
     {
+      onRequest: registrationsPerAddress,
       schema: {
-        summary: 'Create an account',
+        summary: 'Create an account (role user)',
         tags: ['auth'],
         body: RegisterBodySchema,
-        response: { 201: RegisterResponseSchema, 400: ErrorBodySchema, 409: ErrorBodySchema, 503: ErrorBodySchema },
+        response: { 201: RegisterResponseSchema, 400: ErrorBodySchema, 409: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema },
       },
     },
     async (request, reply) => {
       const userId = randomUUID()
       const { email, password, name } = request.body
-      await app.profiles.createProfile({
-        userId,
-        email,
-        name: name.trim(),
-        passwordHash: await hashPassword(password),
-        createdAt: new Date(),
-      })
+      await options.passwords.admit(async () =>
+        app.profiles.createProfile({
+          userId,
+          email,
+          name: name.trim(),
+          passwordHash: await options.passwords.hash(password),
+          createdAt: new Date(),
+        }),
+      )
       request.log.info({ user_id: userId }, 'user registered')
       app.events.publish('UserRegistered', request, userId, { email: email.toLowerCase(), name: name.trim() })
-      const token = await app.issueToken({ sub: userId, email: email.toLowerCase(), role: roleOf(email, 'user') })
+      const token = await app.issueToken({ sub: userId, email: email.toLowerCase(), role: 'user' })
       return reply.code(201).send({ user_id: userId, token })
     },
   )
@@ -41,24 +56,31 @@ export default async function authRoutes(app: ServiceApp, options: { tokenTtlSec
   app.post(
     '/api/auth/login',
     {
+      onRequest: loginsPerAddress,
+      // After validation: the key is the email of the body.
+      preHandler: loginsPerEmail,
       schema: {
-        summary: 'Exchange email and password for a token',
+        summary: "Exchange email and password for a token carrying the profile's role",
         tags: ['auth'],
         body: LoginBodySchema,
-        response: { 200: TokenResponseSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 503: ErrorBodySchema },
+        response: { 200: TokenResponseSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema },
       },
     },
     async (request) => {
-      const profile = await app.profiles.findProfileByEmail(request.body.email)
-      // Unknown email and wrong password cost the same time and get the same answer.
-      const valid = await verifyPassword(request.body.password, profile?.password_hash ?? DUMMY_HASH)
-      if (!profile || !profile.password_hash || !valid) throw new InvalidCredentialsError()
+      const profile = await options.passwords.admit(async () => {
+        const found = await app.profiles.findProfileByEmail(request.body.email)
+        // Unknown email and wrong password cost the same time and get the same answer.
+        const valid = await options.passwords.verify(request.body.password, found?.password_hash ?? DUMMY_HASH)
+        return found?.password_hash && valid ? found : undefined
+      })
+      if (!profile) throw new InvalidCredentialsError()
       request.log.info({ user_id: profile.user_id }, 'user signed in')
       app.events.publish('UserSignedIn', request, profile.user_id, {})
       const token = await app.issueToken({
         sub: profile.user_id,
         email: profile.email.toLowerCase(),
-        role: roleOf(profile.email, profile.role),
+        // Granted and revoked only by the operator command (bin/admin.ts); anything else is a user.
+        role: profile.role === 'admin' ? 'admin' : 'user',
       })
       return { token, expires_in: options.tokenTtlSeconds }
     },

@@ -2,6 +2,7 @@
 import Type from 'typebox'
 import { ErrorBodySchema } from '@f1/contracts/errors'
 import {
+  DEFAULT_MONTE_CARLO_RUNS,
   MAX_MONTE_CARLO_RUNS,
   OptimizeBodySchema,
   OptimizeResultSchema,
@@ -12,25 +13,65 @@ import {
   SimulationSchema,
 } from '@f1/contracts/simulations'
 import type { ServiceApp } from '@f1/service-kit'
-import { withCharges, type Charge } from '../../lib/quota.ts'
+import type { FastifyRequest } from 'fastify'
+import { runOperation, type Charge } from '../../lib/operations.ts'
+import { IDEMPOTENCY_HEADER } from '../../plugins/idempotency.ts'
 
-// The engine's default study size, charged when the request does not say.
-const DEFAULT_RUNS = 1000
-const { quota: _, ...publicRequest } = SimulationRequestSchema.properties
+const { operation: _, ...publicRequest } = SimulationRequestSchema.properties
 const PublicSimulationRequestSchema = Type.Object(publicRequest, { additionalProperties: false })
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema }
+const IdempotencyHeadersSchema = Type.Object({
+  [IDEMPOTENCY_HEADER]: Type.Optional(
+    Type.String({ description: 'Any unique string (a UUID); a retry with the same key and body gets the first answer, never a second run or charge' }),
+  ),
+})
+const errors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  409: ErrorBodySchema,
+  422: ErrorBodySchema,
+  429: ErrorBodySchema,
+  503: ErrorBodySchema,
+  504: ErrorBodySchema,
+}
 
-export default async function simulationRoutes(app: ServiceApp) {
+export interface SimulationRoutesOptions {
+  /** The longest a simulation may take, end to end. */
+  runBudgetMs: number
+}
+
+/** A key is held a little longer than its request can run, so a retry never overlaps the first attempt. */
+const LEASE_MARGIN_MS = 10_000
+
+export default async function simulationRoutes(app: ServiceApp, options: SimulationRoutesOptions) {
   app.usePlanSecurity()
+  const simulationConfig = {
+    budgetMs: options.runBudgetMs,
+    idempotency: {
+      leaseMs: options.runBudgetMs + LEASE_MARGIN_MS,
+      // A simulation's answer is stored already: the key keeps its id and replays read it back.
+      reference: {
+        of: (body: unknown) => (body as { simulation_id?: string } | null)?.simulation_id,
+        read: (request: FastifyRequest, id: string) =>
+          app.simulationService.get({ userId: request.user.sub, simulationId: id, requestId: request.id }),
+      },
+    },
+  }
 
   app.post(
     '/api/simulations',
     {
+      config: simulationConfig,
       schema: {
         summary: 'Run a simulation (single car, full race or Monte Carlo) and store it',
-        description: `Consumes one simulation_run, and for monte_carlo one monte_carlo_run per run (max ${MAX_MONTE_CARLO_RUNS}); refunded if it fails.`,
+        description:
+          `Charges one simulation_run, and for monte_carlo one monte_carlo_run per run (max ${MAX_MONTE_CARLO_RUNS}): kept when the ` +
+          'result is stored, given back in full when it is not. Send an Idempotency-Key to retry safely: the same key and body ' +
+          'answer the first result (idempotent-replayed: true) without running or charging again; another body is 422; while ' +
+          'the first runs, 409 IDEMPOTENCY_KEY_IN_USE. 503 SIMULATION_BUSY (Retry-After) when the simulators are full, before any charge.',
         tags: ['simulations'],
         security: [{ bearerAuth: [] }],
+        headers: IdempotencyHeadersSchema,
         body: PublicSimulationRequestSchema,
         response: { 201: SimulationSchema, ...errors },
       },
@@ -38,9 +79,9 @@ export default async function simulationRoutes(app: ServiceApp) {
     async (request, reply) => {
       const userId = request.user.sub
       const charges: Charge[] = [{ feature: 'simulation_run', amount: 1 }]
-      if (request.body.mode === 'monte_carlo') charges.push({ feature: 'monte_carlo_run', amount: request.body.runs ?? DEFAULT_RUNS })
-      const simulation = await withCharges(app, request, userId, request.planId, charges, (quota) =>
-        app.simulationService.run({ userId, body: request.body, quota, requestId: request.id }),
+      if (request.body.mode === 'monte_carlo') charges.push({ feature: 'monte_carlo_run', amount: request.body.runs ?? DEFAULT_MONTE_CARLO_RUNS })
+      const simulation = await runOperation(app, request, charges, (operation, call) =>
+        app.simulationService.run({ userId, body: request.body, operation, requestId: request.id, ...call }),
       )
       return reply.code(201).send(simulation)
     },
@@ -78,18 +119,20 @@ export default async function simulationRoutes(app: ServiceApp) {
   app.post(
     '/api/strategies/optimize',
     {
+      config: { idempotency: { leaseMs: options.runBudgetMs + LEASE_MARGIN_MS }, budgetMs: options.runBudgetMs },
       schema: {
         summary: 'The fastest 1-, 2- and 3-stop strategies for a driver (strategy_compare: pro and team)',
         tags: ['simulations'],
         security: [{ bearerAuth: [] }],
+        headers: IdempotencyHeadersSchema,
         body: OptimizeBodySchema,
         response: { 200: OptimizeResultSchema, ...errors },
       },
     },
     async (request) => {
       const userId = request.user.sub
-      return withCharges(app, request, userId, request.planId, [{ feature: 'strategy_compare', amount: 1 }], () =>
-        app.simulationService.optimize({ userId, body: request.body, requestId: request.id }),
+      return runOperation(app, request, [{ feature: 'strategy_compare', amount: 1 }], (operation, call) =>
+        app.simulationService.optimize({ userId, body: request.body, operation, requestId: request.id, ...call }),
       )
     },
   )

@@ -1,11 +1,19 @@
-// /api/users/subscription: the signed-in user's plan, checkout and cancellation.
+// /api/users/subscription: the signed-in user's plan, checkout (back to the app's origins only) and cancellation.
 import { ErrorBodySchema } from '@f1/contracts/errors'
 import { CancelResponseSchema, CheckoutBodySchema, CheckoutResponseSchema, SubscriptionSchema } from '@f1/contracts/subscriptions'
 import type { ServiceApp } from '@f1/service-kit'
+import { withExtras } from '@f1/service-kit/errors'
+import { InvalidRedirectUrlError } from '../../errors.ts'
+import { isOnOrigins } from '../../lib/origins.ts'
 
 const errors = { 401: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema }
 
-export default async function subscriptionRoutes(app: ServiceApp) {
+/** 400 INVALID_REDIRECT_URL naming the field unless the URL is on one of the app's origins. */
+function assertOnAppOrigin(field: 'success_url' | 'cancel_url', value: string, appOrigins: readonly string[]): void {
+  if (!isOnOrigins(value, appOrigins)) throw withExtras(new InvalidRedirectUrlError(field), { details: { field, allowed_origins: appOrigins } })
+}
+
+export default async function subscriptionRoutes(app: ServiceApp, options: { appOrigins: readonly string[] }) {
   app.usePlanSecurity()
 
   app.get(
@@ -32,8 +40,12 @@ export default async function subscriptionRoutes(app: ServiceApp) {
         response: { 200: CheckoutResponseSchema, 400: ErrorBodySchema, ...errors },
       },
     },
-    async (request) =>
-      app.subscriptionService.checkout({ userId: request.user.sub, email: request.user.email, body: request.body, requestId: request.id }),
+    async (request) => {
+      // Stripe sends the browser to these after checkout: never to someone else's site.
+      assertOnAppOrigin('success_url', request.body.success_url, options.appOrigins)
+      assertOnAppOrigin('cancel_url', request.body.cancel_url, options.appOrigins)
+      return app.subscriptionService.checkout({ userId: request.user.sub, email: request.user.email, body: request.body, requestId: request.id })
+    },
   )
 
   app.post(

@@ -2,7 +2,7 @@
 import { ErrorBodySchema } from '@f1/contracts/errors'
 import type { ServiceApp } from '@f1/service-kit'
 import { RunNotFoundError } from '../../errors.ts'
-import { RunIdParamsSchema, RunSchema, StartRunBodySchema, StartRunResponseSchema } from '../../schemas.ts'
+import { RunIdParamsSchema, RunSchema, StartRunBodySchema, StartRunResponseSchema } from '@f1/contracts/migrations'
 import { runView } from '../views.ts'
 
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 503: ErrorBodySchema }

@@ -1,7 +1,7 @@
 // GET /status: the current and the last run, the lock, and how many users were migrated lazily.
 import { ErrorBodySchema } from '@f1/contracts/errors'
 import type { ServiceApp } from '@f1/service-kit'
-import { StatusSchema } from '../../schemas.ts'
+import { StatusSchema } from '@f1/contracts/migrations'
 import { runView } from '../views.ts'
 
 export default async function statusRoutes(app: ServiceApp) {

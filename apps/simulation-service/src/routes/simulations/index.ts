@@ -12,13 +12,19 @@ import {
 } from '@f1/contracts/simulations'
 import { RaceSimError } from '@f1/race-sim/errors'
 import type { ServiceApp } from '@f1/service-kit'
-import { EngineFailedError, SimulationNotFoundError } from '../../errors.ts'
+import { decodeTime, monotonicFactory } from 'ulid'
+import { EngineFailedError, OperationTakenError, SimulationNotFoundError } from '../../errors.ts'
+import { runMetered } from '../../lib/metered.ts'
+import { settlePending } from '../../lib/pending.ts'
 import type { EngineRun } from '../../plugins/engine.ts'
 
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 503: ErrorBodySchema }
+const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 503: ErrorBodySchema, 504: ErrorBodySchema }
 
 export interface SimulationRoutesOptions {
+  /** The clock of the ids (and so of created_at) of simulations run without an operation. */
   now: () => Date
+  /** The longest a run may take when its caller sets no budget. */
+  maxBudgetMs: number
 }
 
 /** The coded error's code (RaceSimError, ENGINE_FAILED, DEPENDENCY_UNAVAILABLE, ...), for Simulation Failed. */
@@ -27,59 +33,105 @@ function errorCode(err: unknown): string {
   return typeof code === 'string' ? code : 'INTERNAL_ERROR'
 }
 
+// Refusals at the door: nothing ran and nothing stays charged, so there is no failure to report.
+const REFUSALS = new Set(['SIMULATION_BUSY', 'SHUTTING_DOWN', 'QUOTA_EXCEEDED', 'CHARGE_REFUNDED', 'CHARGE_ID_REUSED', 'OPERATION_ID_TAKEN'])
+
 export default async function simulationRoutes(app: ServiceApp, options: SimulationRoutesOptions) {
+  const newId = monotonicFactory()
+
+  /** The answer an operation already has: its simulation once shown (settled first if it was left hidden). */
+  async function earlierAnswer(userId: string, simulationId: string, requestId: string): Promise<Simulation | undefined> {
+    const state = await app.simulations.simulationState(simulationId)
+    if (state.state === 'absent') return undefined
+    if (state.owner !== userId) throw new OperationTakenError(simulationId)
+    if (state.state === 'pending') {
+      const settled = await settlePending(app, { simulationId, createdAt: state.createdAt, owner: userId }, { requestId, refundHeld: false })
+      if (settled !== 'shown') return undefined
+    }
+    return app.simulations.findSimulation(simulationId, userId)
+  }
+
   app.post(
     '/users/:userId/simulations',
     {
+      config: { budgetMs: options.maxBudgetMs },
       schema: {
         summary: 'Run a simulation and store its result',
         description:
           "In race and monte_carlo modes the strategy replaces the driver's and every other car keeps the parameter file's. " +
-          'An engine rejection is a 400 with its code (INVALID_STRATEGY, UNKNOWN_DRIVER, ...); nothing is stored then, and ' +
-          "Simulation Failed is published with the request's quota so that it is given back.",
+          'With an operation, its charges are held before the run, committed once the result is stored and refunded if it ' +
+          'is not; the same operation again answers the stored simulation without running or charging twice. ' +
+          'An engine rejection is a 400 with its code (INVALID_STRATEGY, UNKNOWN_DRIVER, ...). A full queue is a 503 ' +
+          'SIMULATION_BUSY with Retry-After, before anything is charged. The run stops when the caller hangs up or its ' +
+          'budget (x-request-budget-ms) runs out.',
         params: UserIdParamsSchema,
         body: SimulationRequestSchema,
-        response: { 201: SimulationSchema, ...errors },
+        response: { 201: SimulationSchema, 409: ErrorBodySchema, 429: ErrorBodySchema, ...errors },
       },
     },
     async (request, reply) => {
       const { userId } = request.params
-      const { quota = [], ...simulation } = request.body
+      const { operation, ...simulation } = request.body
+      const simulationId = operation?.id ?? newId(options.now().getTime())
+      const createdAt = new Date(decodeTime(simulationId))
+      if (operation) {
+        const earlier = await earlierAnswer(userId, simulationId, request.id)
+        if (earlier) return reply.code(201).header('idempotent-replayed', 'true').send(earlier)
+      }
+      const charged = operation !== undefined && operation.charges.length > 0
       let run: EngineRun | undefined
-      let stored: Simulation
+      let stored: Simulation | undefined
       try {
-        run = await app.engine.simulate(simulation).catch((err: unknown) => {
-          throw err instanceof RaceSimError ? err : new EngineFailedError({ cause: err })
-        })
-        stored = await app.simulations.saveSimulation({
-          userId,
-          createdAt: options.now(),
-          trackId: run.trackId,
-          season: run.season,
-          mode: run.mode,
-          driver: run.driver,
-          strategyData: simulation,
-          results: run.results,
-          totalTime: run.totalTime,
+        await runMetered(app, request, userId, operation, {
+          work: async (signal) => {
+            run = await app.engine.simulate(simulation, signal).catch((err: unknown) => {
+              if (err instanceof RaceSimError || signal.aborted) throw err
+              throw new EngineFailedError({ cause: err })
+            })
+            return run
+          },
+          keep: async (done, holdUntil) => {
+            const input = {
+              simulationId,
+              userId,
+              createdAt,
+              trackId: done.trackId,
+              season: done.season,
+              mode: done.mode,
+              driver: done.driver,
+              strategyData: simulation,
+              results: done.results,
+              totalTime: done.totalTime,
+            }
+            stored = await app.simulations.saveSimulation(input, charged ? holdUntil : undefined)
+          },
+          ...(charged
+            ? {
+                show: () => app.simulations.showSimulation(simulationId, createdAt.toISOString()),
+                drop: () => app.simulations.discardSimulation(simulationId, createdAt.toISOString()),
+              }
+            : {}),
         })
       } catch (err) {
-        // Whatever stopped it (bad input, the engine, the database), nothing is stored and the quota goes back.
-        app.events.publish('SimulationFailed', request, userId, {
-          simulation_id: null,
-          track_id: run?.trackId ?? simulation.track_id,
-          mode: simulation.mode,
-          error_code: errorCode(err),
-          quota,
-        })
+        if (!REFUSALS.has(errorCode(err))) {
+          // For the action log, and a second way for the charge to come back should the direct refund have failed.
+          app.events.publish('SimulationFailed', request, userId, {
+            simulation_id: null,
+            track_id: run?.trackId ?? simulation.track_id,
+            mode: simulation.mode,
+            error_code: errorCode(err),
+            ...(charged ? { charge_id: simulationId } : {}),
+          })
+        }
         throw err
       }
       app.events.publish('SimulationCompleted', request, userId, {
-        simulation_id: stored.simulation_id,
-        track_id: run.trackId,
-        mode: run.mode,
-        total_time: run.totalTime,
+        simulation_id: stored!.simulation_id,
+        track_id: run!.trackId,
+        mode: run!.mode,
+        total_time: run!.totalTime,
       })
-      return reply.code(201).send(stored)
+      return reply.code(201).send(stored!)
     },
   )
 

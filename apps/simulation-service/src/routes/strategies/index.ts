@@ -1,8 +1,9 @@
 // POST /users/:userId/strategies/optimize: the fastest 1-, 2- and 3-stop strategies of a driver.
 import { UserIdParamsSchema } from '@f1/contracts/common'
 import { ErrorBodySchema } from '@f1/contracts/errors'
-import { OptimizeBodySchema, OptimizeResultSchema } from '@f1/contracts/simulations'
+import { OptimizeRequestSchema, OptimizeResultSchema } from '@f1/contracts/simulations'
 import type { ServiceApp } from '@f1/service-kit'
+import { runMetered } from '../../lib/metered.ts'
 
 export default async function strategyRoutes(app: ServiceApp) {
   app.post(
@@ -10,12 +11,18 @@ export default async function strategyRoutes(app: ServiceApp) {
     {
       schema: {
         summary: 'Fastest 1-, 2- and 3-stop strategies of a driver on a free track (nothing stored)',
+        description:
+          'With an operation, its charges are held before the search and committed once it succeeds (refunded if it fails); ' +
+          'the same operation again is answered without charging twice (the search is deterministic).',
         params: UserIdParamsSchema,
-        body: OptimizeBodySchema,
-        response: { 200: OptimizeResultSchema, 400: ErrorBodySchema, 401: ErrorBodySchema },
+        body: OptimizeRequestSchema,
+        response: { 200: OptimizeResultSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 409: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema },
       },
     },
-    // A few milliseconds of dynamic programming: cheaper here than a round trip to a worker.
-    async (request) => app.engine.optimize(request.body),
+    async (request) => {
+      const { operation, ...body } = request.body
+      // A few milliseconds of dynamic programming: cheaper here than a round trip to a worker.
+      return runMetered(app, request, request.params.userId, operation, { work: async () => app.engine.optimize(body) })
+    },
   )
 }

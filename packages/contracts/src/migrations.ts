@@ -1,4 +1,4 @@
-// HTTP bodies of the migrator's service routes (the gateway's admin routes relay them).
+// The migrator's HTTP bodies: its service routes, and the gateway's admin routes that relay them.
 import Type, { type Static } from 'typebox'
 
 export const RUN_STATUSES = ['running', 'completed', 'completed_with_failures', 'interrupted', 'failed', 'abandoned'] as const
@@ -45,6 +45,7 @@ export const StatusSchema = Type.Object({
   }),
   user_markers: Type.Integer({ minimum: 0, description: 'Users migrated lazily (one marker each)' }),
 })
+export type Status = Static<typeof StatusSchema>
 
 export const StartRunBodySchema = Type.Object(
   {
@@ -61,6 +62,7 @@ export const StartRunResponseSchema = Type.Object({
   run_id: Type.String(),
   resumed: Type.Boolean(),
 })
+export type StartRunResponse = Static<typeof StartRunResponseSchema>
 
 export const RunIdParamsSchema = Type.Object(
   { id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' }) },

@@ -1,0 +1,27 @@
+// Usage Limit Reached: published the first time a user's feature is refused on a day.
+import type { FeatureName } from '@f1/contracts/common'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { QuotaExceededError } from '../errors.ts'
+
+interface RefusedCounter {
+  feature: FeatureName
+  date: string
+  usage_count: number
+  limit_value: number
+}
+
+/** Rethrows `err` after announcing a refusal; a missed announcement is only logged, the 429 is what matters. */
+export async function announceRefusal(app: FastifyInstance, request: FastifyRequest, userId: string, err: unknown, now: Date): Promise<never> {
+  const details = err instanceof QuotaExceededError ? (err as { details?: RefusedCounter }).details : undefined
+  if (details) {
+    try {
+      if (await app.usage.markLimitReached(userId, details.feature, details.date, now)) {
+        const { feature, date, usage_count, limit_value } = details
+        app.events.publish('UsageLimitReached', request, userId, { feature, date, usage_count, limit_value })
+      }
+    } catch (markErr) {
+      request.log.warn({ err: markErr }, 'could not record that the limit was reached')
+    }
+  }
+  throw err
+}
