@@ -9,9 +9,9 @@ const { access } = synthesize()
 const names = stageTableNames('dev')
 
 // The architecture's ownership, stated independently of src/services.ts: the owner reads and
-// writes its table; the migrator also writes the four new tables; legacy is written only by the
-// gateway (profiles) and read by the subscription service's fallback and the migrator; only the
-// migrator deletes, and only in its own state table.
+// writes its table; the migrator also writes the four new data tables; legacy is written only by
+// the gateway (profiles) and read by the subscription service's fallback and the migrator; the
+// Idempotency-Key records are the gateway's alone; deletes are listed in DELETES below.
 const OWNER: Record<TableId, Service> = {
   subscriptions: 'subscription-service',
   usage: 'usage-service',
@@ -21,7 +21,8 @@ const OWNER: Record<TableId, Service> = {
   idempotency: 'gateway',
   migration: 'migrator',
 }
-const mayWrite = (service: Service, table: TableId) => OWNER[table] === service || (service === 'migrator' && table !== 'legacy')
+const mayWrite = (service: Service, table: TableId) =>
+  OWNER[table] === service || (service === 'migrator' && table !== 'legacy' && table !== 'idempotency')
 const mayRead = (service: Service, table: TableId) =>
   mayWrite(service, table) || (table === 'legacy' && (service === 'subscription-service' || service === 'migrator'))
 
@@ -217,9 +218,18 @@ t.test('only the migrator may scan', async (t) => {
   }
 })
 
-t.test('only the migrator deletes, and only in its own state table', async (t) => {
+// Deletes only where a record's life ends by design: the migrator's own state (a released lock, a
+// finished run), the gateway's Idempotency-Key records released after a failed request, and the
+// hidden results simulation-service discards when their charge was refunded.
+const DELETES: Partial<Record<Service, TableId[]>> = {
+  migrator: ['migration'],
+  gateway: ['idempotency'],
+  'simulation-service': ['simulations'],
+}
+
+t.test('only the migrator, the gateway and simulation-service delete, each only in its own table', async (t) => {
   for (const service of SERVICES) {
     const deletes = analyse(statementsOf(service)).grants.filter((g) => g.actions.includes('dynamodb:DeleteItem'))
-    t.same([...new Set(deletes.map((g) => g.table))], service === 'migrator' ? ['migration'] : [], service)
+    t.same([...new Set(deletes.map((g) => g.table))], DELETES[service] ?? [], service)
   }
 })

@@ -1,6 +1,7 @@
 // action-log-service: builds the app (never listens; server.ts does).
 import eventConsumer from '@f1/events/consumer'
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
+import { currentDeadline } from '@f1/service-kit/deadline'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
 import dynamodb from '@f1/tables/plugin'
 import type { ActionLogConfig } from './config.ts'
@@ -15,7 +16,7 @@ export interface BuildOptions {
 
 export async function buildApp(config: ActionLogConfig, options: BuildOptions = {}): Promise<ServiceApp> {
   const app = createServiceApp({ name: 'action-log-service', config, logger: options.logger ?? true })
-  await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT })
+  await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT, deadline: currentDeadline })
   await app.register(actionsRepository, { tableName: config.USER_ACTIONS_LOG_TABLE, retentionDays: config.ACTION_RETENTION_DAYS })
   await app.register(eventConsumer, {
     secret: config.EVENT_BUS_SECRET,

@@ -63,7 +63,8 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await app.register(underPressure, loadShedding(config))
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT, deadline: currentDeadline })
-  await app.register(idempotency, { tableName: config.IDEMPOTENCY_TABLE })
+  // A key is held a little longer than its request may take, so a retry never overlaps the first attempt.
+  await app.register(idempotency, { tableName: config.IDEMPOTENCY_TABLE, defaultLeaseMs: config.SERVICE_TIMEOUT_MS + 10_000 })
   await app.register(profiles, { tableName: config.LEGACY_METADATA_TABLE })
   const service = { serviceToken: config.SERVICE_TOKEN, timeoutMs: config.SERVICE_TIMEOUT_MS }
   await app.register(usageService, { baseUrl: config.USAGE_SERVICE_URL, ...service })

@@ -31,11 +31,23 @@ export const GatewayConfigProperties = {
     minLength: 1,
     description: 'Comma-separated origins of the web console: the CORS allowlist, and where checkout may send the browser back to',
   }),
-  RATE_LIMIT_REGISTER_PER_ADDRESS: Type.Integer({ minimum: 1, default: 20, description: 'Registrations per client address per window (per instance)' }),
+  RATE_LIMIT_REGISTER_PER_ADDRESS: Type.Integer({
+    minimum: 1,
+    default: 20,
+    description: 'Registrations per client address per window (per instance)',
+  }),
   RATE_LIMIT_REGISTER_WINDOW_S: Type.Integer({ minimum: 1, default: 600, description: 'Window of the registration limit' }),
-  RATE_LIMIT_LOGIN_PER_ADDRESS: Type.Integer({ minimum: 1, default: 30, description: 'Logins per client address per window (per instance)' }),
+  RATE_LIMIT_LOGIN_PER_ADDRESS: Type.Integer({
+    minimum: 1,
+    default: 30,
+    description: 'Logins per client address per window (per instance)',
+  }),
   RATE_LIMIT_LOGIN_WINDOW_S: Type.Integer({ minimum: 1, default: 60, description: 'Window of the per-address login limit' }),
-  RATE_LIMIT_LOGIN_PER_EMAIL: Type.Integer({ minimum: 1, default: 10, description: 'Logins per email, from any address, per window (per instance)' }),
+  RATE_LIMIT_LOGIN_PER_EMAIL: Type.Integer({
+    minimum: 1,
+    default: 10,
+    description: 'Logins per email, from any address, per window (per instance)',
+  }),
   RATE_LIMIT_LOGIN_EMAIL_WINDOW_S: Type.Integer({ minimum: 1, default: 900, description: 'Window of the per-email login limit' }),
   PASSWORD_HASH_CONCURRENCY: Type.Integer({
     minimum: 1,
@@ -74,7 +86,10 @@ export const gatewayConfigSpec = defineConfig(GatewayConfigProperties, {
 
 export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfig {
   // A fresh secret per start: fine for a laptop (tokens die with the process), refused in prod.
-  const config = gatewayConfigSpec.load({ ...options, devDefaults: { JWT_SECRET: randomBytes(32).toString('hex'), ...options.devDefaults } })
+  const config = gatewayConfigSpec.load({
+    ...options,
+    devDefaults: { JWT_SECRET: randomBytes(32).toString('hex'), ...options.devDefaults },
+  })
   try {
     parseOrigins(config.APP_ORIGINS)
   } catch (err) {

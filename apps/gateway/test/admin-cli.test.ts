@@ -107,7 +107,13 @@ t.test('--help explains the command; a bad command or a missing email exits 2 wi
   const help = await run(['--', '--help'])
   t.equal(help.code, 0)
   t.match(help.stdout, /grant <email>\s+Give the account role admin/)
-  for (const args of [[], ['promote', 'a@example.com'], ['grant'], ['grant', 'a@example.com', 'b@example.com'], ['grant', 'a@example.com', '--sudo']]) {
+  for (const args of [
+    [],
+    ['promote', 'a@example.com'],
+    ['grant'],
+    ['grant', 'a@example.com', 'b@example.com'],
+    ['grant', 'a@example.com', '--sudo'],
+  ]) {
     const bad = await run(args)
     t.equal(bad.code, 2, args.join(' '))
     t.match(bad.stderr, /Usage: pnpm --filter @f1\/gateway admin/)

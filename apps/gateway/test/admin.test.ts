@@ -61,7 +61,7 @@ t.test('a user without role admin gets 403 on the admin routes, and no token get
   }
 })
 
-t.test('the admin routes bound their inputs with the migrator\'s own schema: an unbounded rate is a 400', async (t) => {
+t.test("the admin routes bound their inputs with the migrator's own schema: an unbounded rate is a 400", async (t) => {
   const { built } = await withMigrator(t)
   const { token } = await registerAdmin(built.app)
   for (const payload of [{ rate: 10_000_000 }, { segments: 0 }, { dry_run: true, extra: 1 }]) {

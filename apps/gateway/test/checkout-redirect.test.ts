@@ -77,22 +77,25 @@ const MALFORMED = [
   'java\tscript:alert(1)',
 ]
 
-t.test('a redirect URL off the app origins is 400 INVALID_REDIRECT_URL naming the field, and nothing reaches subscription-service', async (t) => {
-  const { checkout, checkouts } = await setup(t)
-  for (const url of ELSEWHERE) {
-    const asSuccess = await checkout(url)
-    t.equal(asSuccess.statusCode, 400, `success_url ${url}`)
-    t.match(errorOf(asSuccess), { code: 'INVALID_REDIRECT_URL', message: /^success_url /, details: { field: 'success_url' } })
-    const asCancel = await checkout('https://app.f1-race-sim.example/ok', url)
-    t.equal(asCancel.statusCode, 400, `cancel_url ${url}`)
-    t.match(errorOf(asCancel), { code: 'INVALID_REDIRECT_URL', message: /^cancel_url /, details: { field: 'cancel_url' } })
-  }
-  for (const url of MALFORMED) {
-    t.equal((await checkout(url)).statusCode, 400, `success_url ${JSON.stringify(url)}`)
-    t.equal((await checkout('https://app.f1-race-sim.example/ok', url)).statusCode, 400, `cancel_url ${JSON.stringify(url)}`)
-  }
-  t.same(checkouts, [], 'subscription-service never saw a checkout')
-})
+t.test(
+  'a redirect URL off the app origins is 400 INVALID_REDIRECT_URL naming the field, and nothing reaches subscription-service',
+  async (t) => {
+    const { checkout, checkouts } = await setup(t)
+    for (const url of ELSEWHERE) {
+      const asSuccess = await checkout(url)
+      t.equal(asSuccess.statusCode, 400, `success_url ${url}`)
+      t.match(errorOf(asSuccess), { code: 'INVALID_REDIRECT_URL', message: /^success_url /, details: { field: 'success_url' } })
+      const asCancel = await checkout('https://app.f1-race-sim.example/ok', url)
+      t.equal(asCancel.statusCode, 400, `cancel_url ${url}`)
+      t.match(errorOf(asCancel), { code: 'INVALID_REDIRECT_URL', message: /^cancel_url /, details: { field: 'cancel_url' } })
+    }
+    for (const url of MALFORMED) {
+      t.equal((await checkout(url)).statusCode, 400, `success_url ${JSON.stringify(url)}`)
+      t.equal((await checkout('https://app.f1-race-sim.example/ok', url)).statusCode, 400, `cancel_url ${JSON.stringify(url)}`)
+    }
+    t.same(checkouts, [], 'subscription-service never saw a checkout')
+  },
+)
 
 t.test('the origin check itself refuses every one of them, whatever the body schema lets through', async (t) => {
   const origins = parseOrigins(APP_ORIGINS)
@@ -101,12 +104,15 @@ t.test('the origin check itself refuses every one of them, whatever the body sch
   t.equal(isOnOrigins('https://app.f1-race-sim.example/billing?x=1#done', origins), true)
 })
 
-t.test('URLs on an app origin (compared parsed: case and default port do not matter) go through to subscription-service as sent', async (t) => {
-  const { checkout, checkouts } = await setup(t)
-  // Passed on untouched: what was checked is what Stripe gets.
-  const success = 'HTTPS://App.F1-Race-Sim.example:443/billing?from=checkout'
-  const res = await checkout(success, 'http://localhost:5173/plans')
-  t.equal(res.statusCode, 200)
-  t.match(json(res), { session_id: 'cs_test_1' })
-  t.match(checkouts, [{ plan_id: 'pro', success_url: success, cancel_url: 'http://localhost:5173/plans' }])
-})
+t.test(
+  'URLs on an app origin (compared parsed: case and default port do not matter) go through to subscription-service as sent',
+  async (t) => {
+    const { checkout, checkouts } = await setup(t)
+    // Passed on untouched: what was checked is what Stripe gets.
+    const success = 'HTTPS://App.F1-Race-Sim.example:443/billing?from=checkout'
+    const res = await checkout(success, 'http://localhost:5173/plans')
+    t.equal(res.statusCode, 200)
+    t.match(json(res), { session_id: 'cs_test_1' })
+    t.match(checkouts, [{ plan_id: 'pro', success_url: success, cancel_url: 'http://localhost:5173/plans' }])
+  },
+)

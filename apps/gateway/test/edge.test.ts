@@ -32,7 +32,9 @@ async function lagEventLoop(totalMs: number, sliceMs: number): Promise<void> {
 
 t.test('a login flood from one address gets 429 RATE_LIMITED with Retry-After; other addresses still get answers', async (t) => {
   const { app } = await build(t, { gatewayEnv: { RATE_LIMIT_LOGIN_PER_ADDRESS: '5', RATE_LIMIT_LOGIN_WINDOW_S: '60' } })
-  const results = await Promise.all(Array.from({ length: 12 }, (_, i) => login(app, uniqueEmail(`flood${i}`), { remoteAddress: '203.0.113.5' })))
+  const results = await Promise.all(
+    Array.from({ length: 12 }, (_, i) => login(app, uniqueEmail(`flood${i}`), { remoteAddress: '203.0.113.5' })),
+  )
   t.equal(results.filter((r) => r.statusCode === 401).length, 5, 'exactly the limit is let through')
   const limited = results.filter((r) => r.statusCode === 429)
   t.equal(limited.length, 7)
@@ -40,7 +42,10 @@ t.test('a login flood from one address gets 429 RATE_LIMITED with Retry-After; o
     t.equal(errorOf(res).code, 'RATE_LIMITED')
     t.ok(Number(res.headers['retry-after']) >= 1 && Number(res.headers['retry-after']) <= 60, `Retry-After ${res.headers['retry-after']}`)
   }
-  t.match(errorOf(limited[0]!), { message: /^Too many login attempts from this address; retry in \d+ s$/, details: { limit: 5, window_s: 60 } })
+  t.match(errorOf(limited[0]!), {
+    message: /^Too many login attempts from this address; retry in \d+ s$/,
+    details: { limit: 5, window_s: 60 },
+  })
   t.equal((await login(app, uniqueEmail(), { remoteAddress: '198.51.100.9' })).statusCode, 401, 'another address is not limited')
 })
 
@@ -60,7 +65,11 @@ t.test('logins for one email are limited across addresses (behind a trusted prox
   t.equal(errorOf(limited).code, 'RATE_LIMITED')
   t.match(errorOf(limited).message, /login attempts for this email/)
   t.ok(Number(limited.headers['retry-after']) > 800, 'the email window is 15 minutes')
-  t.equal((await login(app, uniqueEmail(), { forwardedFor: '192.0.2.1' })).statusCode, 401, 'another email from the same address is not limited')
+  t.equal(
+    (await login(app, uniqueEmail(), { forwardedFor: '192.0.2.1' })).statusCode,
+    401,
+    'another email from the same address is not limited',
+  )
 })
 
 t.test('registrations from one address are limited; the 429 is RATE_LIMITED, never the plan quota QUOTA_EXCEEDED', async (t) => {
@@ -81,36 +90,50 @@ t.test('registrations from one address are limited; the 429 is RATE_LIMITED, nev
   t.ok(third.headers['retry-after'])
 })
 
-t.test('at most concurrency + maxQueue sign-ins are admitted; the rest are refused at once with 503 AUTH_BUSY and Retry-After', async (t) => {
-  const hasher = createPasswordHasher({ concurrency: 2, maxQueue: 3 })
-  let admitted = 0
-  let mostAtOnce = 0
-  const signIn = () =>
-    hasher.admit(async () => {
-      mostAtOnce = Math.max(mostAtOnce, ++admitted)
-      try {
-        return await hasher.verify('guess', DUMMY_HASH)
-      } finally {
-        admitted -= 1
-      }
-    })
-  const outcomes = await Promise.allSettled(Array.from({ length: 10 }, signIn))
-  t.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 5, '2 hashing + 3 waiting')
-  t.equal(mostAtOnce, 5)
-  const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as Record<string, unknown>)
-  t.equal(refused.length, 5)
-  for (const err of refused) t.match(err, { code: 'AUTH_BUSY', statusCode: 503, headers: { 'retry-after': '2' } })
-  t.equal(await signIn(), false, 'once the line drained, sign-ins are admitted again')
-})
+t.test(
+  'at most concurrency + maxQueue sign-ins are admitted; the rest are refused at once with 503 AUTH_BUSY and Retry-After',
+  async (t) => {
+    const hasher = createPasswordHasher({ concurrency: 2, maxQueue: 3 })
+    let admitted = 0
+    let mostAtOnce = 0
+    const signIn = () =>
+      hasher.admit(async () => {
+        mostAtOnce = Math.max(mostAtOnce, ++admitted)
+        try {
+          return await hasher.verify('guess', DUMMY_HASH)
+        } finally {
+          admitted -= 1
+        }
+      })
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, signIn))
+    t.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 5, '2 hashing + 3 waiting')
+    t.equal(mostAtOnce, 5)
+    const refused = outcomes
+      .filter((o): o is PromiseRejectedResult => o.status === 'rejected')
+      .map((o) => o.reason as Record<string, unknown>)
+    t.equal(refused.length, 5)
+    for (const err of refused) t.match(err, { code: 'AUTH_BUSY', statusCode: 503, headers: { 'retry-after': '2' } })
+    t.equal(await signIn(), false, 'once the line drained, sign-ins are admitted again')
+  },
+)
 
 t.test('a login flood past the hashing line answers 401 or 503 AUTH_BUSY with Retry-After, never another 5xx', async (t) => {
   const { app } = await build(t, {
-    gatewayEnv: { PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '1', RATE_LIMIT_LOGIN_PER_ADDRESS: '1000', RATE_LIMIT_LOGIN_PER_EMAIL: '1000' },
+    gatewayEnv: {
+      PASSWORD_HASH_CONCURRENCY: '1',
+      PASSWORD_HASH_QUEUE: '1',
+      RATE_LIMIT_LOGIN_PER_ADDRESS: '1000',
+      RATE_LIMIT_LOGIN_PER_EMAIL: '1000',
+    },
   })
   const user = await register(app)
   const results = await Promise.all(Array.from({ length: 30 }, () => login(app, user.email)))
   const statuses = new Set(results.map((r) => r.statusCode))
-  t.same([...statuses].filter((s) => s !== 401 && s !== 503), [], `statuses: ${[...statuses].join(', ')}`)
+  t.same(
+    [...statuses].filter((s) => s !== 401 && s !== 503),
+    [],
+    `statuses: ${[...statuses].join(', ')}`,
+  )
   const busy = results.filter((r) => r.statusCode === 503)
   t.ok(busy.length > 0, `${busy.length} refused`)
   for (const res of busy) {
@@ -147,10 +170,20 @@ t.test('a CORS preflight from an app origin is allowed; from another origin it g
 
 t.test('APP_ORIGINS is checked at boot: each entry must be a bare http(s) origin', async (t) => {
   const { loadGatewayConfig } = await import('../src/config.ts')
-  for (const bad of ['https://app.example/path', 'app.example', 'ftp://app.example', 'https://user@app.example', 'https://app.example?x=1', ' , ']) {
+  for (const bad of [
+    'https://app.example/path',
+    'app.example',
+    'ftp://app.example',
+    'https://user@app.example',
+    'https://app.example?x=1',
+    ' , ',
+  ]) {
     t.throws(() => loadGatewayConfig({ env: { APP_ORIGINS: bad } }), /APP_ORIGINS/, bad)
   }
-  t.equal(loadGatewayConfig({ env: { APP_ORIGINS: 'https://app.example/, http://localhost:5173' } }).APP_ORIGINS, 'https://app.example/, http://localhost:5173')
+  t.equal(
+    loadGatewayConfig({ env: { APP_ORIGINS: 'https://app.example/, http://localhost:5173' } }).APP_ORIGINS,
+    'https://app.example/, http://localhost:5173',
+  )
   t.throws(
     () => loadGatewayConfig({ env: { STAGE: 'prod', SERVICE_TOKEN: 'a-production-service-token', JWT_SECRET: 'x'.repeat(40) } }),
     /APP_ORIGINS: is required/,
@@ -185,24 +218,30 @@ t.test("helmet's security headers are on API answers, and Swagger UI at /docs lo
   t.equal((await app.inject({ url: '/docs/json' })).statusCode, 200)
 })
 
-t.test('load shedding answers 503 OVERLOADED with Retry-After while the event loop is blocked; /health and /ready are never shed', async (t) => {
-  const app = createServiceApp({ name: 'shed', config: { LOG_LEVEL: 'info', BODY_LIMIT_BYTES: 1024 }, logger: false })
-  await app.register(underPressure, loadShedding({ LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: 20, LOAD_SHED_RETRY_AFTER_S: 3 }, { sampleIntervalMs: 20 }))
-  app.get('/work', async () => ({ done: true }))
-  await app.ready()
-  t.teardown(() => app.close())
-  t.equal((await app.inject('/work')).statusCode, 200, 'not shed while the loop is fine')
-  await lagEventLoop(300, 60)
-  const shed = await app.inject('/work')
-  t.equal(shed.statusCode, 503)
-  t.equal(shed.headers['retry-after'], '3')
-  t.match(errorOf(shed), { code: 'OVERLOADED', details: { reason: 'eventLoopDelay' } })
-  t.equal((await app.inject('/health')).statusCode, 200)
-  t.equal((await app.inject('/ready')).statusCode, 200)
-  // The next samples see a healthy loop again.
-  await new Promise((resolve) => setTimeout(resolve, 100))
-  t.equal((await app.inject('/work')).statusCode, 200, 'served again once the loop recovered')
-})
+t.test(
+  'load shedding answers 503 OVERLOADED with Retry-After while the event loop is blocked; /health and /ready are never shed',
+  async (t) => {
+    const app = createServiceApp({ name: 'shed', config: { LOG_LEVEL: 'info', BODY_LIMIT_BYTES: 1024 }, logger: false })
+    await app.register(
+      underPressure,
+      loadShedding({ LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: 20, LOAD_SHED_RETRY_AFTER_S: 3 }, { sampleIntervalMs: 20 }),
+    )
+    app.get('/work', async () => ({ done: true }))
+    await app.ready()
+    t.teardown(() => app.close())
+    t.equal((await app.inject('/work')).statusCode, 200, 'not shed while the loop is fine')
+    await lagEventLoop(300, 60)
+    const shed = await app.inject('/work')
+    t.equal(shed.statusCode, 503)
+    t.equal(shed.headers['retry-after'], '3')
+    t.match(errorOf(shed), { code: 'OVERLOADED', details: { reason: 'eventLoopDelay' } })
+    t.equal((await app.inject('/health')).statusCode, 200)
+    t.equal((await app.inject('/ready')).statusCode, 200)
+    // The next samples see a healthy loop again.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    t.equal((await app.inject('/work')).statusCode, 200, 'served again once the loop recovered')
+  },
+)
 
 t.test('the gateway sheds load past LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS while /health answers', async (t) => {
   const { app } = await build(t, { gatewayEnv: { LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '100' } })

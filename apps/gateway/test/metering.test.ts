@@ -17,7 +17,15 @@ const HAM = {
   ],
 }
 const single = { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'single', strategy: HAM }
-const failing = { ...single, strategy: { stints: [{ start_lap: 0, compound: 'A4', tire_age: 2 }, { start_lap: 80, compound: 'A3', tire_age: 0 }] } }
+const failing = {
+  ...single,
+  strategy: {
+    stints: [
+      { start_lap: 0, compound: 'A4', tire_age: 2 },
+      { start_lap: 80, compound: 'A3', tire_age: 0 },
+    ],
+  },
+}
 
 const simulate = (built: Built, token: string, body: object, headers: Record<string, string> = {}) =>
   built.app.inject({ method: 'POST', url: '/api/simulations', headers: { ...bearer(token), ...headers }, payload: body })
@@ -27,15 +35,25 @@ async function usageOf(built: Built, token: string): Promise<Record<string, numb
     await built.app.inject({ url: '/api/users/usage', headers: bearer(token) }),
   )
   // Every feature but api_request that has a count today (the summary lists the plan's features with zeros).
-  return Object.fromEntries(summary.features.filter((f) => f.feature !== 'api_request' && f.usage_count > 0).map((f) => [f.feature, f.usage_count]))
+  return Object.fromEntries(
+    summary.features.filter((f) => f.feature !== 'api_request' && f.usage_count > 0).map((f) => [f.feature, f.usage_count]),
+  )
 }
 
 const stored = async (built: Built) =>
   ((await built.tables.doc.send(new ScanCommand({ TableName: built.tables.names.simulations }))).Items ?? []).filter((i) => i.user_id)
 
 async function upgrade(built: Built, userId: string, plan: 'pro' | 'team') {
-  const { payload, signature } = signWebhook(subscriptionEvent({ type: 'customer.subscription.updated', userId, priceId: PRICES[plan] }), WEBHOOK_SECRET)
-  await built.app.inject({ method: 'POST', url: '/api/stripe/webhook', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, payload })
+  const { payload, signature } = signWebhook(
+    subscriptionEvent({ type: 'customer.subscription.updated', userId, priceId: PRICES[plan] }),
+    WEBHOOK_SECRET,
+  )
+  await built.app.inject({
+    method: 'POST',
+    url: '/api/stripe/webhook',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    payload,
+  })
 }
 
 t.test('twelve runs sent with one x-request-id are charged twelve times: a header never decides a charge', async (t) => {
@@ -171,7 +189,10 @@ t.test('a key is kept for 24 hours, scoped to its user and route', async (t) => 
   const before = Math.floor(Date.now() / 1000)
   await simulate(built, user.token, single, { 'idempotency-key': 'kept' })
   const { Item } = await built.tables.doc.send(
-    new GetCommand({ TableName: built.tables.names.idempotency, Key: { user_id: user.userId, idempotency_key: 'POST /api/simulations#kept' } }),
+    new GetCommand({
+      TableName: built.tables.names.idempotency,
+      Key: { user_id: user.userId, idempotency_key: 'POST /api/simulations#kept' },
+    }),
   )
   t.match(Item, { status: 'completed', response_status: 201 })
   t.ok(Item!.expires_at >= before + 86_400 && Item!.expires_at <= before + 86_400 + 60, 'expires 24 h after it was made')

@@ -49,19 +49,18 @@ async function throttlingProxy(
 t.test('a throttled DynamoDB slows the backfill down and it still completes with exact results', async (t) => {
   const tables = await useMigrationTables(t)
   const tally = await generate(tables, 60, 'throttled')
-  // Like provisioned capacity: write requests beyond 40 a second (bursts of 10) are refused; so is
+  // Like provisioned capacity running short: one of every four write requests is refused until 15
+  // have been (by count, not by time, so a slow machine meets exactly as much throttling); so is
   // every fourth of the first Scan pages.
-  let tokens = 10
-  let refilled = performance.now()
+  let writes = 0
+  let refusedWrites = 0
   const proxy = await throttlingProxy(t, tables.endpoint, (op, n) => {
     if (op === 'Scan') return n % 4 === 0 && n < 20
     if (!['TransactWriteItems', 'PutItem', 'UpdateItem', 'BatchWriteItem'].includes(op)) return false
-    const now = performance.now()
-    tokens = Math.min(10, tokens + ((now - refilled) / 1000) * 40)
-    refilled = now
-    if (tokens < 1) return true
-    tokens -= 1
-    return false
+    writes += 1
+    if (refusedWrites >= 15 || writes % 4 !== 0) return false
+    refusedWrites += 1
+    return true
   })
   const clients = clientsFor(proxy.url)
   t.teardown(() => clients.client.destroy())

@@ -32,7 +32,13 @@ const PENDING_GRACE_MS = 10_000
 
 export async function buildApp(config: SimulationConfig, options: BuildOptions = {}): Promise<ServiceApp> {
   const now = options.now ?? (() => new Date())
-  const app = createServiceApp({ name: 'simulation-service', config, logger: options.logger ?? true })
+  const app = createServiceApp({
+    name: 'simulation-service',
+    config,
+    logger: options.logger ?? true,
+    // A run without a caller's budget may take this long; its socket must not be cut before.
+    longestHandlerMs: config.SIMULATION_MAX_BUDGET_MS,
+  })
   await app.register(underPressure, loadShedding(config))
   await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT, deadline: currentDeadline })
   await app.register(events, { region: config.AWS_REGION, endpoint: config.EVENTBRIDGE_ENDPOINT, busName: config.EVENT_BUS_NAME })
@@ -41,7 +47,11 @@ export async function buildApp(config: SimulationConfig, options: BuildOptions =
     tableName: config.SIMULATION_RESULTS_TABLE,
     limits: options.resultLimits ?? { compressAbove: config.SIMULATION_COMPRESS_ABOVE_BYTES, maxBlob: MAX_BLOB_BYTES },
   })
-  await app.register(usageService, { baseUrl: config.USAGE_SERVICE_URL, serviceToken: config.SERVICE_TOKEN, timeoutMs: config.SERVICE_TIMEOUT_MS })
+  await app.register(usageService, {
+    baseUrl: config.USAGE_SERVICE_URL,
+    serviceToken: config.SERVICE_TOKEN,
+    timeoutMs: config.SERVICE_TIMEOUT_MS,
+  })
   await app.register(workQueue, {
     concurrency: config.SIMULATION_CONCURRENCY,
     capacity: config.SIMULATION_QUEUE_SIZE,

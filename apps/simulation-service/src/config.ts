@@ -24,7 +24,12 @@ export const SimulationConfigProperties = {
     default: 32,
     description: 'Simulation requests admitted at once (running or waiting); beyond it 503 SIMULATION_BUSY, before any charge',
   }),
-  SIMULATION_QUEUE_PER_USER: Type.Integer({ minimum: 1, maximum: 1_000, default: 4, description: 'Simulation requests one user may have admitted at once' }),
+  SIMULATION_QUEUE_PER_USER: Type.Integer({
+    minimum: 1,
+    maximum: 1_000,
+    default: 4,
+    description: 'Simulation requests one user may have admitted at once',
+  }),
   SIMULATION_MAX_BUDGET_MS: Type.Integer({
     minimum: 1_000,
     maximum: 900_000,

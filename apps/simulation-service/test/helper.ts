@@ -129,6 +129,8 @@ export function steppingClock(start = '2026-11-26T09:00:00.000Z') {
 }
 
 /** An operation as the gateway sends it: a fresh ULID and what to charge (a run, and runs for Monte Carlo). */
-export function operation(charges: Array<{ feature: string; amount: number; limit: number }> = [{ feature: 'simulation_run', amount: 1, limit: 5 }]) {
+export function operation(
+  charges: Array<{ feature: string; amount: number; limit: number }> = [{ feature: 'simulation_run', amount: 1, limit: 5 }],
+) {
   return { id: ulid(), charges }
 }

@@ -21,22 +21,25 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
   }
 }
 
-t.test('a run with an operation is charged and committed; the same operation again answers the stored simulation without running or charging twice', async (t) => {
-  const built = await build(t)
-  const user = userId()
-  const op = operation(MC_CHARGES(50))
-  const body = simulationBody('monte_carlo', { runs: 50, seed: 3, operation: op })
-  const first = await run(built, user, body)
-  t.equal(first.statusCode, 201)
-  t.equal(first.json().simulation_id, op.id, "the operation's id is the simulation's")
-  t.equal(await built.chargeStatus(user, op.id), 'committed')
-  const again = await run(built, user, body)
-  t.equal(again.statusCode, 201)
-  t.equal(again.headers['idempotent-replayed'], 'true')
-  t.strictSame(again.json(), first.json())
-  t.same(await built.counts(user), { simulation_run: 1, monte_carlo_run: 50 })
-  t.equal((await built.app.inject({ url: `/users/${user}/simulations`, headers: auth })).json().simulations.length, 1)
-})
+t.test(
+  'a run with an operation is charged and committed; the same operation again answers the stored simulation without running or charging twice',
+  async (t) => {
+    const built = await build(t)
+    const user = userId()
+    const op = operation(MC_CHARGES(50))
+    const body = simulationBody('monte_carlo', { runs: 50, seed: 3, operation: op })
+    const first = await run(built, user, body)
+    t.equal(first.statusCode, 201)
+    t.equal(first.json().simulation_id, op.id, "the operation's id is the simulation's")
+    t.equal(await built.chargeStatus(user, op.id), 'committed')
+    const again = await run(built, user, body)
+    t.equal(again.statusCode, 201)
+    t.equal(again.headers['idempotent-replayed'], 'true')
+    t.strictSame(again.json(), first.json())
+    t.same(await built.counts(user), { simulation_run: 1, monte_carlo_run: 50 })
+    t.equal((await built.app.inject({ url: `/users/${user}/simulations`, headers: auth })).json().simulations.length, 1)
+  },
+)
 
 t.test("another user's operation id is refused and nothing of theirs is shown", async (t) => {
   const built = await build(t)
@@ -75,11 +78,23 @@ t.test('a caller that hangs up stops its Monte Carlo run and gets its charge bac
     body: JSON.stringify(simulationBody('monte_carlo', { runs: 100_000, operation: op })),
     signal: controller.signal,
   })
-  await eventually(() => built.chargeStatus(user, op.id), (s) => s === 'held')
+  await eventually(
+    () => built.chargeStatus(user, op.id),
+    (s) => s === 'held',
+  )
   controller.abort()
   await t.rejects(call)
-  t.equal(await eventually(() => built.chargeStatus(user, op.id), (s) => s !== 'held'), 'refunded')
-  await eventually(() => Promise.resolve(built.app.workQueue.stats().admitted), (n) => n === 0)
+  t.equal(
+    await eventually(
+      () => built.chargeStatus(user, op.id),
+      (s) => s !== 'held',
+    ),
+    'refunded',
+  )
+  await eventually(
+    () => Promise.resolve(built.app.workQueue.stats().admitted),
+    (n) => n === 0,
+  )
   t.same(await built.counts(user), { simulation_run: 0, monte_carlo_run: 0 })
   t.same((await built.rawRows(op.id)).length, 0)
 })
@@ -113,14 +128,23 @@ t.test('on shutdown waiting work is refused at once and running work is aborted 
       body: JSON.stringify(simulationBody('monte_carlo', { runs: 100_000, operation: op })),
     })
   const first = post(running)
-  await eventually(() => Promise.resolve(built.app.workQueue.stats().running), (n) => n === 1)
+  await eventually(
+    () => Promise.resolve(built.app.workQueue.stats().running),
+    (n) => n === 1,
+  )
   const second = post(waiting)
-  await eventually(() => Promise.resolve(built.app.workQueue.stats().waiting), (n) => n === 1)
+  await eventually(
+    () => Promise.resolve(built.app.workQueue.stats().waiting),
+    (n) => n === 1,
+  )
   const closing = built.app.close()
   const [a, b] = await Promise.all([first, second])
   await closing
   t.same([a.status, b.status], [503, 503])
-  t.same([((await a.json()) as { error: { code: string } }).error.code, ((await b.json()) as { error: { code: string } }).error.code], ['SHUTTING_DOWN', 'SHUTTING_DOWN'])
+  t.same(
+    [((await a.json()) as { error: { code: string } }).error.code, ((await b.json()) as { error: { code: string } }).error.code],
+    ['SHUTTING_DOWN', 'SHUTTING_DOWN'],
+  )
   t.same([await built.chargeStatus(user, running.id), await built.chargeStatus(user, waiting.id)], ['refunded', 'refunded'])
   t.same(await built.counts(user), { simulation_run: 0, monte_carlo_run: 0 })
 })

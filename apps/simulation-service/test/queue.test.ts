@@ -19,7 +19,8 @@ t.test('a full queue answers 503 SIMULATION_BUSY with Retry-After before anythin
   const built = await build(t, { env: { SIMULATION_CONCURRENCY: '1', SIMULATION_QUEUE_SIZE: '2', SIMULATION_QUEUE_PER_USER: '2' } })
   const url = await built.app.listen({ port: 0, host: '127.0.0.1' })
   const user = userId()
-  const long = () => simulationBody('monte_carlo', { runs: 3_000, operation: operation([{ feature: 'monte_carlo_run', amount: 3_000, limit: 100_000 }]) })
+  const long = () =>
+    simulationBody('monte_carlo', { runs: 3_000, operation: operation([{ feature: 'monte_carlo_run', amount: 3_000, limit: 100_000 }]) })
   const first = post(url, user, long())
   const second = post(url, user, long())
   await until(built, (s) => s.admitted === 2)
@@ -32,7 +33,10 @@ t.test('a full queue answers 503 SIMULATION_BUSY with Retry-After before anythin
   t.ok(Number(res.headers.get('retry-after')) >= 1, `Retry-After ${res.headers.get('retry-after')}`)
   t.equal(await built.chargeStatus(newcomer, refused.id), 'none', 'no charge was made for the refused request')
   t.same(await built.counts(newcomer), {})
-  t.same((await Promise.all([first, second])).map((r) => r.status), [201, 201])
+  t.same(
+    (await Promise.all([first, second])).map((r) => r.status),
+    [201, 201],
+  )
 })
 
 t.test("one user's burst waits behind nobody else's single request: free slots go to users in turn", async (t) => {

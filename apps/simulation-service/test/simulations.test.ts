@@ -201,7 +201,9 @@ t.test('Simulation Failed is published with the error code and the charge, which
     { feature: 'simulation_run', amount: 1, limit: 5 },
     { feature: 'monte_carlo_run', amount: 50, limit: 1000 },
   ])
-  const res = await run(app, user, simulationBody('monte_carlo', { runs: 50, driver: 'NOBODY', operation: op }), { 'x-request-id': 'req-failed' })
+  const res = await run(app, user, simulationBody('monte_carlo', { runs: 50, driver: 'NOBODY', operation: op }), {
+    'x-request-id': 'req-failed',
+  })
   t.equal(res.statusCode, 400)
   t.equal(await chargeStatus(user, op.id), 'refunded')
   t.same(await counts(user), { simulation_run: 0, monte_carlo_run: 0 })

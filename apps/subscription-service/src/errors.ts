@@ -11,3 +11,5 @@ export const InvalidSignatureError = createError('INVALID_SIGNATURE', 'The Strip
 export const NoActiveSubscriptionError = createError('NO_ACTIVE_SUBSCRIPTION', 'There is no active subscription to cancel', 404)
 export const NotCancellableError = createError('NOT_CANCELLABLE', '%s', 409)
 export const StripeUnavailableError = createError('DEPENDENCY_UNAVAILABLE', 'Stripe did not answer; retry shortly', 503)
+/** Stripe refused a call for a reason on our side (the key, a price id): operators must act; users retry later. */
+export const StripeMisconfiguredError = createError('DEPENDENCY_UNAVAILABLE', 'Payments are unavailable right now; retry later', 502)

@@ -101,6 +101,71 @@ t.test('Stripe not answering is a 503, not a 500', async (t) => {
   t.equal(errorOf(res).code, 'DEPENDENCY_UNAVAILABLE')
 })
 
+t.test("with the caller's idempotency-key, Stripe is asked to create the session under a key of its own", async (t) => {
+  const stripe = await fakeStripe(t, stripeApi)
+  const { app } = await build(t, { stripeKey: 'sk_test_123', stripeUrl: stripe.url })
+  const user = userId()
+  await app.inject({
+    method: 'POST',
+    url: `/users/${user}/checkout`,
+    headers: { ...auth, 'idempotency-key': '01JD0000000000000000000001' },
+    payload: body,
+  })
+  const session = stripe.requests.find((r) => r.path === '/v1/checkout/sessions')
+  t.equal(session?.headers['idempotency-key'], `checkout-${user}-01JD0000000000000000000001`)
+})
+
+t.test('Stripe refusing our key or a price is a 502 whose body says nothing of Stripe or the key', async (t) => {
+  const refusals = [
+    { status: 401, body: { error: { type: 'invalid_request_error', message: 'Invalid API Key provided: sk_live_****************1234' } } },
+    {
+      status: 400,
+      body: {
+        error: {
+          type: 'invalid_request_error',
+          code: 'resource_missing',
+          message: 'No such price: price_live_Zx9; a similar object exists in test mode, but a live mode key was used',
+        },
+      },
+    },
+    {
+      status: 403,
+      body: {
+        error: { type: 'invalid_request_error', message: 'The provided key sk_live_...1234 does not have the required permissions' },
+      },
+    },
+  ]
+  for (const refusal of refusals) {
+    const stripe = await fakeStripe(t, () => refusal)
+    const { app } = await build(t, { stripeKey: 'sk_live_abcdefghijklmnop1234', stripeUrl: stripe.url })
+    const res = await app.inject({ method: 'POST', url: `/users/${userId()}/checkout`, headers: auth, payload: body })
+    t.equal(res.statusCode, 502, `Stripe ${refusal.status}`)
+    t.same(errorOf(res), { code: 'DEPENDENCY_UNAVAILABLE', message: 'Payments are unavailable right now; retry later' })
+    t.notMatch(res.body, /sk_|price_|Stripe|API Key|1234/)
+  }
+})
+
+t.test('Stripe calls fit in the caller budget: the attempts and their retries end before it does', async (t) => {
+  const stripe = await fakeStripe(t, () => ({ status: 500, body: { error: { type: 'api_error', message: 'boom' } } }))
+  const { app } = await build(t, { stripeKey: 'sk_test_123', stripeUrl: stripe.url })
+  const res = await app.inject({
+    method: 'POST',
+    url: `/users/${userId()}/checkout`,
+    headers: { ...auth, 'x-request-budget-ms': '2500' },
+    payload: body,
+  })
+  t.equal(res.statusCode, 503)
+  t.equal(stripe.requests.length, 1, '2.5 s leave room for one attempt and no retry')
+  const roomy = await app.inject({
+    method: 'POST',
+    url: `/users/${userId()}/checkout`,
+    headers: { ...auth, 'x-request-budget-ms': '20000' },
+    payload: body,
+  })
+  t.equal(roomy.statusCode, 503)
+  t.equal(stripe.requests.length, 1 + 3, '20 s leave room for two retries')
+})
+
 t.test('cancel asks Stripe to cancel at period end and leaves the table to the webhook', async (t) => {
   const stripe = await fakeStripe(t, stripeApi)
   const now = new Date()

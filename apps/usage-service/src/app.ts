@@ -37,7 +37,10 @@ export async function buildApp(config: UsageConfig, options: BuildOptions = {}):
         if (typeof chargeId !== 'string') return
         try {
           const result = await app.charges.refundCharge({ userId: String(detail.user_id), chargeId, now: now() })
-          log.info({ charge_id: chargeId, status: result.charge.status, replayed: result.replayed }, 'charge of a failed simulation refunded')
+          log.info(
+            { charge_id: chargeId, status: result.charge.status, replayed: result.replayed },
+            'charge of a failed simulation refunded',
+          )
         } catch (err) {
           // Committed: its result was stored after all, so there is nothing to give back.
           if ((err as { code?: string }).code !== 'CHARGE_COMMITTED') throw err

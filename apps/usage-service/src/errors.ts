@@ -8,4 +8,8 @@ export const ChargeNotFoundError = createError('CHARGE_NOT_FOUND', 'No charge %s
 export const ChargeIdReusedError = createError('CHARGE_ID_REUSED', 'Charge %s was made for other features or amounts', 409)
 export const ChargeRefundedError = createError('CHARGE_REFUNDED', 'Charge %s was refunded; its work must not be stored', 409)
 export const ChargeExpiredError = createError('CHARGE_EXPIRED', 'Charge %s was held past its time and is being refunded', 409)
-export const ChargeCommittedError = createError('CHARGE_COMMITTED', 'Charge %s is committed: its result is stored, so it is not refunded', 409)
+export const ChargeCommittedError = createError(
+  'CHARGE_COMMITTED',
+  'Charge %s is committed: its result is stored, so it is not refunded',
+  409,
+)

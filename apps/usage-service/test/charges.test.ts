@@ -51,7 +51,10 @@ t.test('a charge with one line over its limit counts nothing at all and answers 
   const res = await charge(app, user, { charge_id: newId(), lines: MC, hold_ms: 60_000 })
   t.equal(res.statusCode, 429)
   t.ok(res.headers['retry-after'])
-  t.match(errorOf(res), { code: 'QUOTA_EXCEEDED', details: { feature: 'monte_carlo_run', usage_count: 900, limit_value: 1000, requested: 300 } })
+  t.match(errorOf(res), {
+    code: 'QUOTA_EXCEEDED',
+    details: { feature: 'monte_carlo_run', usage_count: 900, limit_value: 1000, requested: 300 },
+  })
   t.same(await counts(app, user), { monte_carlo_run: 900 }, 'simulation_run was not counted either')
 })
 
@@ -69,7 +72,9 @@ t.test('200 concurrent charges at a limit of 50 grant exactly 50', async (t) => 
   const { app } = await build(t)
   const user = userId()
   const answers = await Promise.all(
-    Array.from({ length: 200 }, () => charge(app, user, { charge_id: newId(), lines: [{ feature: 'simulation_run', amount: 1, limit: 50 }] })),
+    Array.from({ length: 200 }, () =>
+      charge(app, user, { charge_id: newId(), lines: [{ feature: 'simulation_run', amount: 1, limit: 50 }] }),
+    ),
   )
   t.equal(answers.filter((r) => r.statusCode === 201).length, 50)
   // Transactions on one item conflict instead of queueing: a few may give up with a 503 to retry.
@@ -128,10 +133,16 @@ t.test('commit and refund racing on 20 charges: each ends committed or refunded,
   const { app } = await build(t)
   const user = userId()
   const ids = Array.from({ length: 20 }, () => newId())
-  for (const id of ids) await charge(app, user, { charge_id: id, lines: [{ feature: 'monte_carlo_run', amount: 10, limit: 10_000 }], hold_ms: 60_000 })
+  for (const id of ids)
+    await charge(app, user, { charge_id: id, lines: [{ feature: 'monte_carlo_run', amount: 10, limit: 10_000 }], hold_ms: 60_000 })
   await Promise.all(ids.flatMap((id) => [act(app, user, id, 'commit'), act(app, user, id, 'refund')]))
-  const states = await Promise.all(ids.map(async (id) => (await app.inject({ url: `/users/${user}/charges/${id}`, headers: auth })).json().status))
-  t.ok(states.every((s) => s === 'committed' || s === 'refunded'), states.join(','))
+  const states = await Promise.all(
+    ids.map(async (id) => (await app.inject({ url: `/users/${user}/charges/${id}`, headers: auth })).json().status),
+  )
+  t.ok(
+    states.every((s) => s === 'committed' || s === 'refunded'),
+    states.join(','),
+  )
   t.same(await counts(app, user), { monte_carlo_run: 10 * states.filter((s) => s === 'committed').length })
 })
 

@@ -69,27 +69,30 @@ t.test('a Simulation Failed event refunds its charge once, even delivered twice 
   t.same(await counts(app, user), { simulation_run: 0, monte_carlo_run: 0 })
 })
 
-t.test('a forged Simulation Failed cannot mint quota: it gives back at most what the named charge counted, and nothing once committed', async (t) => {
-  const { app } = await build(t, { now: () => NOW })
-  const user = userId()
-  const committed = await held(app, user)
-  await app.inject({ method: 'POST', url: `/users/${user}/charges/${committed}/commit`, headers: auth, payload: {} })
-  const other = await held(app, user)
-  t.same(await counts(app, user), { simulation_run: 2, monte_carlo_run: 600 })
+t.test(
+  'a forged Simulation Failed cannot mint quota: it gives back at most what the named charge counted, and nothing once committed',
+  async (t) => {
+    const { app } = await build(t, { now: () => NOW })
+    const user = userId()
+    const committed = await held(app, user)
+    await app.inject({ method: 'POST', url: `/users/${user}/charges/${committed}/commit`, headers: auth, payload: {} })
+    const other = await held(app, user)
+    t.same(await counts(app, user), { simulation_run: 2, monte_carlo_run: 600 })
 
-  // The committed charge's result is stored: an event naming it changes nothing.
-  t.equal((await deliver(app, simulationFailed(user, { charge_id: committed }))).statusCode, 200)
-  // A made-up charge id gives back nothing (it is recorded as void).
-  t.equal((await deliver(app, simulationFailed(user, { charge_id: newId() }))).statusCode, 200)
-  // Amounts in the event (the old shape) are not read: only a charge id is.
-  const legacy = simulationFailed(user, { version: 1, quota: [{ feature: 'monte_carlo_run', amount: 100_000, date: '2026-11-26' }] })
-  t.equal((await deliver(app, legacy)).statusCode, 200)
-  t.same(await counts(app, user), { simulation_run: 2, monte_carlo_run: 600 }, 'nothing given back so far')
+    // The committed charge's result is stored: an event naming it changes nothing.
+    t.equal((await deliver(app, simulationFailed(user, { charge_id: committed }))).statusCode, 200)
+    // A made-up charge id gives back nothing (it is recorded as void).
+    t.equal((await deliver(app, simulationFailed(user, { charge_id: newId() }))).statusCode, 200)
+    // Amounts in the event (the old shape) are not read: only a charge id is.
+    const legacy = simulationFailed(user, { version: 1, quota: [{ feature: 'monte_carlo_run', amount: 100_000, date: '2026-11-26' }] })
+    t.equal((await deliver(app, legacy)).statusCode, 200)
+    t.same(await counts(app, user), { simulation_run: 2, monte_carlo_run: 600 }, 'nothing given back so far')
 
-  // The held one: exactly its lines come back, and only once.
-  for (let i = 0; i < 3; i++) await deliver(app, simulationFailed(user, { charge_id: other }))
-  t.same(await counts(app, user), { simulation_run: 1, monte_carlo_run: 300 })
-})
+    // The held one: exactly its lines come back, and only once.
+    for (let i = 0; i < 3; i++) await deliver(app, simulationFailed(user, { charge_id: other }))
+    t.same(await counts(app, user), { simulation_run: 1, monte_carlo_run: 300 })
+  },
+)
 
 t.test("a Simulation Failed naming another user's charge refunds nobody", async (t) => {
   const { app } = await build(t, { now: () => NOW })

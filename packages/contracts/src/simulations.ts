@@ -43,7 +43,10 @@ export type Strategy = Static<typeof StrategySchema>
 export const OperationSchema = Type.Object(
   {
     id: UlidSchema,
-    charges: Type.Array(ChargeLineSchema, { maxItems: 4, description: 'Charged (held) before the work, committed when its result is stored' }),
+    charges: Type.Array(ChargeLineSchema, {
+      maxItems: 4,
+      description: 'Charged (held) before the work, committed when its result is stored',
+    }),
   },
   { additionalProperties: false },
 )
@@ -61,7 +64,11 @@ export const SimulationRequestSchema = Type.Object(
     strategy: StrategySchema,
     mode: SimulationModeSchema,
     runs: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: MAX_MONTE_CARLO_RUNS, description: `Monte Carlo only: races to run (default ${DEFAULT_MONTE_CARLO_RUNS})` }),
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_MONTE_CARLO_RUNS,
+        description: `Monte Carlo only: races to run (default ${DEFAULT_MONTE_CARLO_RUNS})`,
+      }),
     ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: 'Monte Carlo only: PRNG seed (default 1)' })),
     operation: Type.Optional(OperationSchema),
@@ -147,7 +154,10 @@ export const OptimizeBodySchema = Type.Object(optimizeProperties, { additionalPr
 export type OptimizeBody = Static<typeof OptimizeBodySchema>
 
 /** The optimizer request simulation-service takes: the client's, with the gateway's operation. */
-export const OptimizeRequestSchema = Type.Object({ ...optimizeProperties, operation: Type.Optional(OperationSchema) }, { additionalProperties: false })
+export const OptimizeRequestSchema = Type.Object(
+  { ...optimizeProperties, operation: Type.Optional(OperationSchema) },
+  { additionalProperties: false },
+)
 export type OptimizeRequest = Static<typeof OptimizeRequestSchema>
 export const OptimizeResultSchema = Type.Object({
   driver: Type.String(),

@@ -87,7 +87,9 @@ export const ChargeSchema = Type.Object({
       'void: refunded before it was ever made (a late create with this id is refused)',
   }),
   lines: Type.Array(Type.Object({ feature: FeatureNameSchema, amount: Type.Integer({ minimum: 1 }), date: IsoDateSchema })),
-  held_until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'While held: when it is refunded unless committed' }),
+  held_until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'While held: when it is refunded unless committed',
+  }),
   created_at: Type.String({ format: 'date-time' }),
   settled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 })

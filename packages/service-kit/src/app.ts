@@ -15,8 +15,12 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import Type, { type Static } from 'typebox'
 import Value from 'typebox/value'
 import { BaseConfigProperties, trustProxyOption, type BaseConfig } from './config.ts'
-import { DEFAULT_RETRY_AFTER_S, toErrorResponse } from './errors.ts'
+import { answerClientError, DEFAULT_RETRY_AFTER_S, toErrorResponse } from './errors.ts'
 import { registerDeadlines } from './deadline.ts'
+
+interface FastifyReplyLike {
+  code(status: number): { send(body: unknown): unknown }
+}
 
 /** A dependency probe for /ready: resolves when the dependency answers, rejects otherwise. */
 export type ReadinessCheck = (signal: AbortSignal) => Promise<unknown>
@@ -145,6 +149,16 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     // Idle keep-alive sockets are closed on shutdown; in-flight requests are let finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Ids in paths may be 128 characters (the contracts' limit); the router refuses longer ones (414).
+    routerOptions: { maxParamLength: 256 },
+    // The router's own refusals (a broken %-escape, an overlong parameter) get the error model too.
+    frameworkErrors: (error, request, reply) => {
+      const response = toErrorResponse(error)
+      request.log.info({ code: response.body.error.code, status: response.statusCode }, response.body.error.message)
+      // The generic reply type of this hook knows no status codes; the body is the error model's.
+      void (reply as unknown as FastifyReplyLike).code(response.statusCode).send(response.body)
+    },
+    clientErrorHandler: answerClientError,
     ...serverOptions(options),
   }).withTypeProvider<TypeBoxTypeProvider>() as ServiceApp
 
@@ -185,7 +199,12 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     const response = toErrorResponse(error)
     // 502 means a dependency answered wrongly (a bad service token, a misconfigured Stripe): an operator's problem.
     if (response.statusCode === 500 || response.statusCode === 502) request.log.error({ err: error }, 'request failed')
-    else if (response.statusCode > 500) request.log.warn({ err: error }, response.body.error.message)
+    // Refusals under load (AUTH_BUSY, SIMULATION_BUSY, ...) come by the thousand in a flood: no stack unless there is a cause to see.
+    else if (response.statusCode > 500)
+      request.log.warn(
+        (error as { cause?: unknown }).cause ? { err: error } : { code: response.body.error.code },
+        response.body.error.message,
+      )
     else request.log.info({ code: response.body.error.code, status: response.statusCode }, response.body.error.message)
     return reply.code(response.statusCode).headers(response.headers).send(response.body)
   })

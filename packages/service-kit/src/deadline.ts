@@ -9,7 +9,11 @@ import createError from '@fastify/error'
 /** The caller's remaining time, in ms, that a callee may spend on the request. */
 export const BUDGET_HEADER = 'x-request-budget-ms'
 
-export const DeadlineExceededError = createError('DEADLINE_EXCEEDED', 'The request ran out of time before its work was done; nothing of it was kept', 504)
+export const DeadlineExceededError = createError(
+  'DEADLINE_EXCEEDED',
+  'The request ran out of time before its work was done; nothing of it was kept',
+  504,
+)
 export const ClientGoneError = createError('CLIENT_GONE', 'The caller hung up before the answer was ready', 499)
 
 declare module '@fastify/request-context' {
@@ -55,8 +59,8 @@ type WithSignal = FastifyRequest & { [kSignal]?: AbortSignal; [kReply]?: Fastify
 
 function requestSignal(request: FastifyRequest, reply: FastifyReply): AbortSignal {
   const controller = new AbortController()
+  // Not unref'd: the request is being served, so something should still be waiting for it.
   const timer = setTimeout(() => controller.abort(new DeadlineExceededError()), Math.max(0, request.deadline - Date.now()))
-  timer.unref()
   // 'close' comes after the answer is sent too; only a close before the end means the caller left.
   reply.raw.once('close', () => {
     clearTimeout(timer)

@@ -34,6 +34,7 @@ const STATUS_CODES: Record<number, string> = {
   406: 'NOT_ACCEPTABLE',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS',
   503: 'SERVICE_UNAVAILABLE',
@@ -42,6 +43,8 @@ const STATUS_CODES: Record<number, string> = {
 
 // Fastify's own codes for body parsing, renamed for API users.
 const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'BAD_REQUEST',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
@@ -117,4 +120,24 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   const body: ErrorBody = { error: { code, message: err.message || code } }
   if (err.details) body.error.details = err.details
   return { statusCode, headers, body }
+}
+
+// What Node's HTTP parser refuses before Fastify sees a request (a head too large, a broken request
+// line, a client too slow to send): the same error body, written straight to the socket.
+const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'HEADERS_TOO_LARGE', message: 'The request headers are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'REQUEST_TIMEOUT', message: 'The request was not received in time' },
+}
+
+/** Answers a request the HTTP parser refused, in the error model (Fastify's clientErrorHandler). */
+export function answerClientError(err: { code?: string }, socket: import('node:net').Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const known = CLIENT_ERRORS[err.code ?? ''] ?? { status: 400, code: 'BAD_REQUEST', message: 'The request could not be read' }
+  const body = JSON.stringify({ error: { code: known.code, message: known.message } })
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${known.status} ${known.code}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy()
 }

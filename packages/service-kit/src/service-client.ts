@@ -111,10 +111,16 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       const retryAfter = res.headers.get('retry-after')
       if (res.status === 401 || res.status === 403) {
         // Our credentials were refused: a configuration fault, never the user's "log in again".
-        throw withOutcome(new DependencyMisconfiguredError({ cause: new Error(`${options.name} answered ${res.status}: ${text.slice(0, 200)}`) }), 'answered')
+        throw withOutcome(
+          new DependencyMisconfiguredError({ cause: new Error(`${options.name} answered ${res.status}: ${text.slice(0, 200)}`) }),
+          'answered',
+        )
       }
       if (res.status === 503 && !upstream.error?.code) {
-        throw withOutcome(withExtras(new DependencyUnavailableError(options.name), { headers: { 'retry-after': retryAfter ?? '5' } }), 'unknown')
+        throw withOutcome(
+          withExtras(new DependencyUnavailableError(options.name), { headers: { 'retry-after': retryAfter ?? '5' } }),
+          'unknown',
+        )
       }
       if ((res.status >= 500 && res.status !== 503 && res.status !== 504) || !upstream.error?.code) {
         throw withOutcome(new UpstreamFailedError(options.name), 'unknown')

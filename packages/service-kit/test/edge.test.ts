@@ -5,7 +5,11 @@ import { ConfigError, BaseConfigProperties, loadConfig } from '../src/config.ts'
 
 const base = { LOG_LEVEL: 'info' as const, BODY_LIMIT_BYTES: 2048 }
 
-async function listen(t: { teardown(fn: () => unknown): void }, config: ServiceAppOptions['config'], extra: Partial<ServiceAppOptions> = {}) {
+async function listen(
+  t: { teardown(fn: () => unknown): void },
+  config: ServiceAppOptions['config'],
+  extra: Partial<ServiceAppOptions> = {},
+) {
   const app = createServiceApp({ name: 'edge', config, logger: false, ...extra })
   app.get('/ip', async (request) => ({ ip: request.ip }))
   app.post('/echo', async (request) => ({ received: request.body }))
@@ -40,7 +44,12 @@ t.test('every app gets Node timeouts: request, connection (above its longest han
   t.equal(plain.server.requestTimeout, 30_000)
   t.equal(plain.server.timeout, 150_000)
   t.equal(plain.server.keepAliveTimeout, 72_000)
-  const slow = createServiceApp({ name: 'edge', config: { ...base, CONNECTION_TIMEOUT_MS: 60_000 }, longestHandlerMs: 300_000, logger: false })
+  const slow = createServiceApp({
+    name: 'edge',
+    config: { ...base, CONNECTION_TIMEOUT_MS: 60_000 },
+    longestHandlerMs: 300_000,
+    logger: false,
+  })
   t.equal(slow.server.timeout, 310_000, 'a socket stays open while the longest handler runs, plus a margin')
 })
 

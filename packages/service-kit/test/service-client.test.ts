@@ -1,9 +1,10 @@
 import t from 'tap'
+import { createServer, type AddressInfo } from 'node:net'
 import Type from 'typebox'
 import { createServiceApp } from '../src/app.ts'
 import { withExtras } from '../src/errors.ts'
 import { requireServiceToken } from '../src/service-auth.ts'
-import { createServiceClient } from '../src/service-client.ts'
+import { callOutcome, createServiceClient, timedOut } from '../src/service-client.ts'
 import { TEST_SERVICE_TOKEN } from '../src/testing.ts'
 
 async function callee(t: { teardown(fn: () => unknown): void }) {
@@ -41,9 +42,37 @@ t.test('the callee 4xx comes back as the same code, status, details and Retry-Af
   })
 })
 
-t.test('a wrong service token surfaces as the callee 401', async (t) => {
+t.test('a wrong service token is a 502 DEPENDENCY_UNAVAILABLE, never a 401 a frontend would take for "log in again"', async (t) => {
   const client = createServiceClient({ name: 'callee', baseUrl: await callee(t), serviceToken: 'wrong-token-wrong-token' })
-  await t.rejects(client.call({ method: 'POST', path: '/echo', body: { n: 1 } }), { statusCode: 401, code: 'UNAUTHORIZED' })
+  const err = await client.call({ method: 'POST', path: '/echo', body: { n: 1 } }).catch((e: unknown) => e)
+  t.match(err, { statusCode: 502, code: 'DEPENDENCY_UNAVAILABLE', message: 'A service this request needs is unavailable' })
+  t.equal(callOutcome(err), 'answered')
+})
+
+t.test('a call tells the callee how long it may take, and says what a failure means for its work', async (t) => {
+  const app = createServiceApp({ name: 'callee', config: { LOG_LEVEL: 'info', BODY_LIMIT_BYTES: 1024 }, logger: false })
+  app.get('/budget', async (request) => ({ budget: request.headers['x-request-budget-ms'], left: request.deadline - Date.now() }))
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(() => app.close())
+  const client = createServiceClient({ name: 'callee', baseUrl: url, serviceToken: TEST_SERVICE_TOKEN, timeoutMs: 2_000 })
+  const capped = await client.call<{ budget: string; left: number }>({ method: 'GET', path: '/budget' })
+  t.ok(Number(capped.budget) < 2_000 && Number(capped.budget) >= 1_800, `the client's own timeout, less a margin: ${capped.budget}`)
+  const tight = await client.call<{ budget: string; left: number }>({ method: 'GET', path: '/budget', deadline: Date.now() + 600 })
+  t.ok(Number(tight.budget) < 600, `a nearer deadline wins: ${tight.budget}`)
+  t.ok(tight.left <= Number(tight.budget), 'and becomes the callee deadline')
+  const late = await client.call({ method: 'GET', path: '/budget', deadline: Date.now() }).catch((e: unknown) => e)
+  t.match(late, { statusCode: 504, code: 'DEADLINE_EXCEEDED' })
+  t.equal(callOutcome(late), 'not_sent', 'no time left: not even sent')
+  const closed = createServer()
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+  const port = (closed.address() as AddressInfo).port
+  await new Promise((resolve) => closed.close(resolve))
+  const refused = createServiceClient({ name: 'gone', baseUrl: `http://127.0.0.1:${port}`, serviceToken: TEST_SERVICE_TOKEN })
+  t.equal(callOutcome(await refused.call({ method: 'GET', path: '/x' }).catch((e: unknown) => e)), 'not_sent', 'a refused connection')
+  const slow = createServiceClient({ name: 'callee', baseUrl: await callee(t), serviceToken: TEST_SERVICE_TOKEN, timeoutMs: 100 })
+  const timedOutErr = await slow.call({ method: 'GET', path: '/slow' }).catch((e: unknown) => e)
+  t.equal(callOutcome(timedOutErr), 'unknown', 'a timeout: the callee may still do the work')
+  t.ok(timedOut(timedOutErr))
 })
 
 t.test('a callee that is not running is a 503 DEPENDENCY_UNAVAILABLE naming it', async (t) => {

@@ -51,7 +51,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   }
   const [command, email, ...extra] = parsed.positionals
   if ((command !== 'grant' && command !== 'revoke') || !email || extra.length > 0) {
-    io.stderr.write(`admin: ${command ? `expected grant or revoke and one email, got: ${parsed.positionals.join(' ')}` : 'no command'}\n\n${USAGE}\n`)
+    io.stderr.write(
+      `admin: ${command ? `expected grant or revoke and one email, got: ${parsed.positionals.join(' ')}` : 'no command'}\n\n${USAGE}\n`,
+    )
     return EXIT.usage
   }
   let config

@@ -4,9 +4,11 @@
 // request of such a route runs under an operation id (`request.operationId`): the key's, so a retry
 // after a crash reruns the same operation, which the services never charge or store twice.
 import { createHash } from 'node:crypto'
+import Type from 'typebox'
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { ulid } from 'ulid'
+import { withoutDeadline } from '@f1/service-kit/deadline'
 import { withExtras } from '@f1/service-kit/errors'
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError } from '../errors.ts'
 import { createIdempotencyRepository, type IdempotencyRepository, type RecordRef, type StoredAnswer } from '../repositories/idempotency.ts'
@@ -17,9 +19,16 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
 // A stored body must fit an item with room to spare; bigger answers are stored by reference.
 const MAX_STORED_BODY = 300 * 1024
 
+/** The header as routes declare it (the plugin checks its value itself, so a bad key is one clear 400). */
+export const IdempotencyHeadersSchema = Type.Object({
+  [IDEMPOTENCY_HEADER]: Type.Optional(
+    Type.String({ description: 'Any unique string (a UUID): a retry with the same key and body gets the first answer, never a second run or charge' }),
+  ),
+})
+
 export interface IdempotencyRouteConfig {
-  /** How long a request holds its key before a retry may take it over: longer than the route can run. */
-  leaseMs: number
+  /** How long a request holds its key before a retry may take it over: longer than the route can run (default: the plugin's). */
+  leaseMs?: number
   /** Stores the answer as a reference (e.g. a simulation id) instead of its body, and reads it back. */
   reference?: { of(body: unknown): string | undefined; read(request: FastifyRequest, ref: string): Promise<unknown> }
 }
@@ -59,7 +68,7 @@ function canonical(value: unknown): string {
  */
 const isFinal = (status: number) => status < 300 || status === 400 || status === 404 || status === 422
 
-export default fp<{ tableName: string; now?: () => Date }>(
+export default fp<{ tableName: string; defaultLeaseMs: number; now?: () => Date }>(
   async (app, options) => {
     const now = options.now ?? (() => new Date())
     const records = createIdempotencyRepository({ doc: app.dynamo.doc, tableName: options.tableName })
@@ -82,7 +91,8 @@ export default fp<{ tableName: string; now?: () => Date }>(
       const userId = request.user.sub
       const scope = `${request.method} ${request.routeOptions.url}#${key}`
       const hash = createHash('sha256').update(canonical(request.body ?? null)).digest('base64url')
-      const outcome = await records.begin({ userId, scope, hash, operationId: request.operationId, leaseMs: config.leaseMs, now: now() })
+      const leaseMs = config.leaseMs ?? options.defaultLeaseMs
+      const outcome = await records.begin({ userId, scope, hash, operationId: request.operationId, leaseMs, now: now() })
       switch (outcome.kind) {
         case 'started':
         case 'resumed':
@@ -113,8 +123,9 @@ export default fp<{ tableName: string; now?: () => Date }>(
           if (ref !== undefined) answer.ref = ref
           else if (Buffer.byteLength(text) <= MAX_STORED_BODY) answer.body = text
           else return payload
-          await records.complete(held, answer, now())
-        } else if (!held.keep) await records.release(held)
+          // Recorded even when the request's own time ran out: the answer is about to go out.
+          await withoutDeadline(() => records.complete(held, answer, now()))
+        } else if (!held.keep) await withoutDeadline(() => records.release(held))
         // held.keep: the outcome is unknown; the key stays taken until its lease ends, then a retry reruns the operation.
       } catch (err) {
         // The answer still goes out; a retry within the lease gets 409, after it the operation runs again (never twice charged).

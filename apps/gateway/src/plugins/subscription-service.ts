@@ -5,10 +5,12 @@ import { createServiceClient } from '@f1/service-kit/service-client'
 
 export interface SubscriptionServiceClient {
   getSubscription(input: { userId: string; requestId: string }): Promise<Subscription>
+  /** `operationId` makes Stripe create the session once however often the checkout is retried. */
   checkout(input: {
     userId: string
     email: string
     body: CheckoutBody
+    operationId: string
     requestId: string
   }): Promise<{ checkout_url: string; session_id: string }>
   cancel(input: {
@@ -31,8 +33,14 @@ export default fp<{ baseUrl: string; serviceToken: string; timeoutMs: number }>(
     const user = (userId: string, rest: string) => `/users/${encodeURIComponent(userId)}${rest}`
     app.decorate('subscriptionService', {
       getSubscription: ({ userId, requestId }) => client.call({ method: 'GET', path: user(userId, '/subscription'), requestId }),
-      checkout: ({ userId, email, body, requestId }) =>
-        client.call({ method: 'POST', path: user(userId, '/checkout'), body: { ...body, email }, requestId }),
+      checkout: ({ userId, email, body, operationId, requestId }) =>
+        client.call({
+          method: 'POST',
+          path: user(userId, '/checkout'),
+          body: { ...body, email },
+          headers: { 'idempotency-key': operationId },
+          requestId,
+        }),
       cancel: ({ userId, requestId }) => client.call({ method: 'POST', path: user(userId, '/cancel'), requestId }),
       forwardWebhook: ({ body, signature, requestId }) =>
         client.call({

@@ -109,7 +109,7 @@ const document = {
   },
 }
 
-t.test('operations come from the document with their auth, parameters and body', async (t) => {
+t.test('operations come from the document with their auth, parameters and body, references resolved', async (t) => {
   const ops = operationsOf(document)
   t.match(ops, [
     {
@@ -119,7 +119,12 @@ t.test('operations come from the document with their auth, parameters and body',
       params: [{ name: 'thingId' }],
       query: [{ name: 'limit', required: false }],
     },
-    { method: 'POST', path: '/api/admin/things', auth: 'admin', body: { required: true } },
+    {
+      method: 'POST',
+      path: '/api/admin/things',
+      auth: 'admin',
+      body: { required: true, schema: { required: ['name'], additionalProperties: false } },
+    },
     { method: 'GET', path: '/health', auth: 'none', params: [], query: [] },
   ])
 })

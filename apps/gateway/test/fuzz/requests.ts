@@ -56,12 +56,19 @@ interface OpenApiOperation {
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete']
 
-/** Resolves `#/components/schemas/...` references of the document. */
-export function resolverOf(doc: OpenApiDocument): (ref: string) => JsonSchema | undefined {
-  return (ref) => {
-    const match = /^#\/components\/schemas\/(.+)$/.exec(ref)
-    return match ? doc.components?.schemas?.[decodeURIComponent(match[1] ?? '')] : undefined
+/** The schema with every `#/components/schemas/...` reference of the document replaced by its target. */
+export function dereference(schema: unknown, doc: OpenApiDocument, depth = 0): JsonSchema {
+  if (depth > 32) throw new Error('schema references nest deeper than 32 (a cycle?)')
+  if (Array.isArray(schema)) return schema.map((item) => dereference(item, doc, depth)) as unknown as JsonSchema
+  if (!schema || typeof schema !== 'object') return schema as JsonSchema
+  const ref = (schema as { $ref?: unknown }).$ref
+  if (typeof ref === 'string') {
+    const name = /^#\/components\/schemas\/(.+)$/.exec(ref)?.[1]
+    const target = name === undefined ? undefined : doc.components?.schemas?.[decodeURIComponent(name)]
+    if (!target) throw new Error(`cannot resolve ${ref}`)
+    return dereference(target, doc, depth + 1)
   }
+  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, dereference(v, doc, depth)])) as JsonSchema
 }
 
 /** Every operation of the document; admin routes are those tagged `admin` or under `/api/admin`. */
@@ -73,7 +80,7 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
       const parameters = (where: string) =>
         (op.parameters ?? [])
           .filter((p) => p.in === where)
-          .map((p) => ({ name: p.name, required: p.required === true || where === 'path', schema: p.schema ?? {} }))
+          .map((p) => ({ name: p.name, required: p.required === true || where === 'path', schema: dereference(p.schema ?? {}, doc) }))
       const secured = (op.security ?? []).length > 0
       const admin = (op.tags ?? []).includes('admin') || path.startsWith('/api/admin')
       const json = op.requestBody?.content?.['application/json']
@@ -84,7 +91,7 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
         params: parameters('path'),
         query: parameters('query'),
         headers: parameters('header'),
-        body: json?.schema ? { schema: json.schema, required: op.requestBody?.required === true } : undefined,
+        body: json?.schema ? { schema: dereference(json.schema, doc), required: op.requestBody?.required === true } : undefined,
       })
     }
   }
@@ -430,14 +437,16 @@ export function otherMethodRequests(path: string, declared: string[]): fc.Arbitr
 export function headRequests(paths: string[]): fc.Arbitrary<FuzzRequest> {
   return fc
     .tuple(fc.constantFrom(...paths.map((path) => path.replace(/\{[^}]+\}/g, 'x'))), fc.integer({ min: 17_000, max: 40_000 }), fc.boolean())
-    .map(([path, size, inHeader]) => ({
-      case: 'request head over 16 KB',
-      method: 'GET',
-      target: inHeader ? path : `${path}?pad=${'x'.repeat(size)}`,
-      auth: 'user' as const,
-      headers: inHeader ? { 'x-pad': 'x'.repeat(size) } : {},
-      expect: 'refused' as const,
-    }))
+    .map(
+      ([path, size, inHeader]): FuzzRequest => ({
+        case: 'request head over 16 KB',
+        method: 'GET',
+        target: inHeader ? path : `${path}?pad=${'x'.repeat(size)}`,
+        auth: 'user',
+        headers: inHeader ? { 'x-pad': 'x'.repeat(size) } : {},
+        expect: 'refused',
+      }),
+    )
 }
 
 /** Header values must be Latin-1 without CR/LF, or Node refuses to send them. */

@@ -43,11 +43,20 @@ export async function settleCharge(
  * Runs `steps` for `userId` under `operation` (its id is the charge id; no operation: nothing is
  * charged). Throws the work's error after the refund, or SimulationBusyError before any charge.
  */
-export async function runMetered<R>(app: FastifyInstance, request: FastifyRequest, userId: string, operation: Operation | undefined, steps: MeteredSteps<R>): Promise<R> {
+export async function runMetered<R>(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  userId: string,
+  operation: Operation | undefined,
+  steps: MeteredSteps<R>,
+): Promise<R> {
   const ticket = app.workQueue.admit(userId)
   const budget = request.deadline - Date.now()
   const workDeadline = new AbortController()
-  const timer = setTimeout(() => workDeadline.abort(new DeadlineExceededError()), Math.max(1, budget - Math.min(CLEAN_UP_RESERVE_MS, budget / 4)))
+  const timer = setTimeout(
+    () => workDeadline.abort(new DeadlineExceededError()),
+    Math.max(1, budget - Math.min(CLEAN_UP_RESERVE_MS, budget / 4)),
+  )
   timer.unref()
   const signal = AbortSignal.any([request.signal, app.shutdownSignal, workDeadline.signal])
   const charge = operation && operation.charges.length > 0 ? { userId, chargeId: operation.id, requestId: request.id } : undefined
@@ -82,7 +91,8 @@ export async function runMetered<R>(app: FastifyInstance, request: FastifyReques
       }
     }
     charged = false
-    await steps.show?.(result)
+    // Committed: showing it is owed whatever time is left (the sweeper shows it should this fail).
+    if (steps.show) await withoutDeadline(() => steps.show!(result))
     return result
   } catch (err) {
     if (charged) {

@@ -11,7 +11,13 @@ interface RefusedCounter {
 }
 
 /** Rethrows `err` after announcing a refusal; a missed announcement is only logged, the 429 is what matters. */
-export async function announceRefusal(app: FastifyInstance, request: FastifyRequest, userId: string, err: unknown, now: Date): Promise<never> {
+export async function announceRefusal(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  userId: string,
+  err: unknown,
+  now: Date,
+): Promise<never> {
   const details = err instanceof QuotaExceededError ? (err as { details?: RefusedCounter }).details : undefined
   if (details) {
     try {

@@ -1,7 +1,14 @@
 // Charges: the record of what one unit of metered work consumed, kept next to the counters it
 // moved, so that a refund can give back exactly that and nothing more. The state machine (held ->
 // committed | refunded; void for a refund that came first) is described in the README.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb'
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import type { FeatureName } from '@f1/contracts/common'
 import type { Charge, ChargeLine, ChargeStatus } from '@f1/contracts/usage'
@@ -161,7 +168,13 @@ export function createChargesRepository(options: ChargesRepositoryOptions) {
      * or none. With `holdMs` the charge is held (its work must commit it in time), otherwise it is
      * committed at once. The same id again is a retry: nothing is counted twice.
      */
-    async createCharge(input: { userId: string; chargeId: string; lines: ChargeLine[]; holdMs?: number | undefined; now: Date }): Promise<ChargeResult> {
+    async createCharge(input: {
+      userId: string
+      chargeId: string
+      lines: ChargeLine[]
+      holdMs?: number | undefined
+      now: Date
+    }): Promise<ChargeResult> {
       const features = input.lines.map((l) => l.feature)
       if (new Set(features).size !== features.length) throw new DuplicateFeatureError()
       const day = utcDay(input.now)
@@ -173,7 +186,9 @@ export function createChargesRepository(options: ChargesRepositoryOptions) {
         lines: input.lines.map((l) => ({ feature: l.feature, amount: l.amount, date: day })),
         created_at: input.now.toISOString(),
         expires_at: dayExpiry(day, retentionDays),
-        ...(heldUntil === undefined ? { settled_at: input.now.toISOString() } : { held_until: heldUntil, held_shard: shardOf(input.chargeId) }),
+        ...(heldUntil === undefined
+          ? { settled_at: input.now.toISOString() }
+          : { held_until: heldUntil, held_shard: shardOf(input.chargeId) }),
       }
       try {
         const tooBig = input.lines.find((l) => l.amount > l.limit)
@@ -209,7 +224,12 @@ export function createChargesRepository(options: ChargesRepositoryOptions) {
             // Past its hold the sweeper may be refunding it this instant: a late commit loses that race by rule.
             ConditionExpression: '#status = :held AND held_until > :nowMs',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':committed': 'committed', ':held': 'held', ':now': input.now.toISOString(), ':nowMs': input.now.getTime() },
+            ExpressionAttributeValues: {
+              ':committed': 'committed',
+              ':held': 'held',
+              ':now': input.now.toISOString(),
+              ':nowMs': input.now.getTime(),
+            },
             ReturnValues: 'ALL_NEW',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -248,7 +268,9 @@ export function createChargesRepository(options: ChargesRepositoryOptions) {
               expires_at: Math.floor(input.now.getTime() / 1000) + VOID_TTL_S,
             }
             try {
-              await doc.send(new PutCommand({ TableName: tableName, Item: voided, ConditionExpression: 'attribute_not_exists(feature_date_key)' }))
+              await doc.send(
+                new PutCommand({ TableName: tableName, Item: voided, ConditionExpression: 'attribute_not_exists(feature_date_key)' }),
+              )
               return { charge: toCharge(voided), replayed: false }
             } catch (err) {
               // The charge was made meanwhile: refund it as made.

@@ -60,7 +60,8 @@ export function consumeUpdate(
   return {
     TableName: tableName,
     Key: { user_id: input.userId, feature_date_key: featureDateKey(input.feature, input.day) },
-    UpdateExpression: 'SET feature_name = :feature, reset_date = :reset, limit_value = :limit, expires_at = :expires ADD usage_count :amount',
+    UpdateExpression:
+      'SET feature_name = :feature, reset_date = :reset, limit_value = :limit, expires_at = :expires ADD usage_count :amount',
     ConditionExpression: 'attribute_not_exists(usage_count) OR usage_count <= :maxBefore',
     ExpressionAttributeValues: {
       ':feature': input.feature,

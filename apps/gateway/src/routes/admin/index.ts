@@ -3,6 +3,7 @@
 import { ErrorBodySchema } from '@f1/contracts/errors'
 import { RunIdParamsSchema, RunSchema, StartRunBodySchema, StartRunResponseSchema, StatusSchema } from '@f1/contracts/migrations'
 import type { ServiceApp } from '@f1/service-kit'
+import { IdempotencyHeadersSchema } from '../../plugins/idempotency.ts'
 import { ForbiddenError } from '@f1/service-kit/errors'
 import Type from 'typebox'
 
@@ -33,10 +34,13 @@ export default async function adminRoutes(app: ServiceApp) {
   app.post(
     '/api/admin/migration/backfill',
     {
+      config: { idempotency: {} },
       schema: {
         summary: 'Start a backfill run in the background (409 while one is running)',
+        description: 'With an Idempotency-Key, a retry answers the run it started instead of a 409.',
         tags: ['admin'],
         security: [{ bearerAuth: [] }],
+        headers: IdempotencyHeadersSchema,
         body: Type.Optional(StartRunBodySchema),
         response: { 202: StartRunResponseSchema, 400: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
       },

@@ -1,5 +1,5 @@
-// Attempt limits of /api/auth with @fastify/rate-limit's in-memory store: each instance counts on
-// its own, so N instances behind a load balancer allow up to N times the configured numbers.
+// Attempt limits of /api/auth: @fastify/rate-limit with fixed windows counted in this process's
+// memory, so N instances behind a load balancer allow up to N times the configured numbers.
 import type { FastifyRequest } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import type { ServiceApp } from '@f1/service-kit'
@@ -35,7 +35,7 @@ type IncrCallback = (error: Error | null, result?: { current: number; ttl: numbe
 // got 12 refusals instead of 7. This store answers each attempt with its own count.
 const MAX_KEYS = 10_000
 
-/** Fixed windows per key, in memory, the oldest key forgotten past MAX_KEYS (@fastify/rate-limit's store interface). */
+/** Fixed windows per key, in memory, the least recently used key forgotten past MAX_KEYS (@fastify/rate-limit's store interface). */
 class FixedWindowStore {
   readonly #windows = new Map<string, { count: number; startedAt: number }>()
 

@@ -15,15 +15,10 @@ import {
 import type { ServiceApp } from '@f1/service-kit'
 import type { FastifyRequest } from 'fastify'
 import { runOperation, type Charge } from '../../lib/operations.ts'
-import { IDEMPOTENCY_HEADER } from '../../plugins/idempotency.ts'
+import { IdempotencyHeadersSchema } from '../../plugins/idempotency.ts'
 
 const { operation: _, ...publicRequest } = SimulationRequestSchema.properties
 const PublicSimulationRequestSchema = Type.Object(publicRequest, { additionalProperties: false })
-const IdempotencyHeadersSchema = Type.Object({
-  [IDEMPOTENCY_HEADER]: Type.Optional(
-    Type.String({ description: 'Any unique string (a UUID); a retry with the same key and body gets the first answer, never a second run or charge' }),
-  ),
-})
 const errors = {
   400: ErrorBodySchema,
   401: ErrorBodySchema,

@@ -34,7 +34,14 @@ function errorCode(err: unknown): string {
 }
 
 // Refusals at the door: nothing ran and nothing stays charged, so there is no failure to report.
-const REFUSALS = new Set(['SIMULATION_BUSY', 'SHUTTING_DOWN', 'QUOTA_EXCEEDED', 'CHARGE_REFUNDED', 'CHARGE_ID_REUSED', 'OPERATION_ID_TAKEN'])
+const REFUSALS = new Set([
+  'SIMULATION_BUSY',
+  'SHUTTING_DOWN',
+  'QUOTA_EXCEEDED',
+  'CHARGE_REFUNDED',
+  'CHARGE_ID_REUSED',
+  'OPERATION_ID_TAKEN',
+])
 
 export default async function simulationRoutes(app: ServiceApp, options: SimulationRoutesOptions) {
   const newId = monotonicFactory()
@@ -45,7 +52,11 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
     if (state.state === 'absent') return undefined
     if (state.owner !== userId) throw new OperationTakenError(simulationId)
     if (state.state === 'pending') {
-      const settled = await settlePending(app, { simulationId, createdAt: state.createdAt, owner: userId }, { requestId, refundHeld: false })
+      const settled = await settlePending(
+        app,
+        { simulationId, createdAt: state.createdAt, owner: userId },
+        { requestId, refundHeld: false },
+      )
       if (settled !== 'shown') return undefined
     }
     return app.simulations.findSimulation(simulationId, userId)

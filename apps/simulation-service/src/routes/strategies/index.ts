@@ -16,7 +16,14 @@ export default async function strategyRoutes(app: ServiceApp) {
           'the same operation again is answered without charging twice (the search is deterministic).',
         params: UserIdParamsSchema,
         body: OptimizeRequestSchema,
-        response: { 200: OptimizeResultSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 409: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema },
+        response: {
+          200: OptimizeResultSchema,
+          400: ErrorBodySchema,
+          401: ErrorBodySchema,
+          409: ErrorBodySchema,
+          429: ErrorBodySchema,
+          503: ErrorBodySchema,
+        },
       },
     },
     async (request) => {

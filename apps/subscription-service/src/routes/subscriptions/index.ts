@@ -1,4 +1,5 @@
 // /users/:userId/subscription, /checkout, /cancel (service token required).
+import Type from 'typebox'
 import { UserIdParamsSchema } from '@f1/contracts/common'
 import { ErrorBodySchema } from '@f1/contracts/errors'
 import { CancelResponseSchema, CheckoutResponseSchema, ServiceCheckoutBodySchema, SubscriptionSchema } from '@f1/contracts/subscriptions'
@@ -9,6 +10,9 @@ import { resolveSubscription } from '../../lib/resolve.ts'
 import { callStripe } from '../../lib/stripe-errors.ts'
 
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 503: ErrorBodySchema }
+const CheckoutHeadersSchema = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+})
 
 export default async function subscriptionRoutes(app: ServiceApp, options: { now: () => Date }) {
   app.get(
@@ -28,7 +32,9 @@ export default async function subscriptionRoutes(app: ServiceApp, options: { now
     {
       schema: {
         summary: 'Start a Stripe Checkout Session for a paid plan',
+        description: 'With an idempotency-key (the caller operation id), Stripe creates the session once for all retries.',
         params: UserIdParamsSchema,
+        headers: CheckoutHeadersSchema,
         body: ServiceCheckoutBodySchema,
         response: { 200: CheckoutResponseSchema, ...errors },
       },
@@ -42,22 +48,30 @@ export default async function subscriptionRoutes(app: ServiceApp, options: { now
       let customerId = await app.subscriptions.findCustomerId(userId)
       if (!customerId) {
         // The idempotency key makes two concurrent first checkouts share one Stripe customer.
-        const customer = await callStripe(() =>
-          stripe.customers.create({ metadata: { user_id: userId }, ...(email ? { email } : {}) }, { idempotencyKey: `customer-${userId}` }),
+        const customer = await callStripe((call) =>
+          stripe.customers.create(
+            { metadata: { user_id: userId }, ...(email ? { email } : {}) },
+            { ...call, idempotencyKey: `customer-${userId}` },
+          ),
         )
         customerId = await app.subscriptions.saveCustomerId(userId, customer.id, options.now())
       }
-      const session = await callStripe(() =>
-        stripe.checkout.sessions.create({
-          mode: 'subscription',
-          customer: customerId,
-          line_items: [{ price, quantity: 1 }],
-          success_url,
-          cancel_url,
-          client_reference_id: userId,
-          metadata: { user_id: userId, plan_id: planId },
-          subscription_data: { metadata: { user_id: userId, plan_id: planId } },
-        }),
+      const operation = request.headers['idempotency-key']
+      const session = await callStripe((call) =>
+        stripe.checkout.sessions.create(
+          {
+            mode: 'subscription',
+            customer: customerId,
+            line_items: [{ price, quantity: 1 }],
+            success_url,
+            cancel_url,
+            client_reference_id: userId,
+            metadata: { user_id: userId, plan_id: planId },
+            subscription_data: { metadata: { user_id: userId, plan_id: planId } },
+          },
+          // Retries of one checkout (the gateway's operation) get the one session Stripe made first.
+          { ...call, ...(operation ? { idempotencyKey: `checkout-${userId}-${operation}` } : {}) },
+        ),
       )
       if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a url`)
       request.log.info({ session_id: session.id, plan_id: planId }, 'checkout session created')
@@ -82,7 +96,7 @@ export default async function subscriptionRoutes(app: ServiceApp, options: { now
         throw new NotCancellableError('This subscription predates Stripe billing; contact support to end it')
       const stripeId = current.stripe_subscription_id
       const stripe = app.stripe.client()
-      await callStripe(() => stripe.subscriptions.update(stripeId, { cancel_at_period_end: true }))
+      await callStripe((call) => stripe.subscriptions.update(stripeId, { cancel_at_period_end: true }, call))
       request.log.info({ subscription_id: stripeId }, 'cancellation at period end requested')
       return reply
         .code(202)

@@ -76,7 +76,7 @@ export default async function webhookRoutes(app: ServiceApp) {
         // With API access the subscription itself is the better source than the session.
         try {
           const stripe = app.stripe.client()
-          const subscription = await callStripe(() => stripe.subscriptions.retrieve(subscriptionId))
+          const subscription = await callStripe((call) => stripe.subscriptions.retrieve(subscriptionId, {}, call))
           state = stateFromSubscription(subscription, app.stripe.planOfPrice) ?? state
         } catch (err) {
           if ((err as { code?: string }).code !== 'STRIPE_NOT_CONFIGURED') throw err

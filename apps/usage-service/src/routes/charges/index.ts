@@ -51,7 +51,11 @@ export default async function chargeRoutes(app: ServiceApp, options: ChargeRoute
       },
     },
     async (request, reply) => {
-      const result = await app.charges.commitCharge({ userId: request.params.userId, chargeId: request.params.chargeId, now: options.now() })
+      const result = await app.charges.commitCharge({
+        userId: request.params.userId,
+        chargeId: request.params.chargeId,
+        now: options.now(),
+      })
       if (result.replayed) reply.header('idempotent-replayed', 'true')
       return result.charge
     },
@@ -73,7 +77,10 @@ export default async function chargeRoutes(app: ServiceApp, options: ChargeRoute
     async (request, reply) => {
       const { userId, chargeId } = request.params
       const result = await app.charges.refundCharge({ userId, chargeId, now: options.now() })
-      request.log.info({ charge_id: chargeId, status: result.charge.status, replayed: result.replayed, reason: request.body?.reason }, 'charge refunded')
+      request.log.info(
+        { charge_id: chargeId, status: result.charge.status, replayed: result.replayed, reason: request.body?.reason },
+        'charge refunded',
+      )
       if (result.replayed) reply.header('idempotent-replayed', 'true')
       return result.charge
     },

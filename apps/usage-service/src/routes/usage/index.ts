@@ -29,7 +29,9 @@ export default async function usageRoutes(app: ServiceApp, options: UsageRoutesO
       const now = options.now()
       const { userId } = request.params
       const { feature, amount = 1, limit } = request.body
-      return app.usage.consumeQuota({ userId, feature, amount, limit, now }).catch((err: unknown) => announceRefusal(app, request, userId, err, now))
+      return app.usage
+        .consumeQuota({ userId, feature, amount, limit, now })
+        .catch((err: unknown) => announceRefusal(app, request, userId, err, now))
     },
   )
 
