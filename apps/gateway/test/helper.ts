@@ -75,7 +75,13 @@ export async function build(t: TapLike, options: BuildOptions = {}) {
   const actionLogUrl = await actionLog.listen({ port: 0, host: '127.0.0.1' })
   const simulations = await buildSimulationService(
     loadSimulationConfig({
-      env: { ...env, SIMULATION_RESULTS_TABLE: tables.names.simulations, USAGE_SERVICE_URL: usageUrl, PENDING_SWEEP_INTERVAL_MS: '0', ...options.simulationEnv },
+      env: {
+        ...env,
+        SIMULATION_RESULTS_TABLE: tables.names.simulations,
+        USAGE_SERVICE_URL: usageUrl,
+        PENDING_SWEEP_INTERVAL_MS: '0',
+        ...options.simulationEnv,
+      },
     }),
     { logger: false, ...(options.servicesNow ? { now: options.servicesNow } : {}) },
   )

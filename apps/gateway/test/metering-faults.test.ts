@@ -19,13 +19,23 @@ const HAM = {
     { start_lap: 36, compound: 'A4', tire_age: 0 },
   ],
 }
-const monteCarlo = (runs: number) => ({ track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'monte_carlo', runs, seed: 11, strategy: HAM })
+const monteCarlo = (runs: number) => ({
+  track_id: 'shanghai',
+  season: 2019,
+  driver: 'HAM',
+  mode: 'monte_carlo',
+  runs,
+  seed: 11,
+  strategy: HAM,
+})
 
 async function usageOf(built: Built, token: string): Promise<Record<string, number>> {
   const summary = json<{ features: Array<{ feature: string; usage_count: number }> }>(
     await built.app.inject({ url: '/api/users/usage', headers: bearer(token) }),
   )
-  return Object.fromEntries(summary.features.filter((f) => f.feature !== 'api_request' && f.usage_count > 0).map((f) => [f.feature, f.usage_count]))
+  return Object.fromEntries(
+    summary.features.filter((f) => f.feature !== 'api_request' && f.usage_count > 0).map((f) => [f.feature, f.usage_count]),
+  )
 }
 
 const scan = async (built: Built, table: 'simulations' | 'usage') =>
@@ -34,8 +44,16 @@ const scan = async (built: Built, table: 'simulations' | 'usage') =>
 /** A user on the team plan, whose 100,000 Monte Carlo runs a day allow long studies. */
 async function teamUser(built: Built) {
   const user = await register(built.app)
-  const { payload, signature } = signWebhook(subscriptionEvent({ type: 'customer.subscription.updated', userId: user.userId, priceId: PRICES.team }), WEBHOOK_SECRET)
-  await built.app.inject({ method: 'POST', url: '/api/stripe/webhook', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, payload })
+  const { payload, signature } = signWebhook(
+    subscriptionEvent({ type: 'customer.subscription.updated', userId: user.userId, priceId: PRICES.team }),
+    WEBHOOK_SECRET,
+  )
+  await built.app.inject({
+    method: 'POST',
+    url: '/api/stripe/webhook',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    payload,
+  })
   return user
 }
 
@@ -91,40 +109,50 @@ function simulationProcess(built: Built, port: number) {
     },
     kill(signal: NodeJS.Signals) {
       child?.kill(signal)
-      return new Promise<void>((resolve) => (child?.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())))
+      return new Promise<void>((resolve) =>
+        child?.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+      )
     },
   }
 }
 
-t.test('simulation-service killed mid-run: the charge comes back, nothing is stored, and the retry with the same key runs once', async (t) => {
-  const port = await freePort()
-  const built = await build(t, { simulationServiceUrl: `http://127.0.0.1:${port}` })
-  const simulator = simulationProcess(built, port)
-  await simulator.start()
-  t.teardown(() => simulator.kill('SIGKILL'))
-  const user = await teamUser(built)
-  const body = monteCarlo(20_000)
-  const post = () =>
-    built.app.inject({ method: 'POST', url: '/api/simulations', headers: { ...bearer(user.token), 'idempotency-key': 'mid-run' }, payload: body })
+t.test(
+  'simulation-service killed mid-run: the charge comes back, nothing is stored, and the retry with the same key runs once',
+  async (t) => {
+    const port = await freePort()
+    const built = await build(t, { simulationServiceUrl: `http://127.0.0.1:${port}` })
+    const simulator = simulationProcess(built, port)
+    await simulator.start()
+    t.teardown(() => simulator.kill('SIGKILL'))
+    const user = await teamUser(built)
+    const body = monteCarlo(20_000)
+    const post = () =>
+      built.app.inject({
+        method: 'POST',
+        url: '/api/simulations',
+        headers: { ...bearer(user.token), 'idempotency-key': 'mid-run' },
+        payload: body,
+      })
 
-  const running = post()
-  // The charge is held once the run has started: then the process dies.
-  for (let polls = 0; !(await usageOf(built, user.token)).monte_carlo_run; polls++) {
-    if (polls > 500) throw new Error('the run never started')
-    await sleep(20)
-  }
-  await simulator.kill('SIGKILL')
-  const res = await running
-  t.ok(res.statusCode === 503 || res.statusCode === 502, `answered ${res.statusCode}: ${res.body}`)
-  t.same(await usageOf(built, user.token), {}, 'the held charge was refunded by the gateway')
-  t.same(await scan(built, 'simulations'), [], 'nothing stored')
+    const running = post()
+    // The charge is held once the run has started: then the process dies.
+    for (let polls = 0; !(await usageOf(built, user.token)).monte_carlo_run; polls++) {
+      if (polls > 500) throw new Error('the run never started')
+      await sleep(20)
+    }
+    await simulator.kill('SIGKILL')
+    const res = await running
+    t.ok(res.statusCode === 503 || res.statusCode === 502, `answered ${res.statusCode}: ${res.body}`)
+    t.same(await usageOf(built, user.token), {}, 'the held charge was refunded by the gateway')
+    t.same(await scan(built, 'simulations'), [], 'nothing stored')
 
-  await simulator.start()
-  const retry = await post()
-  t.equal(retry.statusCode, 201)
-  t.same(await usageOf(built, user.token), { simulation_run: 1, monte_carlo_run: 20_000 }, 'charged once, for the run that was stored')
-  t.equal((await scan(built, 'simulations')).length, 1)
-  const replay = await post()
-  t.equal(replay.headers['idempotent-replayed'], 'true')
-  t.equal(replay.json().simulation_id, retry.json().simulation_id)
-})
+    await simulator.start()
+    const retry = await post()
+    t.equal(retry.statusCode, 201)
+    t.same(await usageOf(built, user.token), { simulation_run: 1, monte_carlo_run: 20_000 }, 'charged once, for the run that was stored')
+    t.equal((await scan(built, 'simulations')).length, 1)
+    const replay = await post()
+    t.equal(replay.headers['idempotent-replayed'], 'true')
+    t.equal(replay.json().simulation_id, retry.json().simulation_id)
+  },
+)

@@ -31,14 +31,27 @@ t.test('DynamoDB paused for 5 s mid-traffic: every simulation ends charged and s
     servicesNow: () => new Date(Date.now() + clockOffset),
   })
   const user = await register(built.app)
-  const { payload, signature } = signWebhook(subscriptionEvent({ type: 'customer.subscription.updated', userId: user.userId, priceId: PRICES.team }), WEBHOOK_SECRET)
-  await built.app.inject({ method: 'POST', url: '/api/stripe/webhook', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, payload })
+  const { payload, signature } = signWebhook(
+    subscriptionEvent({ type: 'customer.subscription.updated', userId: user.userId, priceId: PRICES.team }),
+    WEBHOOK_SECRET,
+  )
+  await built.app.inject({
+    method: 'POST',
+    url: '/api/stripe/webhook',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    payload,
+  })
 
   const answers: Array<{ status: number; simulationId?: string }> = []
   let stop = false
   const client = async (n: number) => {
     for (let i = n; !stop; i += 3) {
-      const res = await built.app.inject({ method: 'POST', url: '/api/simulations', headers: bearer(user.token), payload: BODIES[i % BODIES.length]! })
+      const res = await built.app.inject({
+        method: 'POST',
+        url: '/api/simulations',
+        headers: bearer(user.token),
+        payload: BODIES[i % BODIES.length]!,
+      })
       answers.push({ status: res.statusCode, ...(res.statusCode === 201 ? { simulationId: res.json().simulation_id as string } : {}) })
     }
   }
@@ -53,7 +66,10 @@ t.test('DynamoDB paused for 5 s mid-traffic: every simulation ends charged and s
 
   const statuses = answers.map((a) => a.status)
   t.ok(statuses.filter((s) => s === 201).length > 0, 'some runs succeeded before and after the stall')
-  t.ok(statuses.some((s) => s >= 500), 'some runs failed during the stall')
+  t.ok(
+    statuses.some((s) => s >= 500),
+    'some runs failed during the stall',
+  )
   t.same(
     statuses.filter((s) => ![201, 503, 504].includes(s)),
     [],
@@ -71,15 +87,29 @@ t.test('DynamoDB paused for 5 s mid-traffic: every simulation ends charged and s
   const charges = usageRows.filter((row) => String(row.feature_date_key).startsWith('charge#'))
   const committed = charges.filter((c) => c.status === 'committed')
   const simulations = await scan('simulations')
-  t.same(charges.filter((c) => c.status === 'held').map((c) => c.charge_id), [], 'no charge is left held')
-  t.same(simulations.filter((s) => s.pending_owner).map((s) => s.simulation_id), [], 'no result is left hidden')
+  t.same(
+    charges.filter((c) => c.status === 'held').map((c) => c.charge_id),
+    [],
+    'no charge is left held',
+  )
+  t.same(
+    simulations.filter((s) => s.pending_owner).map((s) => s.simulation_id),
+    [],
+    'no result is left hidden',
+  )
   const shown = new Set(simulations.filter((s) => s.user_id).map((s) => String(s.simulation_id)))
   t.same([...shown].sort(), committed.map((c) => String(c.charge_id)).sort(), 'stored results and committed charges are the same set')
-  for (const answer of answers.filter((a) => a.status === 201)) t.ok(shown.has(answer.simulationId!), `answered ${answer.simulationId} is stored`)
+  for (const answer of answers.filter((a) => a.status === 201))
+    t.ok(shown.has(answer.simulationId!), `answered ${answer.simulationId} is stored`)
   for (const feature of ['simulation_run', 'monte_carlo_run']) {
     const counted = usageRows.filter((r) => r.feature_name === feature).reduce((n, r) => n + Number(r.usage_count), 0)
-    const charged = committed.flatMap((c) => c.lines as Array<{ feature: string; amount: number }>).filter((l) => l.feature === feature).reduce((n, l) => n + l.amount, 0)
+    const charged = committed
+      .flatMap((c) => c.lines as Array<{ feature: string; amount: number }>)
+      .filter((l) => l.feature === feature)
+      .reduce((n, l) => n + l.amount, 0)
     t.equal(counted, charged, `${feature}: the counter holds exactly the committed charges (${charged})`)
   }
-  t.comment(`${answers.length} requests: ${statuses.filter((s) => s === 201).length} stored, ${statuses.filter((s) => s !== 201).length} failed; ${charges.length} charges`)
+  t.comment(
+    `${answers.length} requests: ${statuses.filter((s) => s === 201).length} stored, ${statuses.filter((s) => s !== 201).length} failed; ${charges.length} charges`,
+  )
 })

@@ -58,7 +58,13 @@ export async function runOperation<T>(
     if (callOutcome(err) !== 'unknown') throw err
     let settled: 'refunded' | 'committed'
     try {
-      await app.usageCharges.refund({ userId, chargeId: request.operationId, requestId: request.id, reason: 'caller_lost_track', timeoutMs: SETTLE_BUDGET_MS })
+      await app.usageCharges.refund({
+        userId,
+        chargeId: request.operationId,
+        requestId: request.id,
+        reason: 'caller_lost_track',
+        timeoutMs: SETTLE_BUDGET_MS,
+      })
       settled = 'refunded'
     } catch (refundErr) {
       if ((refundErr as { code?: string }).code !== 'CHARGE_COMMITTED') {

@@ -22,7 +22,9 @@ const MAX_STORED_BODY = 300 * 1024
 /** The header as routes declare it (the plugin checks its value itself, so a bad key is one clear 400). */
 export const IdempotencyHeadersSchema = Type.Object({
   [IDEMPOTENCY_HEADER]: Type.Optional(
-    Type.String({ description: 'Any unique string (a UUID): a retry with the same key and body gets the first answer, never a second run or charge' }),
+    Type.String({
+      description: 'Any unique string (a UUID): a retry with the same key and body gets the first answer, never a second run or charge',
+    }),
   ),
 })
 
@@ -90,7 +92,9 @@ export default fp<{ tableName: string; defaultLeaseMs: number; now?: () => Date 
       if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw new InvalidIdempotencyKeyError()
       const userId = request.user.sub
       const scope = `${request.method} ${request.routeOptions.url}#${key}`
-      const hash = createHash('sha256').update(canonical(request.body ?? null)).digest('base64url')
+      const hash = createHash('sha256')
+        .update(canonical(request.body ?? null))
+        .digest('base64url')
       const leaseMs = config.leaseMs ?? options.defaultLeaseMs
       const outcome = await records.begin({ userId, scope, hash, operationId: request.operationId, leaseMs, now: now() })
       switch (outcome.kind) {

@@ -14,11 +14,23 @@ import { createServiceClient } from '@f1/service-kit/service-client'
 
 export interface SimulationServiceClient {
   /** Runs (or, for an operation run before, answers) a simulation; `deadline` overrides the request's. */
-  run(input: { userId: string; body: Omit<SimulationRequest, 'operation'>; operation: Operation; requestId: string; deadline?: number }): Promise<Simulation>
+  run(input: {
+    userId: string
+    body: Omit<SimulationRequest, 'operation'>
+    operation: Operation
+    requestId: string
+    deadline?: number
+  }): Promise<Simulation>
   list(input: { userId: string; query: SimulationListQuery; requestId: string }): Promise<SimulationPage>
   get(input: { userId: string; simulationId: string; requestId: string }): Promise<Simulation>
   tracks(input: { requestId: string }): Promise<TrackList>
-  optimize(input: { userId: string; body: OptimizeBody; operation: Operation; requestId: string; deadline?: number }): Promise<OptimizeResult>
+  optimize(input: {
+    userId: string
+    body: OptimizeBody
+    operation: Operation
+    requestId: string
+    deadline?: number
+  }): Promise<OptimizeResult>
 }
 
 declare module 'fastify' {
@@ -35,7 +47,13 @@ export default fp<{ baseUrl: string; serviceToken: string; timeoutMs: number; ru
     const user = (userId: string, rest: string) => `/users/${encodeURIComponent(userId)}${rest}`
     app.decorate('simulationService', {
       run: ({ userId, body, operation, requestId, deadline }) =>
-        runner.call({ method: 'POST', path: user(userId, '/simulations'), body: { ...body, operation }, requestId, ...(deadline ? { deadline } : {}) }),
+        runner.call({
+          method: 'POST',
+          path: user(userId, '/simulations'),
+          body: { ...body, operation },
+          requestId,
+          ...(deadline ? { deadline } : {}),
+        }),
       list: ({ userId, query, requestId }) =>
         client.call({
           method: 'GET',
@@ -47,7 +65,13 @@ export default fp<{ baseUrl: string; serviceToken: string; timeoutMs: number; ru
         client.call({ method: 'GET', path: `/simulations/${encodeURIComponent(simulationId)}`, query: { user_id: userId }, requestId }),
       tracks: ({ requestId }) => client.call({ method: 'GET', path: '/tracks', requestId }),
       optimize: ({ userId, body, operation, requestId, deadline }) =>
-        runner.call({ method: 'POST', path: user(userId, '/strategies/optimize'), body: { ...body, operation }, requestId, ...(deadline ? { deadline } : {}) }),
+        runner.call({
+          method: 'POST',
+          path: user(userId, '/strategies/optimize'),
+          body: { ...body, operation },
+          requestId,
+          ...(deadline ? { deadline } : {}),
+        }),
     } satisfies SimulationServiceClient)
   },
   { name: 'simulation-service-client', fastify: '5.x' },

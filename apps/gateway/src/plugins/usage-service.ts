@@ -30,7 +30,8 @@ export default fp<{ baseUrl: string; serviceToken: string; timeoutMs: number }>(
           body: { feature, limit, ...(amount === undefined ? {} : { amount }) },
           requestId,
         }),
-      readDay: ({ userId, date, requestId }) => client.call<UsageDay>({ method: 'GET', path: path(userId, ''), query: { date }, requestId }),
+      readDay: ({ userId, date, requestId }) =>
+        client.call<UsageDay>({ method: 'GET', path: path(userId, ''), query: { date }, requestId }),
     } satisfies UsageServiceClient)
     app.decorate('usageCharges', createChargesClient(options))
   },

@@ -64,7 +64,13 @@ export function createIdempotencyRepository(options: { doc: DynamoDBDocumentClie
           // Two retries after the same dead attempt: only one takes it over.
           ConditionExpression: '#status = :running AND attempt = :seen AND lease_until < :now',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':next': existing.attempt + 1, ':lease': now + leaseMs, ':running': 'in_progress', ':seen': existing.attempt, ':now': now },
+          ExpressionAttributeValues: {
+            ':next': existing.attempt + 1,
+            ':lease': now + leaseMs,
+            ':running': 'in_progress',
+            ':seen': existing.attempt,
+            ':now': now,
+          },
         }),
       )
       return { kind: 'resumed', operationId: existing.operation_id, attempt: existing.attempt + 1 }
@@ -76,7 +82,14 @@ export function createIdempotencyRepository(options: { doc: DynamoDBDocumentClie
 
   return {
     /** Claims a key for a request, or says what it already stands for. */
-    async begin(input: { userId: string; scope: string; hash: string; operationId: string; leaseMs: number; now: Date }): Promise<BeginOutcome> {
+    async begin(input: {
+      userId: string
+      scope: string
+      hash: string
+      operationId: string
+      leaseMs: number
+      now: Date
+    }): Promise<BeginOutcome> {
       const now = input.now.getTime()
       const item: RecordItem = {
         ...key(input.userId, input.scope),

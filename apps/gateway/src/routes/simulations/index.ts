@@ -74,7 +74,8 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
     async (request, reply) => {
       const userId = request.user.sub
       const charges: Charge[] = [{ feature: 'simulation_run', amount: 1 }]
-      if (request.body.mode === 'monte_carlo') charges.push({ feature: 'monte_carlo_run', amount: request.body.runs ?? DEFAULT_MONTE_CARLO_RUNS })
+      if (request.body.mode === 'monte_carlo')
+        charges.push({ feature: 'monte_carlo_run', amount: request.body.runs ?? DEFAULT_MONTE_CARLO_RUNS })
       const simulation = await runOperation(app, request, charges, (operation, call) =>
         app.simulationService.run({ userId, body: request.body, operation, requestId: request.id, ...call }),
       )
