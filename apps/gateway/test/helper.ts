@@ -7,6 +7,7 @@ import { buildApp as buildSimulationService } from '@f1/simulation-service/app'
 import { loadSimulationConfig } from '@f1/simulation-service/config'
 import { buildApp as buildSubscriptionService } from '@f1/subscription-service/app'
 import { loadSubscriptionConfig } from '@f1/subscription-service/config'
+import { signWebhook, subscriptionEvent } from '@f1/subscription-service/testing'
 import { buildApp as buildUsageService } from '@f1/usage-service/app'
 import { loadUsageConfig } from '@f1/usage-service/config'
 import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
@@ -148,4 +149,38 @@ export async function registerAdmin(app: App, email = uniqueEmail('admin')) {
   const user = await register(app, email)
   await app.profiles.setRole(user.userId, 'admin')
   return { ...user, token: await login(app, email, user.password) }
+}
+
+/** Hamilton's real strategy at Shanghai 2019: the engine's reference case. */
+export const HAM_SHANGHAI = {
+  stints: [
+    { start_lap: 0, compound: 'A4', tire_age: 2 },
+    { start_lap: 22, compound: 'A3', tire_age: 0 },
+    { start_lap: 36, compound: 'A4', tire_age: 0 },
+  ],
+}
+
+/** Puts a user on a paid plan with the signed webhook Stripe would send after a checkout. */
+export async function setPlan(app: App, userId: string, plan: 'pro' | 'team') {
+  const { payload, signature } = signWebhook(
+    subscriptionEvent({ type: 'customer.subscription.updated', userId, priceId: PRICES[plan] }),
+    WEBHOOK_SECRET,
+  )
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/stripe/webhook',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    payload,
+  })
+  if (res.statusCode !== 200) throw new Error(`plan change failed: ${res.statusCode} ${res.body}`)
+}
+
+/** Today's counts of the metered features a user has used (api_request and unused features left out). */
+export async function meteredUsage(app: App, token: string): Promise<Record<string, number>> {
+  const summary = json<{ features: Array<{ feature: string; usage_count: number }> }>(
+    await app.inject({ url: '/api/users/usage', headers: bearer(token) }),
+  )
+  return Object.fromEntries(
+    summary.features.filter((f) => f.feature !== 'api_request' && f.usage_count > 0).map((f) => [f.feature, f.usage_count]),
+  )
 }

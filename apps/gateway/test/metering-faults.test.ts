@@ -7,18 +7,10 @@ import t from 'tap'
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { freePort } from '@f1/local-stack/dynamodb'
 import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
-import { signWebhook, subscriptionEvent } from '@f1/subscription-service/testing'
-import { PRICES, WEBHOOK_SECRET, bearer, build, json, register } from './helper.ts'
+import { HAM_SHANGHAI, bearer, build, meteredUsage, register, setPlan } from './helper.ts'
 
 type Built = Awaited<ReturnType<typeof build>>
 
-const HAM = {
-  stints: [
-    { start_lap: 0, compound: 'A4', tire_age: 2 },
-    { start_lap: 22, compound: 'A3', tire_age: 0 },
-    { start_lap: 36, compound: 'A4', tire_age: 0 },
-  ],
-}
 const monteCarlo = (runs: number) => ({
   track_id: 'shanghai',
   season: 2019,
@@ -26,17 +18,8 @@ const monteCarlo = (runs: number) => ({
   mode: 'monte_carlo',
   runs,
   seed: 11,
-  strategy: HAM,
+  strategy: HAM_SHANGHAI,
 })
-
-async function usageOf(built: Built, token: string): Promise<Record<string, number>> {
-  const summary = json<{ features: Array<{ feature: string; usage_count: number }> }>(
-    await built.app.inject({ url: '/api/users/usage', headers: bearer(token) }),
-  )
-  return Object.fromEntries(
-    summary.features.filter((f) => f.feature !== 'api_request' && f.usage_count > 0).map((f) => [f.feature, f.usage_count]),
-  )
-}
 
 const scan = async (built: Built, table: 'simulations' | 'usage') =>
   (await built.tables.doc.send(new ScanCommand({ TableName: built.tables.names[table], ConsistentRead: true }))).Items ?? []
@@ -44,16 +27,7 @@ const scan = async (built: Built, table: 'simulations' | 'usage') =>
 /** A user on the team plan, whose 100,000 Monte Carlo runs a day allow long studies. */
 async function teamUser(built: Built) {
   const user = await register(built.app)
-  const { payload, signature } = signWebhook(
-    subscriptionEvent({ type: 'customer.subscription.updated', userId: user.userId, priceId: PRICES.team }),
-    WEBHOOK_SECRET,
-  )
-  await built.app.inject({
-    method: 'POST',
-    url: '/api/stripe/webhook',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    payload,
-  })
+  await setPlan(built.app, user.userId, 'team')
   return user
 }
 
@@ -62,7 +36,7 @@ t.test("a simulation longer than the gateway's budget stops, answers 504, stores
   const user = await teamUser(built)
   const res = await built.app.inject({ method: 'POST', url: '/api/simulations', headers: bearer(user.token), payload: monteCarlo(100_000) })
   t.equal(res.statusCode, 504, res.body)
-  t.same(await usageOf(built, user.token), {}, 'simulation_run and 100,000 monte_carlo_run given back')
+  t.same(await meteredUsage(built.app, user.token), {}, 'simulation_run and 100,000 monte_carlo_run given back')
   t.same(await scan(built, 'simulations'), [], 'nothing stored, not even hidden')
   const charges = (await scan(built, 'usage')).filter((i) => String(i.feature_date_key).startsWith('charge#'))
   t.same(
@@ -136,20 +110,24 @@ t.test(
 
     const running = post()
     // The charge is held once the run has started: then the process dies.
-    for (let polls = 0; !(await usageOf(built, user.token)).monte_carlo_run; polls++) {
+    for (let polls = 0; !(await meteredUsage(built.app, user.token)).monte_carlo_run; polls++) {
       if (polls > 500) throw new Error('the run never started')
       await sleep(20)
     }
     await simulator.kill('SIGKILL')
     const res = await running
     t.ok(res.statusCode === 503 || res.statusCode === 502, `answered ${res.statusCode}: ${res.body}`)
-    t.same(await usageOf(built, user.token), {}, 'the held charge was refunded by the gateway')
+    t.same(await meteredUsage(built.app, user.token), {}, 'the held charge was refunded by the gateway')
     t.same(await scan(built, 'simulations'), [], 'nothing stored')
 
     await simulator.start()
     const retry = await post()
     t.equal(retry.statusCode, 201)
-    t.same(await usageOf(built, user.token), { simulation_run: 1, monte_carlo_run: 20_000 }, 'charged once, for the run that was stored')
+    t.same(
+      await meteredUsage(built.app, user.token),
+      { simulation_run: 1, monte_carlo_run: 20_000 },
+      'charged once, for the run that was stored',
+    )
     t.equal((await scan(built, 'simulations')).length, 1)
     const replay = await post()
     t.equal(replay.headers['idempotent-replayed'], 'true')

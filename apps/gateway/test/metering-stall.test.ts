@@ -5,20 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { startDynamoDbLocal } from '@f1/local-stack/dynamodb'
-import { signWebhook, subscriptionEvent } from '@f1/subscription-service/testing'
-import { PRICES, WEBHOOK_SECRET, bearer, build, register } from './helper.ts'
+import { HAM_SHANGHAI, bearer, build, register, setPlan } from './helper.ts'
 
-const HAM = {
-  stints: [
-    { start_lap: 0, compound: 'A4', tire_age: 2 },
-    { start_lap: 22, compound: 'A3', tire_age: 0 },
-    { start_lap: 36, compound: 'A4', tire_age: 0 },
-  ],
-}
 const BODIES = [
-  { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'single', strategy: HAM },
-  { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'race', strategy: HAM },
-  { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'monte_carlo', runs: 300, strategy: HAM },
+  { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'single', strategy: HAM_SHANGHAI },
+  { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'race', strategy: HAM_SHANGHAI },
+  { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'monte_carlo', runs: 300, strategy: HAM_SHANGHAI },
 ]
 
 t.test('DynamoDB paused for 5 s mid-traffic: every simulation ends charged and stored, or refunded with nothing stored', async (t) => {
@@ -31,16 +23,7 @@ t.test('DynamoDB paused for 5 s mid-traffic: every simulation ends charged and s
     servicesNow: () => new Date(Date.now() + clockOffset),
   })
   const user = await register(built.app)
-  const { payload, signature } = signWebhook(
-    subscriptionEvent({ type: 'customer.subscription.updated', userId: user.userId, priceId: PRICES.team }),
-    WEBHOOK_SECRET,
-  )
-  await built.app.inject({
-    method: 'POST',
-    url: '/api/stripe/webhook',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    payload,
-  })
+  await setPlan(built.app, user.userId, 'team')
 
   const answers: Array<{ status: number; simulationId?: string }> = []
   let stop = false

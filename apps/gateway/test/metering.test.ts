@@ -4,19 +4,11 @@ import t from 'tap'
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { PLANS } from '@f1/plans'
 import { errorOf } from '@f1/service-kit/testing'
-import { signWebhook, subscriptionEvent } from '@f1/subscription-service/testing'
-import { PRICES, WEBHOOK_SECRET, bearer, build, json, register } from './helper.ts'
+import { HAM_SHANGHAI, bearer, build, meteredUsage, register, setPlan } from './helper.ts'
 
 type Built = Awaited<ReturnType<typeof build>>
 
-const HAM = {
-  stints: [
-    { start_lap: 0, compound: 'A4', tire_age: 2 },
-    { start_lap: 22, compound: 'A3', tire_age: 0 },
-    { start_lap: 36, compound: 'A4', tire_age: 0 },
-  ],
-}
-const single = { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'single', strategy: HAM }
+const single = { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'single', strategy: HAM_SHANGHAI }
 const failing = {
   ...single,
   strategy: {
@@ -30,31 +22,8 @@ const failing = {
 const simulate = (built: Built, token: string, body: object, headers: Record<string, string> = {}) =>
   built.app.inject({ method: 'POST', url: '/api/simulations', headers: { ...bearer(token), ...headers }, payload: body })
 
-async function usageOf(built: Built, token: string): Promise<Record<string, number>> {
-  const summary = json<{ features: Array<{ feature: string; usage_count: number }> }>(
-    await built.app.inject({ url: '/api/users/usage', headers: bearer(token) }),
-  )
-  // Every feature but api_request that has a count today (the summary lists the plan's features with zeros).
-  return Object.fromEntries(
-    summary.features.filter((f) => f.feature !== 'api_request' && f.usage_count > 0).map((f) => [f.feature, f.usage_count]),
-  )
-}
-
 const stored = async (built: Built) =>
   ((await built.tables.doc.send(new ScanCommand({ TableName: built.tables.names.simulations }))).Items ?? []).filter((i) => i.user_id)
-
-async function upgrade(built: Built, userId: string, plan: 'pro' | 'team') {
-  const { payload, signature } = signWebhook(
-    subscriptionEvent({ type: 'customer.subscription.updated', userId, priceId: PRICES[plan] }),
-    WEBHOOK_SECRET,
-  )
-  await built.app.inject({
-    method: 'POST',
-    url: '/api/stripe/webhook',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    payload,
-  })
-}
 
 t.test('twelve runs sent with one x-request-id are charged twelve times: a header never decides a charge', async (t) => {
   const built = await build(t)
@@ -63,7 +32,7 @@ t.test('twelve runs sent with one x-request-id are charged twelve times: a heade
   const answers = []
   for (let i = 0; i < 12; i++) answers.push((await simulate(built, user.token, single, { 'x-request-id': 'pin-1' })).statusCode)
   t.same(answers, [...Array(limit).fill(201), ...Array(12 - limit).fill(429)])
-  t.same(await usageOf(built, user.token), { simulation_run: limit })
+  t.same(await meteredUsage(built.app, user.token), { simulation_run: limit })
   t.equal((await stored(built)).length, limit)
 })
 
@@ -73,7 +42,7 @@ t.test('resending an old x-request-id on a failing run refunds nothing that run 
   for (let i = 1; i <= 3; i++) t.equal((await simulate(built, user.token, single, { 'x-request-id': `req-${i}` })).statusCode, 201)
   const res = await simulate(built, user.token, failing, { 'x-request-id': 'req-1' })
   t.equal(res.statusCode, 400)
-  t.same(await usageOf(built, user.token), { simulation_run: 3 }, 'the three stored runs stay charged')
+  t.same(await meteredUsage(built.app, user.token), { simulation_run: 3 }, 'the three stored runs stay charged')
 })
 
 t.test('a retry with the same Idempotency-Key and body answers the first result without running or charging again', async (t) => {
@@ -83,12 +52,12 @@ t.test('a retry with the same Idempotency-Key and body answers the first result 
   t.equal(first.statusCode, 201)
   t.notOk(first.headers['idempotent-replayed'])
   // Same body, keys in another order: the same request.
-  const reordered = { strategy: HAM, mode: 'single', driver: 'HAM', season: 2019, track_id: 'shanghai' }
+  const reordered = { strategy: HAM_SHANGHAI, mode: 'single', driver: 'HAM', season: 2019, track_id: 'shanghai' }
   const again = await simulate(built, user.token, reordered, { 'idempotency-key': 'run-1' })
   t.equal(again.statusCode, 201)
   t.equal(again.headers['idempotent-replayed'], 'true')
   t.same(again.json(), first.json())
-  t.same(await usageOf(built, user.token), { simulation_run: 1 })
+  t.same(await meteredUsage(built.app, user.token), { simulation_run: 1 })
   t.equal((await stored(built)).length, 1)
 })
 
@@ -100,7 +69,7 @@ t.test('an engine rejection is replayed for its key too: the verdict is the answ
   t.same([first.statusCode, again.statusCode], [400, 400])
   t.equal(again.headers['idempotent-replayed'], 'true')
   t.same(again.json(), first.json())
-  t.same(await usageOf(built, user.token), {})
+  t.same(await meteredUsage(built.app, user.token), {})
 })
 
 t.test('the same Idempotency-Key with another body is 422 IDEMPOTENCY_KEY_REUSED and runs nothing', async (t) => {
@@ -110,14 +79,14 @@ t.test('the same Idempotency-Key with another body is 422 IDEMPOTENCY_KEY_REUSED
   const res = await simulate(built, user.token, { ...single, driver: 'VET' }, { 'idempotency-key': 'k-1' })
   t.equal(res.statusCode, 422)
   t.equal(errorOf(res).code, 'IDEMPOTENCY_KEY_REUSED')
-  t.same(await usageOf(built, user.token), { simulation_run: 1 })
+  t.same(await meteredUsage(built.app, user.token), { simulation_run: 1 })
   t.equal((await stored(built)).length, 1)
 })
 
 t.test('concurrent requests with one key never both run: one runs, the others get 409 or the replay', async (t) => {
   const built = await build(t)
   const user = await register(built.app)
-  await upgrade(built, user.userId, 'pro')
+  await setPlan(built.app, user.userId, 'pro')
   const body = { ...single, mode: 'monte_carlo', runs: 400, seed: 5 }
   const answers = await Promise.all(Array.from({ length: 6 }, () => simulate(built, user.token, body, { 'idempotency-key': 'burst' })))
   const statuses = answers.map((r) => r.statusCode)
@@ -127,7 +96,7 @@ t.test('concurrent requests with one key never both run: one runs, the others ge
     t.ok(Number(r.headers['retry-after']) >= 1)
   }
   t.ok(statuses.every((s) => s === 201 || s === 409))
-  t.same(await usageOf(built, user.token), { simulation_run: 1, monte_carlo_run: 400 })
+  t.same(await meteredUsage(built.app, user.token), { simulation_run: 1, monte_carlo_run: 400 })
   t.equal((await stored(built)).length, 1)
 })
 
@@ -140,7 +109,7 @@ t.test("keys are per user: another user's identical key and body run their own s
   t.same([ra.statusCode, rb.statusCode], [201, 201])
   t.not(ra.json().simulation_id, rb.json().simulation_id)
   t.notOk(rb.headers['idempotent-replayed'])
-  t.same(await usageOf(built, b.token), { simulation_run: 1 })
+  t.same(await meteredUsage(built.app, b.token), { simulation_run: 1 })
 })
 
 t.test('a refusal is not replayed: after an upgrade the same key runs the Monte Carlo study', async (t) => {
@@ -148,7 +117,7 @@ t.test('a refusal is not replayed: after an upgrade the same key runs the Monte 
   const user = await register(built.app)
   const body = { ...single, mode: 'monte_carlo', runs: 50 }
   t.equal((await simulate(built, user.token, body, { 'idempotency-key': 'mc-1' })).statusCode, 403)
-  await upgrade(built, user.userId, 'pro')
+  await setPlan(built.app, user.userId, 'pro')
   const res = await simulate(built, user.token, body, { 'idempotency-key': 'mc-1' })
   t.equal(res.statusCode, 201)
   t.notOk(res.headers['idempotent-replayed'])
@@ -157,7 +126,7 @@ t.test('a refusal is not replayed: after an upgrade the same key runs the Monte 
 t.test('the optimizer takes an Idempotency-Key: a retry replays the strategies and charges one strategy_compare', async (t) => {
   const built = await build(t)
   const user = await register(built.app)
-  await upgrade(built, user.userId, 'pro')
+  await setPlan(built.app, user.userId, 'pro')
   const post = () =>
     built.app.inject({
       method: 'POST',
@@ -170,7 +139,7 @@ t.test('the optimizer takes an Idempotency-Key: a retry replays the strategies a
   t.same([first.statusCode, again.statusCode], [200, 200])
   t.equal(again.headers['idempotent-replayed'], 'true')
   t.same(again.json(), first.json())
-  t.same(await usageOf(built, user.token), { strategy_compare: 1 })
+  t.same(await meteredUsage(built.app, user.token), { strategy_compare: 1 })
 })
 
 t.test('an Idempotency-Key that is not printable ASCII, or too long, is a 400 and runs nothing', async (t) => {
@@ -180,7 +149,7 @@ t.test('an Idempotency-Key that is not printable ASCII, or too long, is a 400 an
     const res = await simulate(built, user.token, single, { 'idempotency-key': key })
     t.equal(res.statusCode, 400, JSON.stringify(key.slice(0, 20)))
   }
-  t.same(await usageOf(built, user.token), {})
+  t.same(await meteredUsage(built.app, user.token), {})
 })
 
 t.test('a key is kept for 24 hours, scoped to its user and route', async (t) => {

@@ -2,39 +2,17 @@ import t from 'tap'
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { errorOf, TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
 import { PLANS } from '@f1/plans'
-import { signWebhook, subscriptionEvent } from '@f1/subscription-service/testing'
-import { PRICES, WEBHOOK_SECRET, bearer, build, json, register } from './helper.ts'
+import { HAM_SHANGHAI, bearer, build, json, register, setPlan } from './helper.ts'
 
 type Built = Awaited<ReturnType<typeof build>>
 
-// Shanghai 2019, Hamilton's real strategy: the engine's reference case.
-const HAM = {
-  stints: [
-    { start_lap: 0, compound: 'A4', tire_age: 2 },
-    { start_lap: 22, compound: 'A3', tire_age: 0 },
-    { start_lap: 36, compound: 'A4', tire_age: 0 },
-  ],
-}
-const single = { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'single', strategy: HAM }
+const single = { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'single', strategy: HAM_SHANGHAI }
 
 async function usageOf(built: Built, token: string, feature: string) {
   const summary = json<{ features: Array<{ feature: string; usage_count: number }> }>(
     await built.app.inject({ url: '/api/users/usage', headers: bearer(token) }),
   )
   return summary.features.find((f) => f.feature === feature)?.usage_count
-}
-
-async function upgrade(built: Built, userId: string, plan: 'pro' | 'team') {
-  const { payload, signature } = signWebhook(
-    subscriptionEvent({ type: 'customer.subscription.updated', userId, priceId: PRICES[plan] }),
-    WEBHOOK_SECRET,
-  )
-  await built.app.inject({
-    method: 'POST',
-    url: '/api/stripe/webhook',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    payload,
-  })
 }
 
 const storedCount = async (built: Built) =>
@@ -51,7 +29,7 @@ t.test('a run through the gateway stores the item, returns it, lists it and coun
     track_id: 'shanghai',
     mode: 'single',
     total_time: 5447.822,
-    strategy_data: { strategy: HAM },
+    strategy_data: { strategy: HAM_SHANGHAI },
   })
   t.match(simulation.simulation_id, /^[0-9A-Z]+$/)
   t.ok(Array.isArray(simulation.results.lap_times))
@@ -128,7 +106,7 @@ t.test('Monte Carlo on the free plan is a 403 naming the plan that has it, and c
 t.test('on pro a Monte Carlo run charges one simulation_run and one monte_carlo_run per run', async (t) => {
   const built = await build(t)
   const user = await register(built.app)
-  await upgrade(built, user.userId, 'pro')
+  await setPlan(built.app, user.userId, 'pro')
   const res = await built.app.inject({
     method: 'POST',
     url: '/api/simulations',
@@ -147,7 +125,7 @@ t.test('the optimizer needs strategy_compare (pro and up) and counts it', async 
   const body = { track_id: 'shanghai', season: 2019, driver: 'HAM' }
   const free = await built.app.inject({ method: 'POST', url: '/api/strategies/optimize', headers: bearer(user.token), payload: body })
   t.equal(free.statusCode, 403)
-  await upgrade(built, user.userId, 'pro')
+  await setPlan(built.app, user.userId, 'pro')
   const pro = await built.app.inject({ method: 'POST', url: '/api/strategies/optimize', headers: bearer(user.token), payload: body })
   t.equal(pro.statusCode, 200)
   t.ok(pro.json().strategies.length >= 1)

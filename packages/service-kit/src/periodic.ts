@@ -21,3 +21,11 @@ export function periodicTask<T>(app: FastifyInstance, name: string, intervalMs: 
   }
   return once
 }
+
+/** What a sweeper of things left past their time needs: how often, how long past it to wait, and the clock. */
+export interface SweeperOptions {
+  intervalMs: number
+  /** How long past its time a thing is left alone (clock skew between instances, another sweeper first). */
+  graceMs: number
+  now: () => Date
+}

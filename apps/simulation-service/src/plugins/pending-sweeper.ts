@@ -1,7 +1,7 @@
 // Settles simulations left hidden past their charge's hold (the process died between storing a
 // result and showing it): shown if their charge was committed, deleted otherwise.
 import fp from 'fastify-plugin'
-import { periodicTask } from '@f1/service-kit/periodic'
+import { periodicTask, type SweeperOptions } from '@f1/service-kit/periodic'
 import { settlePending } from '../lib/pending.ts'
 import { PENDING_SHARDS } from '../repositories/simulations.ts'
 
@@ -12,16 +12,10 @@ declare module 'fastify' {
   }
 }
 
-export interface PendingSweeperOptions {
-  intervalMs: number
-  /** Left alone this long past the hold, so usage-service's sweeper settles the charge first. */
-  graceMs: number
-  now: () => Date
-}
-
 const PAGE = 50
 
-export default fp<PendingSweeperOptions>(
+// graceMs: longer than usage-service's, so it settles the charge first.
+export default fp<SweeperOptions>(
   async (app, options) => {
     async function sweep() {
       const counts = { shown: 0, discarded: 0 }

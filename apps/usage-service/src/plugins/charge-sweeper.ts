@@ -1,7 +1,7 @@
 // Refunds charges held past their time: work that crashed, hung or lost its caller never committed
 // them, and a commit after the hold is refused, so giving them back here cannot race a stored result.
 import fp from 'fastify-plugin'
-import { periodicTask } from '@f1/service-kit/periodic'
+import { periodicTask, type SweeperOptions } from '@f1/service-kit/periodic'
 import { HELD_SHARDS } from '../repositories/charges.ts'
 
 declare module 'fastify' {
@@ -11,16 +11,9 @@ declare module 'fastify' {
   }
 }
 
-export interface ChargeSweeperOptions {
-  intervalMs: number
-  /** How long past its hold a charge is left alone, so instances with slightly different clocks agree. */
-  graceMs: number
-  now: () => Date
-}
-
 const PAGE = 100
 
-export default fp<ChargeSweeperOptions>(
+export default fp<SweeperOptions>(
   async (app, options) => {
     async function sweep(): Promise<number> {
       const before = options.now().getTime() - options.graceMs

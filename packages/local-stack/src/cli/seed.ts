@@ -26,17 +26,19 @@ export async function seedUser(gatewayUrl: string, user: typeof DEMO_USER): Prom
 /** The command an operator runs to make an account an admin; the seed runs the same. */
 export const GRANT_ADMIN_COMMAND = 'pnpm --filter @f1/gateway admin grant'
 
-/** Makes a registered user an admin with the gateway's command (`bin/admin.ts grant`): whether it did, and what it printed. */
-export async function grantAdmin(gatewayDir: string, email: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/admin.ts', 'grant', email, '--by', 'pnpm dev (seed)'], {
-    cwd: gatewayDir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+/** Runs a TypeScript CLI of an app to its end: its exit code and everything it printed. */
+async function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d))
   child.stderr?.on('data', (d: Buffer) => (output += d))
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  return { code, output }
+}
+
+/** Makes a registered user an admin with the gateway's command (`bin/admin.ts grant`): whether it did, and what it printed. */
+export async function grantAdmin(gatewayDir: string, email: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; output: string }> {
+  const { code, output } = await runCli(gatewayDir, ['bin/admin.ts', 'grant', email, '--by', 'pnpm dev (seed)'], env)
   return { ok: code === 0, output: code === 0 ? output.trim() : `exit ${code}: ${output.trim().slice(-2000)}` }
 }
 
@@ -44,19 +46,8 @@ export const LEGACY_DEMO_USERS = 50
 
 /** Writes generated legacy data (deterministic seed) into the legacy table with the migrator's CLI. */
 export async function seedLegacyData(migratorDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bin/migrator.ts', 'generate', '--users', String(LEGACY_DEMO_USERS), '--seed', 'demo'],
-    {
-      cwd: migratorDir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let output = ''
-  child.stdout?.on('data', (d: Buffer) => (output += d))
-  child.stderr?.on('data', (d: Buffer) => (output += d))
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  const args = ['bin/migrator.ts', 'generate', '--users', String(LEGACY_DEMO_USERS), '--seed', 'demo']
+  const { code, output } = await runCli(migratorDir, args, env)
   if (code === 0) log(`Legacy demo data: ${LEGACY_DEMO_USERS} generated users written to the legacy table`)
   else log(`Legacy demo data could not be generated (exit ${code}):\n${output.slice(-2000)}`)
 }
