@@ -199,12 +199,10 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     const response = toErrorResponse(error)
     // 502 means a dependency answered wrongly (a bad service token, a misconfigured Stripe): an operator's problem.
     if (response.statusCode === 500 || response.statusCode === 502) request.log.error({ err: error }, 'request failed')
-    // Refusals under load (AUTH_BUSY, SIMULATION_BUSY, ...) come by the thousand in a flood: no stack unless there is a cause to see.
-    else if (response.statusCode > 500)
-      request.log.warn(
-        (error as { cause?: unknown }).cause ? { err: error } : { code: response.body.error.code },
-        response.body.error.message,
-      )
+    // A failure with a cause (DynamoDB, a callee) is worth a warning and its stack; a refusal under load
+    // (AUTH_BUSY, SIMULATION_BUSY, OVERLOADED) comes by the thousand in a flood and is only counted.
+    else if (response.statusCode > 500 && (error as { cause?: unknown }).cause)
+      request.log.warn({ err: error }, response.body.error.message)
     else request.log.info({ code: response.body.error.code, status: response.statusCode }, response.body.error.message)
     return reply.code(response.statusCode).headers(response.headers).send(response.body)
   })

@@ -1,7 +1,15 @@
 // The simulation results table's access patterns. Keys, marshalling, the storage of big results
 // (stored-results.ts) and SDK exceptions stay in here.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb'
 import type { Simulation, SimulationMode, SimulationSummary } from '@f1/contracts/simulations'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
@@ -134,22 +142,26 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
     return simulation
   }
 
+  /** The rows under a simulation id, the item first and then its result parts (their sort keys extend its). */
+  function rowsOf(simulationId: string, options: Partial<QueryCommandInput>) {
+    return doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'simulation_id = :id',
+        ExpressionAttributeValues: { ':id': simulationId },
+        ...options,
+      }),
+    )
+  }
+
   async function findSimulation(simulationId: string, ownerId: string): Promise<Simulation | undefined> {
     let item: SimulationItem | undefined
     const parts: PartItem[] = []
     let startKey: Record<string, unknown> | undefined
     try {
       do {
-        const res = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'simulation_id = :id',
-            ExpressionAttributeValues: { ':id': simulationId },
-            // Read-your-write: a client reading the simulation it just created finds it.
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        )
+        // Read-your-write: a client reading the simulation it just created finds it.
+        const res = await rowsOf(simulationId, { ConsistentRead: true, ExclusiveStartKey: startKey })
         for (const row of res.Items ?? []) {
           if ('results_gz_part' in row) parts.push(row as PartItem)
           else item ??= row as SimulationItem
@@ -165,15 +177,7 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
   }
 
   async function readItem(simulationId: string): Promise<SimulationItem | undefined> {
-    const res = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'simulation_id = :id',
-        ExpressionAttributeValues: { ':id': simulationId },
-        ConsistentRead: true,
-        Limit: 1,
-      }),
-    )
+    const res = await rowsOf(simulationId, { ConsistentRead: true, Limit: 1 })
     const item = res.Items?.[0]
     return item && !('results_gz_part' in item) ? (item as SimulationItem) : undefined
   }
@@ -181,15 +185,10 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
   async function deleteParts(simulationId: string): Promise<void> {
     let startKey: Record<string, unknown> | undefined
     do {
-      const res = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'simulation_id = :id',
-          ExpressionAttributeValues: { ':id': simulationId },
-          ProjectionExpression: 'simulation_id, created_at, results_gz_part',
-          ExclusiveStartKey: startKey,
-        }),
-      )
+      const res = await rowsOf(simulationId, {
+        ProjectionExpression: 'simulation_id, created_at, results_gz_part',
+        ExclusiveStartKey: startKey,
+      })
       for (const row of res.Items ?? []) {
         if (!('results_gz_part' in row)) continue
         await doc.send(new DeleteCommand({ TableName: tableName, Key: { simulation_id: row.simulation_id, created_at: row.created_at } }))
