@@ -1,14 +1,28 @@
 // `f1-local test`: one DynamoDB Local for the whole run, every package's tap tests through
 // turbo, and one closing line summed over packages for CI.
 import { spawn } from 'node:child_process'
+import { join } from 'node:path'
 import { startDynamoDbLocal } from '../dynamodb.ts'
 import { repoRoot } from './paths.ts'
 import { onShutdownSignal } from './signals.ts'
 import { TapTotals } from './tap-totals.ts'
 
+/**
+ * Builds tap's test class for our plugin set (every package's .taprc names the same) once, before
+ * anything runs in parallel: tap rebuilds it on first use when the plugins differ from its default,
+ * and two first uses at once (turbo runs two tasks) race and leave it half written for the run.
+ */
+async function buildTapPlugins(root: string): Promise<void> {
+  const cwd = join(root, 'packages', 'contracts')
+  const child = spawn(join(cwd, 'node_modules', '.bin', 'tap'), ['build'], { cwd, stdio: ['ignore', 'ignore', 'inherit'] })
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  if (code !== 0) throw new Error(`tap build failed (exit ${code})`)
+}
+
 export async function runTests(args: string[]): Promise<number> {
   // `pnpm test -- --filter x` hands us the `--`; to turbo it would mean "pass the rest to every task".
   const turboArgs = args.filter((arg) => arg !== '--')
+  await buildTapPlugins(repoRoot())
   const ddb = await startDynamoDbLocal({})
   console.log(`DynamoDB Local for this run: ${ddb.endpoint}`)
   const totals = new TapTotals()
