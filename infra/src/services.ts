@@ -3,7 +3,7 @@
 // subscription service falls back to legacy profiles; the migrator scans legacy, writes the four
 // new tables and keeps its own state (runs, lock, checkpoints). No one deletes items of the data
 // tables (TTL expires them; the migration never modifies legacy): only the migrator its own state,
-// the gateway the Idempotency-Key records that a failed request releases, and simulation-service the
+// the gateway its Idempotency-Key records that a failed request releases, and simulation-service the
 // results it stored hidden whose charge was refunded (never a shown one: its delete is conditional).
 import type { TableId } from '@f1/tables'
 
@@ -43,7 +43,7 @@ export const DELETE_ACTIONS = ['dynamodb:DeleteItem'] as const
 const backfill = (table: TableId): TableGrant => ({ table, actions: [...READ_ACTIONS, ...WRITE_ACTIONS, ...SCAN_ACTIONS] })
 
 export const SERVICE_TABLES: Record<Service, readonly TableGrant[]> = {
-  gateway: [readWrite('legacy'), { table: 'idempotency', actions: [...READ_ACTIONS, ...WRITE_ACTIONS, ...DELETE_ACTIONS] }],
+  gateway: [readWrite('legacy'), { table: 'gateway', actions: [...READ_ACTIONS, ...WRITE_ACTIONS, ...DELETE_ACTIONS] }],
   'subscription-service': [readWrite('subscriptions'), readOnly('legacy')],
   'usage-service': [readWrite('usage')],
   'action-log-service': [readWrite('actions')],

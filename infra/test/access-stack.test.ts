@@ -223,7 +223,7 @@ t.test('only the migrator may scan', async (t) => {
 // hidden results simulation-service discards when their charge was refunded.
 const DELETES: Partial<Record<Service, TableId[]>> = {
   migrator: ['migration'],
-  gateway: ['idempotency'],
+  gateway: ['gateway'],
   'simulation-service': ['simulations'],
 }
 

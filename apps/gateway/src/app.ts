@@ -64,7 +64,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT, deadline: currentDeadline })
   // A key is held a little longer than its request may take, so a retry never overlaps the first attempt.
-  await app.register(idempotency, { tableName: config.IDEMPOTENCY_TABLE, defaultLeaseMs: config.SERVICE_TIMEOUT_MS + 10_000 })
+  await app.register(idempotency, { tableName: config.GATEWAY_TABLE, defaultLeaseMs: config.SERVICE_TIMEOUT_MS + 10_000 })
   await app.register(profiles, { tableName: config.LEGACY_METADATA_TABLE })
   const service = { serviceToken: config.SERVICE_TOKEN, timeoutMs: config.SERVICE_TIMEOUT_MS }
   await app.register(usageService, { baseUrl: config.USAGE_SERVICE_URL, ...service })

@@ -10,7 +10,7 @@ import { parseOrigins } from './lib/origins.ts'
 export const GatewayConfigProperties = {
   ...BaseConfigProperties,
   ...EventBusConfigProperties,
-  ...tableNameConfig('legacy', 'idempotency'),
+  ...tableNameConfig('legacy', 'gateway'),
   GATEWAY_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'Port to listen on' }),
   USAGE_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of usage-service' }),
   SUBSCRIPTION_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of subscription-service' }),

@@ -43,7 +43,7 @@ export interface BuildOptions {
 }
 
 export async function build(t: TapLike, options: BuildOptions = {}) {
-  const tables = await useTestTables(t, ['legacy', 'usage', 'subscriptions', 'actions', 'simulations', 'idempotency'])
+  const tables = await useTestTables(t, ['legacy', 'usage', 'subscriptions', 'actions', 'simulations', 'gateway'])
   const bus = await fakeEventBridge(t)
   const env = {
     SERVICE_TOKEN: TEST_SERVICE_TOKEN,
@@ -91,7 +91,7 @@ export async function build(t: TapLike, options: BuildOptions = {}) {
     env: {
       ...env,
       LEGACY_METADATA_TABLE: tables.names.legacy,
-      IDEMPOTENCY_TABLE: tables.names.idempotency,
+      GATEWAY_TABLE: tables.names.gateway,
       USAGE_SERVICE_URL: options.usageServiceUrl ?? usageUrl,
       SUBSCRIPTION_SERVICE_URL: subscriptionsUrl,
       ACTION_LOG_SERVICE_URL: actionLogUrl,

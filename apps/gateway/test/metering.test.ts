@@ -159,8 +159,8 @@ t.test('a key is kept for 24 hours, scoped to its user and route', async (t) => 
   await simulate(built, user.token, single, { 'idempotency-key': 'kept' })
   const { Item } = await built.tables.doc.send(
     new GetCommand({
-      TableName: built.tables.names.idempotency,
-      Key: { user_id: user.userId, idempotency_key: 'POST /api/simulations#kept' },
+      TableName: built.tables.names.gateway,
+      Key: { user_id: user.userId, record_key: 'idempotency#POST /api/simulations#kept' },
     }),
   )
   t.match(Item, { status: 'completed', response_status: 201 })

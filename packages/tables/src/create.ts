@@ -45,6 +45,8 @@ export async function ensureTable(client: DynamoDBClient, id: TableId, name: str
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
+        // An outbox table streams its new items to the relay.
+        ...(table.outbox ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } } : {}),
         KeySchema: keySchema(table.partitionKey, table.sortKey),
         AttributeDefinitions: attributeDefinitions(table),
         ...(table.indexes.length > 0

@@ -24,6 +24,11 @@ export interface TableDefinition {
   indexes: readonly IndexDefinition[]
   /** Attribute holding an epoch-seconds expiry; DynamoDB deletes the item some time after it. */
   ttlAttribute?: string
+  /**
+   * The table holds its service's outbox: domain events written in the same transaction as the
+   * state they report (see outbox.ts), streamed (new images) to the event bus by a relay.
+   */
+  outbox?: true
   description: string
 }
 
@@ -37,6 +42,9 @@ export const TABLES = {
     partitionKey: S('user_id'),
     sortKey: S('subscription_id'),
     indexes: [{ name: 'stripe_subscription_id-index', partitionKey: S('stripe_subscription_id') }],
+    // Only outbox items carry it: everything else in the table is kept.
+    ttlAttribute: 'expires_at',
+    outbox: true,
     description: 'One row per subscription of a user, kept in step with Stripe.',
   },
   usage: {
@@ -48,6 +56,7 @@ export const TABLES = {
     // refunds expired holds reads just those, spread over a few partitions.
     indexes: [{ name: 'held-charges-index', partitionKey: S('held_shard'), sortKey: N('held_until') }],
     ttlAttribute: 'expires_at',
+    outbox: true,
     description: 'Per-user, per-feature, per-UTC-day usage counters ({feature}_{YYYY-MM-DD}) and the charge records of metered work.',
   },
   actions: {
@@ -70,6 +79,9 @@ export const TABLES = {
       // pending_shard, so the sweeper that settles them after a crash reads just those.
       { name: 'pending-results-index', partitionKey: S('pending_shard'), sortKey: N('pending_until') },
     ],
+    // Only outbox items carry it: everything else in the table is kept.
+    ttlAttribute: 'expires_at',
+    outbox: true,
     description: 'Stored race simulations and their results.',
   },
   legacy: {
@@ -82,14 +94,16 @@ export const TABLES = {
     ],
     description: 'The legacy single table (profiles, usage, actions, strategies); profiles still live here.',
   },
-  idempotency: {
-    envVar: 'IDEMPOTENCY_TABLE',
-    defaultName: 'f1-idempotency-dev',
+  gateway: {
+    envVar: 'GATEWAY_TABLE',
+    defaultName: 'f1-gateway-dev',
     partitionKey: S('user_id'),
-    sortKey: S('idempotency_key'),
+    sortKey: S('record_key'),
     indexes: [],
     ttlAttribute: 'expires_at',
-    description: "The gateway's Idempotency-Key records: per user, route and key, the request's hash and its stored answer (24 h).",
+    outbox: true,
+    description:
+      "The gateway's own records, per user: Idempotency-Key records (`idempotency#<method> <route>#<key>`, 24 h) and its outbox (`outbox#<event id>`).",
   },
   migration: {
     envVar: 'MIGRATION_STATE_TABLE',
@@ -98,6 +112,7 @@ export const TABLES = {
     sortKey: S('sk'),
     indexes: [],
     ttlAttribute: 'expires_at',
+    outbox: true,
     description: "The migrator's own state: backfill runs and their lock, per-segment checkpoints, per-user migration markers.",
   },
 } as const satisfies Record<string, TableDefinition>

@@ -1,4 +1,4 @@
-// Idempotency-Key records (the gateway's own table): per user, route and key, the request's hash,
+// Idempotency-Key records (`idempotency#...` in the gateway's own table): per user, route and key, the request's hash,
 // the operation it runs under, and once it ended the answer to replay. An unfinished record holds a
 // lease; past it a retry takes the record over and runs the same operation again (which never
 // charges or stores twice).
@@ -6,6 +6,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { rethrowDynamoError } from '@f1/tables/errors'
+
+/** Sort-key prefix of Idempotency-Key records in the gateway's table. */
+const IDEMPOTENCY_PREFIX = 'idempotency#'
 
 /** How long a key and its answer are kept (Stripe keeps them 24 hours too). */
 export const IDEMPOTENCY_TTL_S = 24 * 3600
@@ -19,7 +22,7 @@ export interface StoredAnswer {
 
 interface RecordItem {
   user_id: string
-  idempotency_key: string
+  record_key: string
   request_hash: string
   operation_id: string
   status: 'in_progress' | 'completed'
@@ -52,14 +55,14 @@ export interface RecordRef {
 
 export function createIdempotencyRepository(options: { doc: DynamoDBDocumentClient; tableName: string }) {
   const { doc, tableName } = options
-  const key = (userId: string, scope: string) => ({ user_id: userId, idempotency_key: scope })
+  const key = (userId: string, scope: string) => ({ user_id: userId, record_key: `${IDEMPOTENCY_PREFIX}${scope}` })
 
   async function takeOver(existing: RecordItem, leaseMs: number, now: number): Promise<BeginOutcome> {
     try {
       await doc.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: key(existing.user_id, existing.idempotency_key),
+          Key: { user_id: existing.user_id, record_key: existing.record_key },
           UpdateExpression: 'SET attempt = :next, lease_until = :lease',
           // Two retries after the same dead attempt: only one takes it over.
           ConditionExpression: '#status = :running AND attempt = :seen AND lease_until < :now',
@@ -107,7 +110,7 @@ export function createIdempotencyRepository(options: { doc: DynamoDBDocumentClie
             TableName: tableName,
             Item: item,
             // Two requests with one key race here; an expired record (TTL deletes late) counts as absent.
-            ConditionExpression: 'attribute_not_exists(idempotency_key) OR expires_at < :nowS',
+            ConditionExpression: 'attribute_not_exists(record_key) OR expires_at < :nowS',
             ExpressionAttributeValues: { ':nowS': Math.floor(now / 1000) },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
