@@ -1,32 +1,43 @@
-// bench/events: end-to-end event latency (publish -> action row stored) through the real SDK
-// client, the local bus and action-log-service; and the bus's delivery throughput next to posting
-// the same events straight to the consumer, in one run.
-//   pnpm --filter @f1/bench events [-- --events 2000 --latency-samples 200]
+// bench/events: a committed change to its action-log row, the whole path as it is now (the event
+// written in the producer's outbox, the relay reading the table's stream, the local bus, the
+// consumer), next to the path before the outbox (PutEvents straight from the producer to the bus)
+// and to posting the events straight to the consumer, all in one run.
+//   pnpm --filter @f1/bench events [-- --events 2000 --latency-samples 200 --poll-ms 250]
 import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge'
 import { QueryCommand } from '@aws-sdk/lib-dynamodb'
-import { createEventBridgeClient, createEventPublisher } from '@f1/events/publisher'
+import { outboxEvent, writeOutboxEvent } from '@f1/events/outbox'
+import { createEventBridgeClient } from '@f1/events/put-events'
 import { RULES } from '@f1/events/rules'
 import { startLocalBus } from '@f1/local-stack/bus'
 import { freePort, startDynamoDbLocal } from '@f1/local-stack/dynamodb'
+import { startRelay } from '@f1/local-stack/relay'
 import { createDynamoClients } from '@f1/tables/client'
 import { ensureTables } from '@f1/tables/create'
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { events: { type: 'string', default: '2000' }, 'latency-samples': { type: 'string', default: '200' } },
+  options: {
+    events: { type: 'string', default: '2000' },
+    'latency-samples': { type: 'string', default: '200' },
+    'poll-ms': { type: 'string', default: '250' },
+  },
 })
 const EVENTS = Number(values.events)
 const SAMPLES = Number(values['latency-samples'])
+const POLL_MS = Number(values['poll-ms'])
 const SECRET = 'bench-bus-secret-0123456789'
-const TABLE = 'bench-actions'
+const ACTIONS = 'bench-actions'
+const OUTBOX = 'bench-gateway'
+const IN_FLIGHT = 16
 
 const ddb = await startDynamoDbLocal()
 const { client, doc } = createDynamoClients({ region: 'us-east-1', endpoint: ddb.endpoint })
-await ensureTables(client, { actions: TABLE })
+await ensureTables(client, { actions: ACTIONS, gateway: OUTBOX })
 
 const port = await freePort()
 const consumerUrl = `http://127.0.0.1:${port}`
@@ -35,7 +46,7 @@ const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
   env: {
     ...process.env,
     DYNAMODB_ENDPOINT: ddb.endpoint,
-    USER_ACTIONS_LOG_TABLE: TABLE,
+    USER_ACTIONS_LOG_TABLE: ACTIONS,
     ACTION_LOG_SERVICE_PORT: String(port),
     EVENT_BUS_SECRET: SECRET,
     LOG_LEVEL: 'warn',
@@ -43,16 +54,14 @@ const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
   },
   stdio: ['ignore', 'inherit', 'inherit'],
 })
-for (
-  let i = 0;
-  i < 100 &&
-  !(await fetch(`${consumerUrl}/ready`).then(
+for (let i = 0; i < 100; i++) {
+  const ready = await fetch(`${consumerUrl}/ready`).then(
     (r) => r.ok,
     () => false,
-  ));
-  i++
-)
+  )
+  if (ready) break
   await new Promise((r) => setTimeout(r, 100))
+}
 
 const bus = await startLocalBus({
   port: 0,
@@ -60,93 +69,145 @@ const bus = await startLocalBus({
   rules: RULES.filter((r) => r.target === 'action-log-service'),
   targetUrl: () => `${consumerUrl}/events`,
   deadLetterDir: mkdtempSync(join(tmpdir(), 'bench-dlq-')),
+  retry: { requestTimeoutMs: 15_000 },
 })
-const publisher = createEventPublisher({
-  client: createEventBridgeClient({ region: 'us-east-1', endpoint: bus.url }),
+const relay = await startRelay({
+  dynamodbEndpoint: ddb.endpoint,
+  region: 'us-east-1',
+  tables: { gateway: OUTBOX },
+  eventBridgeEndpoint: bus.url,
   busName: 'f1-events-dev',
-  logger: { warn: () => {}, error: (o, m) => console.error(m, o) },
+  checkpointFile: join(mkdtempSync(join(tmpdir(), 'bench-relay-')), 'checkpoints.json'),
+  pollIntervalMs: POLL_MS,
 })
-const signedIn = (user: string, i: number) => ({
-  user_id: user,
-  occurred_at: new Date().toISOString(),
-  correlation_id: `bench-${i}`,
-  version: 1,
-})
+const eventBridge = createEventBridgeClient({ region: 'us-east-1', endpoint: bus.url })
+
+const signedIn = (user: string, i: number) => outboxEvent('gateway', 'UserSignedIn', { userId: user, correlationId: `bench-${i}` }, {})
 const countRows = async (user: string) =>
   (
     await doc.send(
       new QueryCommand({
-        TableName: TABLE,
+        TableName: ACTIONS,
         KeyConditionExpression: 'user_id = :u',
         ExpressionAttributeValues: { ':u': user },
         Select: 'COUNT',
       }),
     )
   ).Count ?? 0
+const waitForRows = async (user: string, expected: number, pause: () => Promise<unknown>) => {
+  while ((await countRows(user)) < expected) await pause()
+}
 
-// Latency: one event at a time, from publish() to the row being readable.
-const latencies: number[] = []
-for (let i = 0; i < SAMPLES; i++) {
-  const user = `lat-${i}`
+/** The three ways an event can travel from its producer to the action log. */
+const paths = {
+  // Now: the outbox item committed (here alone; in the apps with its state change), then relay, bus, consumer.
+  outbox: (user: string, i: number) => writeOutboxEvent(doc, OUTBOX, signedIn(user, i)),
+  // Before the outbox: the producer put the event on the bus itself (after its state change, not with it).
+  putEvents: async (user: string, i: number) => {
+    const item = signedIn(user, i).item
+    const res = await eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: String(item.outbox_source),
+            DetailType: String(item.outbox_detail_type),
+            Detail: String(item.outbox_detail),
+            EventBusName: 'f1-events-dev',
+            Time: new Date(String(item.outbox_time)),
+          },
+        ],
+      }),
+    )
+    if (res.FailedEntryCount) throw new Error('PutEvents refused the event')
+  },
+  // The consumer alone: the event posted to it as a bus would, no bus or relay in between.
+  direct: async (user: string, i: number) => {
+    const item = signedIn(user, i).item
+    const res = await fetch(`${consumerUrl}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-bus-secret': SECRET },
+      body: JSON.stringify({
+        version: '0',
+        id: `direct-${i}`,
+        'detail-type': item.outbox_detail_type,
+        source: item.outbox_source,
+        account: '0',
+        time: item.outbox_time,
+        region: 'us-east-1',
+        resources: [],
+        detail: JSON.parse(String(item.outbox_detail)),
+      }),
+    })
+    await res.arrayBuffer()
+  },
+}
+type PathName = keyof typeof paths
+
+interface Figures {
+  p50: number
+  p90: number
+  p99: number
+  perSecond: number
+}
+
+async function measure(path: PathName): Promise<Figures> {
+  // Latency: one event at a time, from the write to the row being readable.
+  const latencies: number[] = []
+  for (let i = 0; i < SAMPLES; i++) {
+    const user = `${path}-lat-${i}`
+    // Changes come at any moment, not in step with the relay's polls: a random pause desynchronises them.
+    await new Promise((r) => setTimeout(r, Math.random() * POLL_MS))
+    const started = performance.now()
+    await paths[path](user, i)
+    await waitForRows(user, 1, () => new Promise((r) => setImmediate(r)))
+    latencies.push(performance.now() - started)
+  }
+  latencies.sort((a, b) => a - b)
+  const q = (p: number) => latencies[Math.floor(p * (latencies.length - 1))] ?? 0
+  // Throughput: EVENTS events written IN_FLIGHT at a time, until every row is stored.
+  const user = `${path}-throughput`
   const started = performance.now()
-  publisher.publish('UserSignedIn', signedIn(user, i))
-  while ((await countRows(user)) === 0) await new Promise((r) => setImmediate(r))
-  latencies.push(performance.now() - started)
+  let next = 0
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < EVENTS) await paths[path](user, next++)
+    }),
+  )
+  await waitForRows(user, EVENTS, () => new Promise((r) => setTimeout(r, 50)))
+  return { p50: q(0.5), p90: q(0.9), p99: q(0.99), perSecond: EVENTS / ((performance.now() - started) / 1000) }
 }
-latencies.sort((a, b) => a - b)
-const q = (p: number) => (latencies[Math.floor(p * (latencies.length - 1))] ?? 0).toFixed(1)
 
-async function waitForRows(user: string, expected: number) {
-  while ((await countRows(user)) < expected) await new Promise((r) => setTimeout(r, 50))
-}
+// DynamoDB Local's JIT and the consumer warm up first, so no path pays for it.
+for (let i = 0; i < 300; i++) await paths.direct('warm-up', i)
+const results = { direct: await measure('direct'), putEvents: await measure('putEvents'), outbox: await measure('outbox') }
 
-// Throughput through the bus: publish everything, time until every row is stored.
-let started = performance.now()
-for (let i = 0; i < EVENTS; i++) publisher.publish('UserSignedIn', signedIn('through-bus', i))
-await waitForRows('through-bus', EVENTS)
-const viaBus = EVENTS / ((performance.now() - started) / 1000)
-
-// Baseline: the same events posted straight to the consumer, 16 in flight (the bus's concurrency is its own).
-started = performance.now()
-let next = 0
-await Promise.all(
-  Array.from({ length: 16 }, async () => {
-    while (next < EVENTS) {
-      const i = next++
-      const res = await fetch(`${consumerUrl}/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-bus-secret': SECRET },
-        body: JSON.stringify({
-          version: '0',
-          id: `direct-${i}`,
-          'detail-type': 'User Signed In',
-          source: 'f1.gateway',
-          account: '0',
-          time: new Date().toISOString(),
-          region: 'us-east-1',
-          resources: [],
-          detail: signedIn('direct', i),
-        }),
-      })
-      await res.arrayBuffer()
-    }
-  }),
-)
-await waitForRows('direct', EVENTS)
-const direct = EVENTS / ((performance.now() - started) / 1000)
-
-await publisher.flush()
+await relay.stop()
 await bus.close()
+eventBridge.destroy()
 service.kill('SIGTERM')
 await new Promise((r) => service.once('exit', r))
 client.destroy()
 await ddb.stop()
 
-console.log(`\nend-to-end latency, publish -> action row readable (${SAMPLES} events one at a time):`)
-console.log(`  p50 ${q(0.5)} ms   p90 ${q(0.9)} ms   p99 ${q(0.99)} ms   max ${q(1)} ms`)
-console.log(`\ndelivery throughput (${EVENTS} events, each stored as one action row):`)
-console.log(`  through SDK -> local bus -> consumer   ${viaBus.toFixed(0).padStart(6)} events/s`)
-console.log(`  straight POST /events (16 in flight)   ${direct.toFixed(0).padStart(6)} events/s`)
-console.log(`  bus / direct: ${(viaBus / direct).toFixed(2)}x`)
-console.log(`  bus stats: ${JSON.stringify(bus.stats())}`)
-console.log('(one machine: publisher, bus, consumer and DynamoDB Local share its 2 cores)')
+const label: Record<PathName, string> = {
+  outbox: 'outbox -> relay -> bus -> consumer (now)',
+  putEvents: 'PutEvents -> bus -> consumer (before)',
+  direct: 'POST /events to the consumer',
+}
+const ms = (v: number) => `${v.toFixed(1).padStart(7)} ms`
+console.log(
+  `\nevent delivery, a committed change to its action-log row; ${SAMPLES} events one at a time for latency, ${EVENTS} (${IN_FLIGHT} in flight) for throughput; relay poll ${POLL_MS} ms`,
+)
+console.log(`${'path'.padEnd(42)} ${'p50'.padStart(10)} ${'p90'.padStart(10)} ${'p99'.padStart(10)} ${'events/s'.padStart(9)}  vs direct`)
+for (const path of ['outbox', 'putEvents', 'direct'] as const) {
+  const f = results[path]
+  console.log(
+    `${label[path].padEnd(42)} ${ms(f.p50)} ${ms(f.p90)} ${ms(f.p99)} ${f.perSecond.toFixed(0).padStart(9)}  ${(f.perSecond / results.direct.perSecond).toFixed(2)}x`,
+  )
+}
+const hop = results.outbox.p50 - results.putEvents.p50
+console.log(
+  `\nthe stream hop adds ${hop.toFixed(0)} ms at p50 (${(results.outbox.p99 - results.putEvents.p99).toFixed(0)} ms at p99) to a delivery; in exchange an event exists exactly when its change does`,
+)
+console.log(`relay: ${JSON.stringify(relay.stats())}`)
+console.log('(one machine: writers, relay, bus, consumer and DynamoDB Local share its 2 cores)')

@@ -1,5 +1,6 @@
-// The DynamoDB tables, built from their definitions in @f1/tables (keys, GSIs, TTL are never
-// restated here). Every table keeps its data: deletion protection, RETAIN, point-in-time recovery.
+// The DynamoDB tables, built from their definitions in @f1/tables (keys, GSIs, TTL, the outbox flag
+// are never restated here). Every table keeps its data: deletion protection, RETAIN, point-in-time
+// recovery. A table that holds an outbox streams its new images to the relay stack's pipe.
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib'
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb'
 import type { Construct } from 'constructs'
@@ -22,13 +23,15 @@ function attribute(key: KeyAttribute): dynamodb.Attribute {
   return { name: key.name, type: ATTRIBUTE_TYPES[key.type] }
 }
 
-/** The CDK table properties of a definition (keys, TTL, and the data-keeping settings). */
+/** The CDK table properties of a definition (keys, TTL, stream, and the data-keeping settings). */
 export function tableProps(definition: TableDefinition, name: string): dynamodb.TableProps {
   return {
     tableName: name,
     partitionKey: attribute(definition.partitionKey),
     ...(definition.sortKey ? { sortKey: attribute(definition.sortKey) } : {}),
     ...(definition.ttlAttribute ? { timeToLiveAttribute: definition.ttlAttribute } : {}),
+    // New images only: the relay reads an inserted outbox item whole and needs nothing older.
+    ...(definition.outbox ? { stream: dynamodb.StreamViewType.NEW_IMAGE } : {}),
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: true,

@@ -5,7 +5,9 @@
 // tables (TTL expires them; the migration never modifies legacy): only the migrator its own state,
 // the gateway its Idempotency-Key records that a failed request releases, and simulation-service the
 // results it stored hidden whose charge was refunded (never a shown one: its delete is conditional).
+import type { Publisher } from '@f1/events/rules'
 import type { TableId } from '@f1/tables'
+import type { OutboxTableId } from '@f1/tables/outbox'
 
 export const SERVICES = [
   'gateway',
@@ -56,4 +58,17 @@ export const SERVICE_TABLES: Record<Service, readonly TableGrant[]> = {
     backfill('simulations'),
     { table: 'migration', actions: [...READ_ACTIONS, ...WRITE_ACTIONS, ...DELETE_ACTIONS] },
   ],
+}
+
+/**
+ * The service whose domain events each outbox table holds: its relay may put them on the bus only
+ * under that service's source (PUBLISHERS). The migrator writes the data tables while it backfills,
+ * but its own events go to its state table's outbox: one in a data table would be refused by the bus.
+ */
+export const OUTBOX_PRODUCERS: Record<OutboxTableId, Publisher> = {
+  subscriptions: 'subscription-service',
+  usage: 'usage-service',
+  simulations: 'simulation-service',
+  gateway: 'gateway',
+  migration: 'migrator',
 }

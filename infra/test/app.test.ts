@@ -7,6 +7,7 @@ import t from 'tap'
 import { App } from 'aws-cdk-lib'
 import { CONSUMER_PATH, CONSUMERS, type Consumer } from '@f1/events/rules'
 import { TABLE_IDS, TABLES } from '@f1/tables'
+import { OUTBOX_TABLE_IDS } from '@f1/tables/outbox'
 import { buildStacks } from '../src/app.ts'
 import { consumerUrlKey } from '../src/config.ts'
 import { SERVICES } from '../src/services.ts'
@@ -46,9 +47,24 @@ t.test('-c stage=prod renames every table, the bus, policies and stacks without 
   prod.events.hasResourceProperties('AWS::Events::EventBus', { Name: 'f1-events-prod' })
   for (const service of SERVICES) prod.access.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: `f1-${service}-prod` })
   t.same(
-    [prod.stacks.data.stackName, prod.stacks.events.stackName, prod.stacks.access.stackName],
-    ['f1-data-prod', 'f1-events-prod', 'f1-access-prod'],
+    [prod.stacks.data.stackName, prod.stacks.events.stackName, prod.stacks.relay.stackName, prod.stacks.access.stackName],
+    ['f1-data-prod', 'f1-events-prod', 'f1-relay-prod', 'f1-access-prod'],
   )
+})
+
+t.test('-c stage=prod names every relay resource for prod and points its pipes at the prod bus', async (t) => {
+  const named = [
+    ...Object.values(resources(prod.relay, 'AWS::Pipes::Pipe')).map((r) => r.Properties?.Name),
+    ...Object.values(resources(prod.relay, 'AWS::StepFunctions::StateMachine')).map((r) => r.Properties?.StateMachineName),
+    ...Object.values(resources(prod.relay, 'AWS::IAM::Role')).flatMap((r) => (r.Properties?.RoleName ? [r.Properties.RoleName] : [])),
+    ...Object.values(resources(prod.relay, 'AWS::SQS::Queue')).map((r) => r.Properties?.QueueName),
+    ...Object.values(resources(prod.relay, 'AWS::CloudWatch::Alarm')).map((r) => r.Properties?.AlarmName),
+  ]
+  t.equal(named.length, OUTBOX_TABLE_IDS.length * 5)
+  for (const name of named) t.match(name, /^f1-relay-[a-z]+(-dlq|-dlq-not-empty)?-prod$/, String(name))
+  for (const pipe of Object.values(resources(prod.relay, 'AWS::Pipes::Pipe'))) {
+    t.equal(renderArn(pipe.Properties?.Target), 'arn:aws:events:region:account:event-bus/f1-events-prod')
+  }
 })
 
 t.test('prod policies point at the prod tables and bus only', async (t) => {
@@ -82,7 +98,7 @@ t.test('-c legacyTableName references an existing legacy table instead of creati
   t.ok(policyArns(existing.access).some((arn) => arn.endsWith(':table/f1-strategy-metadata-dev/index/email-index')))
 })
 
-t.test('pnpm synth writes the three templates with no AWS credentials or account', async (t) => {
+t.test('pnpm synth writes the four templates with no AWS credentials or account', async (t) => {
   const outdir = mkdtempSync(join(tmpdir(), 'f1-cdk-'))
   t.teardown(() => rmSync(outdir, { recursive: true, force: true }))
   const env: Record<string, string> = { CDK_OUTDIR: outdir }
@@ -95,7 +111,7 @@ t.test('pnpm synth writes the three templates with no AWS credentials or account
   const infra = fileURLToPath(new URL('..', import.meta.url))
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts', '-c', 'stage=dev'], { cwd: infra, env, encoding: 'utf8' })
   t.equal(run.status, 0, run.stderr)
-  for (const stack of ['f1-data-dev', 'f1-events-dev', 'f1-access-dev']) {
+  for (const stack of ['f1-data-dev', 'f1-events-dev', 'f1-relay-dev', 'f1-access-dev']) {
     const file = join(outdir, `${stack}.template.json`)
     t.ok(existsSync(file), `${stack} template written`)
     t.ok(Object.keys(JSON.parse(readFileSync(file, 'utf8')).Resources ?? {}).length > 0, `${stack} has resources`)

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { TABLE_IDS, TABLES, type IndexDefinition, type KeyAttribute, type TableDefinition } from '@f1/tables'
+import { OUTBOX_TABLE_IDS } from '@f1/tables/outbox'
 import { tableName } from '../src/names.ts'
 import { resourceWhere, resources, synthesize } from './helper.ts'
 
@@ -24,6 +25,10 @@ const byName = <T extends { IndexName?: unknown }>(a: T, b: T) => String(a.Index
 
 t.test('the stack has exactly one table per definition', async (t) => {
   t.equal(Object.keys(resources(data, 'AWS::DynamoDB::Table')).length, TABLE_IDS.length)
+})
+
+t.test('the outbox tables are subscriptions, usage, simulations, gateway and migration', async (t) => {
+  t.same([...OUTBOX_TABLE_IDS].sort(), ['gateway', 'migration', 'simulations', 'subscriptions', 'usage'])
 })
 
 for (const id of TABLE_IDS) {
@@ -56,6 +61,11 @@ for (const id of TABLE_IDS) {
     } else {
       t.equal(table.Properties?.TimeToLiveSpecification, undefined)
     }
+  })
+
+  t.test(`${id}: ${definition.outbox ? 'streams new images for its outbox relay' : 'has no stream (it holds no outbox)'}`, async (t) => {
+    const [, table] = resourceWhere(data, 'AWS::DynamoDB::Table', 'TableName', name)
+    t.same(table.Properties?.StreamSpecification, definition.outbox ? { StreamViewType: 'NEW_IMAGE' } : undefined)
   })
 
   t.test(`${id}: on-demand, encrypted, recoverable and never deleted with the stack`, async (t) => {

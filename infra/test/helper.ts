@@ -7,6 +7,7 @@ export interface Synthesized {
   stacks: F1Stacks
   data: Template
   events: Template
+  relay: Template
   access: Template
 }
 
@@ -18,6 +19,7 @@ export function synthesize(context: Record<string, string> = {}): Synthesized {
     stacks,
     data: Template.fromStack(stacks.data),
     events: Template.fromStack(stacks.events),
+    relay: Template.fromStack(stacks.relay),
     access: Template.fromStack(stacks.access),
   }
 }

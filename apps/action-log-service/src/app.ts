@@ -22,8 +22,8 @@ export async function buildApp(config: ActionLogConfig, options: BuildOptions = 
     secret: config.EVENT_BUS_SECRET,
     handlers: {},
     // Every event of the platform is an action of its user.
-    any: async (detail, { envelope, log }) => {
-      const fresh = await app.actions.recordAction(actionFromEvent(detail, envelope))
+    any: async (detail, { envelope, eventId, log }) => {
+      const fresh = await app.actions.recordAction(actionFromEvent(detail, envelope, eventId))
       if (!fresh) log.info('event already logged; redelivery ignored')
     },
   })

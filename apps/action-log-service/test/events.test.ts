@@ -15,20 +15,32 @@ t.test('an event becomes one action with its type, its own fields, its plan and 
     user,
     'Subscription Activated',
     'f1.subscriptions',
-    { subscription_id: 'sub_1', plan_id: 'pro', status: 'active', current_period_end: null },
+    { subscription_id: 'sub_1', plan_id: 'pro', status: 'active', current_period_end: null, sequence: 1 },
     '2026-11-26T10:00:00.123Z',
   )
   t.same((await deliver(app, e)).json(), { status: 'processed' })
   t.same((await list(app, user)).actions, [
     {
-      action_id: e.id,
+      action_id: e.detail.event_id,
       occurred_at: '2026-11-26T10:00:00.123Z',
       action_type: 'Subscription Activated',
-      action_details: { subscription_id: 'sub_1', plan_id: 'pro', status: 'active', current_period_end: null },
+      action_details: { subscription_id: 'sub_1', plan_id: 'pro', status: 'active', current_period_end: null, sequence: 1 },
       plan_id: 'pro',
       source: 'f1.subscriptions',
     },
   ])
+})
+
+t.test('an event the relay or the bus sends again under a new envelope id is logged once: its own id decides', async (t) => {
+  const { app } = await build(t)
+  const user = userId()
+  const e = event(user, 'User Signed In', 'f1.gateway', {}, '2026-11-26T10:00:00.000Z')
+  for (const id of ['bus-1', 'bus-2', 'bus-3']) t.same((await deliver(app, { ...e, id })).json(), { status: 'processed' })
+  const actions = (await list(app, user)).actions as Array<{ action_id: string }>
+  t.same(
+    actions.map((a) => a.action_id),
+    [e.detail.event_id],
+  )
 })
 
 t.test('every event delivered three times and out of order is logged exactly once', async (t) => {

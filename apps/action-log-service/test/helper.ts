@@ -1,5 +1,6 @@
 // Builds action-log-service on DynamoDB Local tables of this test file's own.
 import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { ulid } from 'ulid'
 import { useTestTables } from '@f1/tables/testing'
 import { buildApp, type BuildOptions } from '../src/app.ts'
 import { loadActionLogConfig } from '../src/config.ts'
@@ -35,7 +36,7 @@ export function event(userId: string, detailType: string, source: string, fields
     time: at,
     region: 'us-east-1',
     resources: [],
-    detail: { user_id: userId, occurred_at: at, correlation_id: `req-${n}`, version: 1, ...fields },
+    detail: { event_id: ulid(), user_id: userId, occurred_at: at, correlation_id: `req-${n}`, version: 1, ...fields },
   }
 }
 

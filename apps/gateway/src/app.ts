@@ -3,7 +3,7 @@ import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/s
 import swaggerUi from '@fastify/swagger-ui'
 import underPressure from '@fastify/under-pressure'
 import { loadShedding } from '@f1/service-kit/load-shedding'
-import events from '@f1/events/plugin'
+import outbox from '@f1/events/plugin'
 import dynamodb from '@f1/tables/plugin'
 import { currentDeadline } from '@f1/service-kit/deadline'
 import type { GatewayConfig } from './config.ts'
@@ -72,7 +72,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await app.register(actionLogService, { baseUrl: config.ACTION_LOG_SERVICE_URL, ...service })
   await app.register(migratorService, { baseUrl: config.MIGRATOR_URL, ...service })
   await app.register(simulationService, { baseUrl: config.SIMULATION_SERVICE_URL, ...service, runTimeoutMs: config.SIMULATION_TIMEOUT_MS })
-  await app.register(events, { region: config.AWS_REGION, endpoint: config.EVENTBRIDGE_ENDPOINT, busName: config.EVENT_BUS_NAME })
+  await app.register(outbox, { table: 'gateway', tableName: config.GATEWAY_TABLE })
   await app.register(auth, { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_S })
   await app.register(planSecurity, { cacheTtlMs: config.PLAN_CACHE_TTL_MS })
   await app.register(currentRole, { ttlMs: config.ROLE_CACHE_TTL_MS, ...(options.now ? { now: options.now } : {}) })

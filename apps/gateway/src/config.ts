@@ -1,6 +1,6 @@
 // gateway configuration (env vars, validated at boot).
 import { randomBytes } from 'node:crypto'
-import { EVENT_BUS_DEV_DEFAULTS, EventBusConfigProperties } from '@f1/events/config'
+import { EVENT_BUS_DEV_DEFAULTS } from '@f1/events/config'
 import { BaseConfigProperties, ConfigError, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { LoadSheddingConfigProperties } from '@f1/service-kit/load-shedding'
 import { tableNameConfig } from '@f1/tables'
@@ -9,7 +9,6 @@ import { parseOrigins } from './lib/origins.ts'
 
 export const GatewayConfigProperties = {
   ...BaseConfigProperties,
-  ...EventBusConfigProperties,
   ...tableNameConfig('legacy', 'gateway'),
   GATEWAY_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'Port to listen on' }),
   USAGE_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of usage-service' }),

@@ -1,11 +1,12 @@
-// Events end to end: the gateway publishes with the real EventBridge SDK client to the local bus,
-// which matches the rules and delivers to action-log-service over HTTP.
+// Events end to end: the gateway writes them to its outbox, the relay reads the table's stream and
+// puts them on the local bus with the real SDK client, and the bus delivers to action-log-service.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { RULES } from '@f1/events/rules'
 import { startLocalBus, type RetryPolicy } from '@f1/local-stack/bus'
+import { startRelay } from '@f1/local-stack/relay'
 import { BUS_SECRET, bearer, build, json, register } from './helper.ts'
 
 type Built = Awaited<ReturnType<typeof build>>
@@ -35,23 +36,43 @@ async function busToActionLog(t: { teardown(fn: () => unknown): void }, target: 
   return bus
 }
 
-t.test('register and log in: both actions reach the action log through the SDK, the local bus and the consumer', async (t) => {
-  const target = { url: '' }
-  const bus = await busToActionLog(t, target, { baseDelayMs: 20, maxDelayMs: 100 })
-  const built = await build(t, { eventBridgeUrl: bus.url })
-  target.url = built.actionLogUrl
-  const user = await register(built.app)
-  await built.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: user.email, password: user.password } })
-  await built.app.events.publisher.flush()
-  t.same(await actionTypes(built, user.token, 2), ['User Registered', 'User Signed In'])
-})
+/** The outbox relay of the gateway's table, onto `busUrl`. */
+async function relayOf(t: { teardown(fn: () => unknown): void }, built: Built, busUrl: string) {
+  const relay = await startRelay({
+    dynamodbEndpoint: built.tables.endpoint,
+    region: 'us-east-1',
+    tables: { gateway: built.tables.names.gateway },
+    eventBridgeEndpoint: busUrl,
+    busName: 'f1-events-dev',
+    checkpointFile: join(mkdtempSync(join(tmpdir(), 'f1-relay-')), 'checkpoints.json'),
+    pollIntervalMs: 50,
+  })
+  t.teardown(() => relay.stop())
+  return relay
+}
+
+t.test(
+  'register and log in: both actions reach the action log through the outbox, the relay, the local bus and the consumer',
+  async (t) => {
+    const target = { url: '' }
+    const bus = await busToActionLog(t, target, { baseDelayMs: 20, maxDelayMs: 100 })
+    const built = await build(t)
+    target.url = built.actionLogUrl
+    const relay = await relayOf(t, built, bus.url)
+    const user = await register(built.app)
+    await built.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: user.email, password: user.password } })
+    await relay.drained()
+    t.same(await actionTypes(built, user.token, 2), ['User Registered', 'User Signed In'])
+  },
+)
 
 t.test('consumer down: events are retried, then dead-lettered; replayed once it is back, they are logged once', async (t) => {
   const target = { url: 'http://127.0.0.1:9' }
   const bus = await busToActionLog(t, target, { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 })
-  const built = await build(t, { eventBridgeUrl: bus.url })
+  const built = await build(t)
+  const relay = await relayOf(t, built, bus.url)
   const user = await register(built.app)
-  await built.app.events.publisher.flush()
+  await relay.drained()
   await bus.idle()
   const dead = await bus.deadLetters.list()
   t.equal(dead.length, 1, 'the User Registered event is a dead letter')

@@ -1,16 +1,14 @@
 import t from 'tap'
+import { outboxEvents } from '@f1/events/testing'
 import { BUS_SECRET, bearer, build, json, register } from './helper.ts'
 
 type Built = Awaited<ReturnType<typeof build>>
 
-async function published(built: Built, count: number) {
-  await built.app.events.publisher.flush()
-  const deadline = Date.now() + 2_000
-  while (built.bus.entries().length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-  return built.bus.entries().map((e) => ({ source: e.Source, type: e.DetailType, detail: JSON.parse(e.Detail) }))
+async function published(built: Built) {
+  return (await outboxEvents(built.tables.doc, built.tables.names.gateway)).map(({ source, type, detail }) => ({ source, type, detail }))
 }
 
-t.test('register and login publish User Registered and User Signed In with the request id as correlation id', async (t) => {
+t.test('register and login write User Registered and User Signed In to the outbox, with the request id as correlation id', async (t) => {
   const built = await build(t)
   const { app } = built
   const res = await app.inject({
@@ -26,7 +24,7 @@ t.test('register and login publish User Registered and User Signed In with the r
     headers: { 'x-request-id': 'req-login-1' },
     payload: { email: 'nico@example.com', password: 'long-password' },
   })
-  const events = await published(built, 2)
+  const events = await published(built)
   t.match(events, [
     {
       source: 'f1.gateway',
@@ -43,8 +41,8 @@ t.test("/api/users/actions lists only the signed-in user's actions, with filters
   const a = await register(app)
   const b = await register(app)
   for (const [user, id] of [
-    [a.userId, 'evt-a'],
-    [b.userId, 'evt-b'],
+    [a.userId, '01JD00000000000000000000AA'],
+    [b.userId, '01JD00000000000000000000BB'],
   ] as const) {
     await actionLog.inject({
       method: 'POST',
@@ -59,7 +57,7 @@ t.test("/api/users/actions lists only the signed-in user's actions, with filters
         time: '2026-11-26T10:00:00Z',
         region: 'us-east-1',
         resources: [],
-        detail: { user_id: user, occurred_at: '2026-11-26T10:00:00.000Z', correlation_id: 'r', version: 1 },
+        detail: { event_id: id, user_id: user, occurred_at: '2026-11-26T10:00:00.000Z', correlation_id: 'r', version: 1 },
       },
     })
   }
@@ -68,7 +66,7 @@ t.test("/api/users/actions lists only the signed-in user's actions, with filters
   )
   t.same(
     page.actions.map((x) => x.action_id),
-    ['evt-a'],
+    ['01JD00000000000000000000AA'],
   )
   t.equal(page.next_cursor, null)
   const bad = await app.inject({ url: '/api/users/actions?user_id=someone', headers: bearer(a.token) })

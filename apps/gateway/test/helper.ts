@@ -2,7 +2,6 @@
 // of this test file's own.
 import { buildApp as buildActionLogService } from '@f1/action-log-service/app'
 import { loadActionLogConfig } from '@f1/action-log-service/config'
-import { fakeEventBridge } from '@f1/events/testing'
 import { buildApp as buildSimulationService } from '@f1/simulation-service/app'
 import { loadSimulationConfig } from '@f1/simulation-service/config'
 import { buildApp as buildSubscriptionService } from '@f1/subscription-service/app'
@@ -28,8 +27,6 @@ export const BUS_SECRET = 'bus-secret-for-gateway-tests'
 export interface BuildOptions {
   usageServiceUrl?: string
   planCacheTtlMs?: number
-  /** A real bus (the local EventBridge) instead of the recording stand-in. */
-  eventBridgeUrl?: string
   /** Extra gateway settings (e.g. rate limits). */
   gatewayEnv?: Record<string, string>
   /** The gateway's clock of the role cache. */
@@ -44,11 +41,9 @@ export interface BuildOptions {
 
 export async function build(t: TapLike, options: BuildOptions = {}) {
   const tables = await useTestTables(t, ['legacy', 'usage', 'subscriptions', 'actions', 'simulations', 'gateway'])
-  const bus = await fakeEventBridge(t)
   const env = {
     SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     DYNAMODB_ENDPOINT: tables.endpoint,
-    EVENTBRIDGE_ENDPOINT: options.eventBridgeUrl ?? bus.url,
   }
   const usage = await buildUsageService(
     loadUsageConfig({ env: { ...env, USER_USAGE_TABLE: tables.names.usage, CHARGE_SWEEP_INTERVAL_MS: '0' } }),
@@ -110,7 +105,7 @@ export async function build(t: TapLike, options: BuildOptions = {}) {
     await actionLog.close()
     await simulations.close()
   })
-  return { app, usage, usageUrl, actionLog, actionLogUrl, simulations, simulationsUrl, tables, config, bus }
+  return { app, usage, usageUrl, actionLog, actionLogUrl, simulations, simulationsUrl, tables, config }
 }
 
 type App = Awaited<ReturnType<typeof build>>['app']

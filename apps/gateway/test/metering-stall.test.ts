@@ -65,7 +65,9 @@ t.test('DynamoDB paused for 5 s mid-traffic: every simulation ends charged and s
   await built.simulations.sweepPendingSimulations()
 
   const scan = async (table: 'usage' | 'simulations') =>
-    (await built.tables.doc.send(new ScanCommand({ TableName: built.tables.names[table], ConsistentRead: true }))).Items ?? []
+    ((await built.tables.doc.send(new ScanCommand({ TableName: built.tables.names[table], ConsistentRead: true }))).Items ?? []).filter(
+      (item) => !item.outbox_event_id,
+    )
   const usageRows = await scan('usage')
   const charges = usageRows.filter((row) => String(row.feature_date_key).startsWith('charge#'))
   const committed = charges.filter((c) => c.status === 'committed')

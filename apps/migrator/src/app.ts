@@ -1,7 +1,7 @@
 // migrator: builds the app (never listens; server.ts does). Lazy backfill from user events,
 // backfill runs over HTTP, and their status. The bulk backfill also runs as a CLI (bin/migrator.ts).
 import eventConsumer, { type EventHandler } from '@f1/events/consumer'
-import events from '@f1/events/plugin'
+import outbox from '@f1/events/plugin'
 import { resolveTrackId } from '@f1/race-sim/tracks'
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
@@ -9,7 +9,7 @@ import dynamodb from '@f1/tables/plugin'
 import { DEFAULT_SEGMENTS, type MigratorConfig } from './config.ts'
 import type { RetentionPolicy } from './lib/retention.ts'
 import type { MigrationTableNames } from './migration/backfill.ts'
-import { migrateUser } from './migration/lazy.ts'
+import { migrateUser, type LazyDeps } from './migration/lazy.ts'
 import repositories from './plugins/repositories.ts'
 import runs from './plugins/runs.ts'
 import runRoutes from './routes/runs/index.ts'
@@ -42,7 +42,7 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
   }
   const app = createServiceApp({ name: 'migrator', config, logger: options.logger ?? true })
   await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT })
-  await app.register(events, { region: config.AWS_REGION, endpoint: config.EVENTBRIDGE_ENDPOINT, busName: config.EVENT_BUS_NAME })
+  await app.register(outbox, { table: 'migration', tableName: names.migration })
   await app.register(repositories, { names, batchSize: config.MIGRATION_BATCH_SIZE, concurrency: config.MIGRATION_CONCURRENCY })
   await app.register(runs, {
     deps: { names, retention, resolveTrack: resolveTrackId, leaseMs: config.MIGRATION_LOCK_LEASE_S * 1000, now },
@@ -50,20 +50,25 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
   })
 
   // Lazy backfill: a user who shows up has their legacy items migrated, once.
-  const migrateOnActivity: EventHandler = async (detail, { envelope, log }) => {
+  const migrateOnActivity: EventHandler = async (detail, { eventId, log }) => {
     const userId = String(detail.user_id)
-    const result = await migrateUser(
-      { legacy: app.legacy, targets: app.targets, state: app.migrationState, resolveTrack: resolveTrackId, retention, now },
-      userId,
-      envelope.id,
-    )
+    const correlationId = typeof detail.correlation_id === 'string' ? detail.correlation_id : eventId
+    const migratedEvent: LazyDeps['migratedEvent'] = (written, rejected) =>
+      app.outbox.put(app.outbox.event('UserMigrated', { id: correlationId }, userId, { written, rejected }))
+    const deps = {
+      legacy: app.legacy,
+      targets: app.targets,
+      state: app.migrationState,
+      resolveTrack: resolveTrackId,
+      retention,
+      now,
+      migratedEvent,
+    }
+    const result = await migrateUser(deps, userId, eventId)
     if (result.status !== 'migrated') {
       log.info({ user_id: userId, status: result.status }, 'user already migrated; nothing to do')
       return
     }
-    // Only the delivery that claimed the marker announces it: one event per user.
-    const correlationId = typeof detail.correlation_id === 'string' ? detail.correlation_id : envelope.id
-    app.events.publish('UserMigrated', { id: correlationId }, userId, { written: result.written, rejected: result.rejected })
     log.info({ user_id: userId, written: result.written, rejected: result.rejected }, 'user migrated from legacy')
   }
   await app.register(eventConsumer, {

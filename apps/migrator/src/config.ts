@@ -1,7 +1,7 @@
 // migrator configuration (env vars, validated at boot): the job settings the CLI needs, and the
 // service's on top of them (port, event bus, service token).
 import { availableParallelism } from 'node:os'
-import { EVENT_BUS_DEV_DEFAULTS, EventBusConfigProperties, EventConsumerConfigProperties } from '@f1/events/config'
+import { EVENT_BUS_DEV_DEFAULTS, EventConsumerConfigProperties } from '@f1/events/config'
 import { BaseConfigProperties, defineConfig, loadConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type, { type Static } from 'typebox'
@@ -50,7 +50,6 @@ export type MigratorJobConfig = Static<typeof MigratorJobConfigSchema>
 
 export const MigratorConfigProperties = {
   ...BaseConfigProperties,
-  ...EventBusConfigProperties,
   ...EventConsumerConfigProperties,
   ...MigratorJobConfigProperties,
   MIGRATOR_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3005, description: 'Port to listen on' }),

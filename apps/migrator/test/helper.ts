@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { fakeEventBridge } from '@f1/events/testing'
+import { outboxEvents } from '@f1/events/testing'
+import { ulid } from 'ulid'
 import type { LegacyRates, LegacyShape, LegacyTally } from '@f1/legacy/generator'
 import { resolveTrackId } from '@f1/race-sim/tracks'
 import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
@@ -145,12 +146,10 @@ export function startCli(args: string[], env: Record<string, string>): CliRun {
 /** The app on the test tables, with a fake EventBridge; closed when `t` ends. */
 export async function build(t: TapLike, options: BuildOptions & { tables?: TestTables; env?: Record<string, string> } = {}) {
   const tables = options.tables ?? (await useMigrationTables(t))
-  const bus = await fakeEventBridge(t)
   const config = loadMigratorConfig({
     env: {
       ...envFor(tables),
       SERVICE_TOKEN: TEST_SERVICE_TOKEN,
-      EVENTBRIDGE_ENDPOINT: bus.url,
       EVENT_BUS_SECRET: BUS_SECRET,
       MIGRATION_SEGMENTS: '3',
       MIGRATION_PAGE_SIZE: '100',
@@ -159,7 +158,9 @@ export async function build(t: TapLike, options: BuildOptions & { tables?: TestT
   })
   const app = await buildApp(config, { logger: false, ...options })
   t.teardown(() => app.close())
-  return { app, tables, config, bus }
+  /** The events in the migrator's outbox so far, oldest first (what the relay puts on the bus). */
+  const events = () => outboxEvents(tables.doc, tables.names.migration)
+  return { app, tables, config, events }
 }
 
 let n = 0
@@ -177,7 +178,7 @@ export function userEvent(userId: string, detailType: 'User Signed In' | 'User R
     time: at,
     region: 'us-east-1',
     resources: [],
-    detail: { user_id: userId, occurred_at: at, correlation_id: `req-${n}`, version: 1, ...fields },
+    detail: { event_id: ulid(), user_id: userId, occurred_at: at, correlation_id: `req-${n}`, version: 1, ...fields },
   }
 }
 

@@ -42,7 +42,7 @@ async function consume(
 t.test(
   'a backfill racing live usage, live subscriptions and lazy migrations of the same users overwrites nothing and counts exactly',
   async (t) => {
-    const { app, tables, bus } = await build(t)
+    const { app, tables, events } = await build(t)
     const { doc, names } = tables
     const tally = await generate(tables, USERS, SEED, RATES, SHAPE)
     const legacyBefore = await scanAll(doc, names.legacy)
@@ -144,10 +144,9 @@ t.test(
     t.strictSame(await scanAll(doc, names.legacy), legacyBefore, 'the legacy table is unchanged')
 
     // The lazy migrations: each user marked once and announced once.
-    await app.events.publisher.flush()
-    const announced = bus.entries().filter((e) => e.DetailType === 'User Migrated')
+    const announced = (await events()).filter((e) => e.type === 'User Migrated')
     t.equal(announced.length, lazyUsers.length, 'one User Migrated per lazily migrated user')
-    t.strictSame(new Set(announced.map((e) => (JSON.parse(e.Detail) as { user_id: string }).user_id)), new Set(lazyUsers))
+    t.strictSame(new Set(announced.map((e) => String(e.detail.user_id))), new Set(lazyUsers))
     const markers = (await scanAll(doc, names.migration)).filter((item) => String(item.pk).startsWith('user#'))
     t.equal(markers.length, lazyUsers.length)
   },

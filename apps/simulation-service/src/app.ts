@@ -1,5 +1,5 @@
 // simulation-service: builds the app (never listens; server.ts does).
-import events from '@f1/events/plugin'
+import outbox from '@f1/events/plugin'
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
 import { loadShedding } from '@f1/service-kit/load-shedding'
 import { currentDeadline } from '@f1/service-kit/deadline'
@@ -41,7 +41,7 @@ export async function buildApp(config: SimulationConfig, options: BuildOptions =
   })
   await app.register(underPressure, loadShedding(config))
   await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT, deadline: currentDeadline })
-  await app.register(events, { region: config.AWS_REGION, endpoint: config.EVENTBRIDGE_ENDPOINT, busName: config.EVENT_BUS_NAME })
+  await app.register(outbox, { table: 'simulations', tableName: config.SIMULATION_RESULTS_TABLE, now })
   await app.register(engine, { workers: config.SIMULATION_WORKERS })
   await app.register(simulationsRepository, {
     tableName: config.SIMULATION_RESULTS_TABLE,

@@ -1,5 +1,5 @@
 // simulation-service configuration (env vars, validated at boot).
-import { EVENT_BUS_DEV_DEFAULTS, EventBusConfigProperties } from '@f1/events/config'
+import { EVENT_BUS_DEV_DEFAULTS } from '@f1/events/config'
 import { BaseConfigProperties, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { LoadSheddingConfigProperties } from '@f1/service-kit/load-shedding'
 import { tableNameConfig } from '@f1/tables'
@@ -8,7 +8,6 @@ import { COMPRESS_ABOVE_BYTES } from './repositories/stored-results.ts'
 
 export const SimulationConfigProperties = {
   ...BaseConfigProperties,
-  ...EventBusConfigProperties,
   ...tableNameConfig('simulations'),
   ...LoadSheddingConfigProperties,
   SIMULATION_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3004, description: 'Port to listen on' }),

@@ -1,7 +1,7 @@
-// Builds simulation-service on DynamoDB Local tables of this test file's own, publishing to a fake bus.
+// Builds simulation-service on DynamoDB Local tables of this test file's own, with a real usage-service.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { ulid } from 'ulid'
-import { fakeEventBridge } from '@f1/events/testing'
+import { outboxEvents } from '@f1/events/testing'
 import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
 import { useTestTables } from '@f1/tables/testing'
 import { buildApp as buildUsageService } from '@f1/usage-service/app'
@@ -16,20 +16,18 @@ interface TapLike {
 export const auth = { 'x-service-token': TEST_SERVICE_TOKEN }
 
 /**
- * The app, its table's clients, its config and the bus it publishes to, with a real usage-service
+ * The app, its table's clients and its config, with a real usage-service
  * (over HTTP, on a table of its own) for the charges; closed when `t` ends.
  */
 export async function build(t: TapLike, options: BuildOptions & { env?: Record<string, string> } = {}) {
   const { env, ...buildOptions } = options
   const tables = await useTestTables(t, ['simulations', 'usage'])
-  const bus = await fakeEventBridge(t)
   const usage = await buildUsageService(
     loadUsageConfig({
       env: {
         SERVICE_TOKEN: TEST_SERVICE_TOKEN,
         DYNAMODB_ENDPOINT: tables.endpoint,
         USER_USAGE_TABLE: tables.names.usage,
-        EVENTBRIDGE_ENDPOINT: bus.url,
         CHARGE_SWEEP_INTERVAL_MS: '0',
       },
     }),
@@ -41,7 +39,6 @@ export async function build(t: TapLike, options: BuildOptions & { env?: Record<s
       SERVICE_TOKEN: TEST_SERVICE_TOKEN,
       DYNAMODB_ENDPOINT: tables.endpoint,
       SIMULATION_RESULTS_TABLE: tables.names.simulations,
-      EVENTBRIDGE_ENDPOINT: bus.url,
       USAGE_SERVICE_URL: usageUrl,
       PENDING_SWEEP_INTERVAL_MS: '0',
       ...env,
@@ -73,11 +70,8 @@ export async function build(t: TapLike, options: BuildOptions & { env?: Record<s
     return rows
   }
 
-  /** The events published so far, detail parsed. */
-  const published = async () => {
-    await app.events.publisher.flush()
-    return bus.entries().map((e) => ({ type: e.DetailType, source: e.Source, detail: JSON.parse(e.Detail) as Record<string, unknown> }))
-  }
+  /** The events in the service's outbox so far, oldest first (what the relay puts on the bus). */
+  const published = () => outboxEvents(tables.doc, tables.names.simulations)
 
   /** The counts of a user's features today, from usage-service. */
   const counts = async (user: string): Promise<Record<string, number>> => {
@@ -92,7 +86,7 @@ export async function build(t: TapLike, options: BuildOptions & { env?: Record<s
     return res.status === 404 ? 'none' : ((await res.json()) as { status: string }).status
   }
 
-  return { app, usage, usageUrl, tables, config, bus, rawRows, published, counts, chargeStatus }
+  return { app, usage, usageUrl, tables, config, rawRows, published, counts, chargeStatus }
 }
 
 /** A user id unique to the calling test. */

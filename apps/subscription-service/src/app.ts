@@ -2,7 +2,7 @@
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
 import { currentDeadline } from '@f1/service-kit/deadline'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
-import events from '@f1/events/plugin'
+import outbox from '@f1/events/plugin'
 import dynamodb from '@f1/tables/plugin'
 import type { SubscriptionConfig } from './config.ts'
 import repositories from './plugins/repositories.ts'
@@ -19,7 +19,7 @@ export interface BuildOptions {
 export async function buildApp(config: SubscriptionConfig, options: BuildOptions = {}): Promise<ServiceApp> {
   const app = createServiceApp({ name: 'subscription-service', config, logger: options.logger ?? true })
   await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT, deadline: currentDeadline })
-  await app.register(events, { region: config.AWS_REGION, endpoint: config.EVENTBRIDGE_ENDPOINT, busName: config.EVENT_BUS_NAME })
+  await app.register(outbox, { table: 'subscriptions', tableName: config.USER_SUBSCRIPTIONS_TABLE })
   await app.register(repositories, { subscriptionsTable: config.USER_SUBSCRIPTIONS_TABLE, legacyTable: config.LEGACY_METADATA_TABLE })
   await app.register(stripe, {
     secretKey: config.STRIPE_SECRET_KEY,

@@ -1,12 +1,11 @@
 // subscription-service configuration (env vars, validated at boot).
-import { EVENT_BUS_DEV_DEFAULTS, EventBusConfigProperties } from '@f1/events/config'
+import { EVENT_BUS_DEV_DEFAULTS } from '@f1/events/config'
 import { BaseConfigProperties, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type, { type Static } from 'typebox'
 
 export const SubscriptionConfigProperties = {
   ...BaseConfigProperties,
-  ...EventBusConfigProperties,
   ...tableNameConfig('subscriptions', 'legacy'),
   SUBSCRIPTION_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001, description: 'Port to listen on' }),
   STRIPE_SECRET_KEY: Type.Optional(Type.String({ minLength: 8, description: 'Stripe API key; without it checkout and cancel answer 503' })),

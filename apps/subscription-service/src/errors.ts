@@ -13,3 +13,9 @@ export const NotCancellableError = createError('NOT_CANCELLABLE', '%s', 409)
 export const StripeUnavailableError = createError('DEPENDENCY_UNAVAILABLE', 'Stripe did not answer; retry shortly', 503)
 /** Stripe refused a call for a reason on our side (the key, a price id): operators must act; users retry later. */
 export const StripeMisconfiguredError = createError('DEPENDENCY_UNAVAILABLE', 'Payments are unavailable right now; retry later', 502)
+/** Stripe's events of one subscription kept landing while this one was applied: Stripe redelivers it. */
+export const ConcurrentChangeError = createError(
+  'CONTENTION',
+  'The subscription kept changing while this event was applied; retry shortly',
+  503,
+)

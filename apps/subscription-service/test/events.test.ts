@@ -16,8 +16,7 @@ async function post(built: Built, event: object, requestId: string) {
 }
 
 async function published(built: Built) {
-  await built.app.events.publisher.flush()
-  return built.bus.entries().map((e) => ({ type: e.DetailType, detail: JSON.parse(e.Detail) as Record<string, unknown> }))
+  return (await built.events()).map(({ type, detail }) => ({ type, detail }))
 }
 
 t.test("a subscription's life publishes Activated, Changed, Payment Failed and Canceled, each with its webhook's request id", async (t) => {
@@ -92,4 +91,44 @@ t.test('a replayed or stale webhook publishes nothing', async (t) => {
     (await published(built)).map((e) => e.type),
     ['Subscription Activated'],
   )
+})
+
+t.test('the events of a change are written with it: a redelivery answers duplicate and the outbox holds them once', async (t) => {
+  const built = await build(t)
+  const user = userId()
+  const event = subscriptionEvent({ type: 'customer.subscription.created', userId: user, priceId: PRICES.pro, created: T0 })
+  const first = await post(built, event, 'req-1')
+  const again = await post(built, event, 'req-2')
+  t.same([first.json().outcome, again.json().outcome], ['applied', 'duplicate'])
+  const events = await built.events()
+  t.same(
+    events.map((e) => e.type),
+    ['Subscription Activated'],
+  )
+  t.equal(events[0]!.detail.event_id, events[0]!.eventId, 'the stable id is in the detail')
+  t.equal(events[0]!.detail.sequence, T0 * 1000, "the Stripe event's time orders the subscription's events")
+})
+
+t.test('webhooks of one subscription racing each other all apply, in Stripe order, each with its events once', async (t) => {
+  const built = await build(t)
+  const user = userId()
+  await post(built, subscriptionEvent({ type: 'customer.subscription.created', userId: user, priceId: PRICES.pro, created: T0 }), 'r0')
+  const plans = [PRICES.team, PRICES.pro, PRICES.team, PRICES.pro]
+  const answers = await Promise.all(
+    plans.map((priceId, i) =>
+      post(built, subscriptionEvent({ type: 'customer.subscription.updated', userId: user, priceId, created: T0 + 10 + i }), `r${i + 1}`),
+    ),
+  )
+  const outcomes = answers.map((r) => r.json().outcome as string)
+  t.ok(
+    outcomes.every((o) => o === 'applied' || o === 'stale'),
+    outcomes.join(','),
+  )
+  const changes = (await built.events()).filter((e) => e.type === 'Subscription Changed')
+  t.equal(
+    changes.length,
+    outcomes.filter((o) => o === 'applied').length,
+    'one Subscription Changed per applied change, none for a stale one',
+  )
+  for (const change of changes) t.not(change.detail.plan_id, change.detail.previous_plan_id, 'each worked out from the row it changed')
 })

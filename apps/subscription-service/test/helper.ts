@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
-import { fakeEventBridge } from '@f1/events/testing'
+import { outboxEvents } from '@f1/events/testing'
 import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
 import { useTestTables, type TestTables } from '@f1/tables/testing'
 import { buildApp, type BuildOptions } from '../src/app.ts'
@@ -19,7 +19,6 @@ export const auth = { 'x-service-token': TEST_SERVICE_TOKEN }
 
 export async function build(t: TapLike, options: BuildOptions & { stripeKey?: string; stripeUrl?: string } = {}) {
   const tables = await useTestTables(t, ['subscriptions', 'legacy'])
-  const bus = await fakeEventBridge(t)
   const config = loadSubscriptionConfig({
     env: {
       SERVICE_TOKEN: TEST_SERVICE_TOKEN,
@@ -31,12 +30,13 @@ export async function build(t: TapLike, options: BuildOptions & { stripeKey?: st
       STRIPE_PRICE_TEAM: PRICES.team,
       STRIPE_SECRET_KEY: options.stripeKey,
       STRIPE_API_URL: options.stripeUrl,
-      EVENTBRIDGE_ENDPOINT: bus.url,
     },
   })
   const app = await buildApp(config, { logger: false, ...options })
   t.teardown(() => app.close())
-  return { app, tables, bus }
+  /** The events in the service's outbox so far, oldest first (what the relay puts on the bus). */
+  const events = () => outboxEvents(tables.doc, tables.names.subscriptions)
+  return { app, tables, events }
 }
 
 /** Every item in a table (markers included), for "nothing extra was written" checks. */

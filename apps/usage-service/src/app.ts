@@ -4,7 +4,7 @@ import { currentDeadline } from '@f1/service-kit/deadline'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
 import type { UsageConfig } from './config.ts'
 import eventConsumer from '@f1/events/consumer'
-import events from '@f1/events/plugin'
+import outbox from '@f1/events/plugin'
 import dynamodb from '@f1/tables/plugin'
 import chargeSweeper from './plugins/charge-sweeper.ts'
 import usageRepository from './plugins/usage-repository.ts'
@@ -24,7 +24,7 @@ export async function buildApp(config: UsageConfig, options: BuildOptions = {}):
   const now = options.now ?? (() => new Date())
   const app = createServiceApp({ name: 'usage-service', config, logger: options.logger ?? true })
   await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT, deadline: currentDeadline })
-  await app.register(events, { region: config.AWS_REGION, endpoint: config.EVENTBRIDGE_ENDPOINT, busName: config.EVENT_BUS_NAME })
+  await app.register(outbox, { table: 'usage', tableName: config.USER_USAGE_TABLE, now })
   await app.register(usageRepository, { tableName: config.USER_USAGE_TABLE, retentionDays: config.USAGE_RETENTION_DAYS })
   await app.register(chargeSweeper, { intervalMs: config.CHARGE_SWEEP_INTERVAL_MS, graceMs: SWEEP_GRACE_MS, now })
   await app.register(eventConsumer, {

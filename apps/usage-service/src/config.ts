@@ -1,12 +1,11 @@
 // usage-service configuration (env vars, validated at boot).
-import { EVENT_BUS_DEV_DEFAULTS, EventBusConfigProperties, EventConsumerConfigProperties } from '@f1/events/config'
+import { EVENT_BUS_DEV_DEFAULTS, EventConsumerConfigProperties } from '@f1/events/config'
 import { BaseConfigProperties, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type, { type Static } from 'typebox'
 
 export const UsageConfigProperties = {
   ...BaseConfigProperties,
-  ...EventBusConfigProperties,
   ...EventConsumerConfigProperties,
   ...tableNameConfig('usage'),
   USAGE_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002, description: 'Port to listen on' }),

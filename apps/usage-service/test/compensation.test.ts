@@ -19,6 +19,7 @@ function simulationFailed(user: string, detail: Record<string, unknown>) {
     region: 'us-east-1',
     resources: [],
     detail: {
+      event_id: newId(),
       user_id: user,
       occurred_at: NOW.toISOString(),
       correlation_id: 'req-sim-1',

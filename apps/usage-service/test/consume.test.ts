@@ -90,16 +90,15 @@ t.test('days are UTC: a consume just before and just after midnight count on dif
   })
 })
 
-t.test('the first refusal of a day publishes Usage Limit Reached once, however often the client retries', async (t) => {
+t.test('the first refusal of a day writes Usage Limit Reached to the outbox once, however often the client retries', async (t) => {
   const now = new Date('2026-11-26T18:00:00.000Z')
-  const { app, bus } = await build(t, { now: () => now })
+  const { app, events: outbox } = await build(t, { now: () => now })
   const user = userId()
   await app.inject(consume(user, { feature: 'simulation_run', limit: 1 }))
   for (let i = 0; i < 5; i++) {
     t.equal((await app.inject(consume(user, { feature: 'simulation_run', limit: 1 }, { 'x-request-id': `req-${i}` }))).statusCode, 429)
   }
-  await app.events.publisher.flush()
-  const events = bus.entries().map((e) => ({ type: e.DetailType, source: e.Source, detail: JSON.parse(e.Detail) }))
+  const events = await outbox()
   t.equal(events.length, 1)
   t.match(events[0], {
     type: 'Usage Limit Reached',

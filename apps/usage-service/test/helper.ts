@@ -1,5 +1,5 @@
 // Builds usage-service against real DynamoDB Local tables of this test file's own.
-import { fakeEventBridge } from '@f1/events/testing'
+import { outboxEvents } from '@f1/events/testing'
 import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
 import { useTestTables } from '@f1/tables/testing'
 import { buildApp, type BuildOptions } from '../src/app.ts'
@@ -15,19 +15,19 @@ export const BUS_SECRET = 'bus-secret-for-usage-tests'
 /** The app, its table's clients, and its config; closed when `t` ends. */
 export async function build(t: TapLike, options: BuildOptions & { endpoint?: string; tableName?: string } = {}) {
   const tables = options.tableName ? undefined : await useTestTables(t, ['usage'])
-  const bus = await fakeEventBridge(t)
   const config = loadUsageConfig({
     env: {
       SERVICE_TOKEN: TEST_SERVICE_TOKEN,
       DYNAMODB_ENDPOINT: options.endpoint ?? tables?.endpoint,
       USER_USAGE_TABLE: options.tableName ?? tables?.names.usage,
-      EVENTBRIDGE_ENDPOINT: bus.url,
       EVENT_BUS_SECRET: BUS_SECRET,
     },
   })
   const app = await buildApp(config, { logger: false, ...options })
   t.teardown(() => app.close())
-  return { app, tables, config, bus }
+  /** The events in usage-service's outbox so far (what the relay puts on the bus). */
+  const events = () => outboxEvents(app.dynamo.doc, config.USER_USAGE_TABLE)
+  return { app, tables, config, events }
 }
 
 /** A user id unique to the calling test. */

@@ -1,5 +1,7 @@
-// Domain events: one EventBridge envelope shape, one detail schema per detail-type. Delivery is
-// at-least-once and unordered: consumers dedupe by event id and accept any arrival order.
+// Domain events: one EventBridge envelope shape, one detail schema per detail-type. Each is written
+// to its producer's outbox with the state change it reports and relayed to the bus. Delivery is
+// at-least-once and unordered: consumers dedupe on the detail's `event_id` (never on the bus
+// envelope's id, which a relay or bus retry changes) and accept any arrival order.
 import Type, { type Static, type TObject, type TProperties } from 'typebox'
 import { FeatureNameSchema, IsoDateSchema, IsoTimestampSchema, PlanIdSchema, UserIdSchema } from './common.ts'
 import { SubscriptionStatusSchema } from './subscriptions.ts'
@@ -7,8 +9,14 @@ import { SubscriptionStatusSchema } from './subscriptions.ts'
 export const EVENT_SOURCES = ['f1.gateway', 'f1.subscriptions', 'f1.usage', 'f1.simulations', 'f1.migrator'] as const
 export type EventSource = (typeof EVENT_SOURCES)[number]
 
-/** Fields every detail carries: who, when, which request caused it, and the schema version. */
+/** Fields every detail carries: its stable id, who, when, which request caused it, and the schema version. */
 const base = {
+  event_id: Type.String({
+    minLength: 26,
+    maxLength: 26,
+    pattern: '^[0-9A-HJKMNP-TV-Z]{26}$',
+    description: 'A ULID fixed when the event is written to its outbox: the same on every delivery, what consumers dedupe on',
+  }),
   user_id: UserIdSchema,
   occurred_at: IsoTimestampSchema,
   correlation_id: Type.String({ minLength: 1, maxLength: 128, description: 'The request id that caused the event' }),
@@ -40,6 +48,12 @@ const SubscriptionFields = {
   plan_id: PlanIdSchema,
   status: SubscriptionStatusSchema,
   current_period_end: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  sequence: Type.Integer({
+    minimum: 0,
+    description:
+      "When Stripe created the change (epoch ms): a subscription's events apply in this order, and a consumer that keeps " +
+      'the state ignores one older than what it has',
+  }),
 }
 
 export const EVENTS = {
@@ -64,7 +78,12 @@ export const EVENTS = {
     detail({ ...SubscriptionFields, at_period_end: Type.Boolean() }),
   ),
   /** A renewal payment failed; Stripe retries it. */
-  SubscriptionPaymentFailed: contract('f1.subscriptions', 'Subscription Payment Failed', 1, detail({ subscription_id: Type.String() })),
+  SubscriptionPaymentFailed: contract(
+    'f1.subscriptions',
+    'Subscription Payment Failed',
+    1,
+    detail({ subscription_id: Type.String(), sequence: SubscriptionFields.sequence }),
+  ),
   /** A consume was refused at the plan's daily limit. */
   UsageLimitReached: contract(
     'f1.usage',

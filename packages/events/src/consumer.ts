@@ -17,6 +17,8 @@ export const InvalidEventError = createError('INVALID_EVENT', 'The event does no
 
 export interface EventContext {
   envelope: EventEnvelope
+  /** The event's own id (the detail's `event_id`, fixed in the outbox): the same on every delivery, what effects dedupe on. */
+  eventId: string
   log: FastifyBaseLogger
 }
 
@@ -53,7 +55,7 @@ export default fp<ConsumerOptions>(
       },
       async (request) => {
         const envelope = request.body
-        const log = request.log.child({ event_id: envelope.id, detail_type: envelope['detail-type'] })
+        const log = request.log.child({ bus_event_id: envelope.id, detail_type: envelope['detail-type'] })
         const contract = contractOf(envelope['detail-type'])
         if (!contract) {
           log.warn('event of an unknown detail-type; acknowledged and ignored')
@@ -71,7 +73,9 @@ export default fp<ConsumerOptions>(
         }
         const handler = options.handlers[contract.detailType] ?? options.any
         if (!handler) return { status: 'ignored' as const }
-        await handler(envelope.detail, { envelope, log })
+        // The contract requires it, so it is there: the envelope's id changes when a relay or the bus retries.
+        const eventId = String(envelope.detail.event_id)
+        await handler(envelope.detail, { envelope, eventId, log: log.child({ event_id: eventId }) })
         return { status: 'processed' as const }
       },
     )

@@ -18,7 +18,13 @@ function envelope(detailType: string, detail: object, source = 'f1.gateway') {
     detail,
   }
 }
-const signedIn = { user_id: 'u1', occurred_at: '2026-11-26T10:00:00.000Z', correlation_id: 'req-1', version: 1 }
+const signedIn = {
+  event_id: '01JD00000000000000000000AA',
+  user_id: 'u1',
+  occurred_at: '2026-11-26T10:00:00.000Z',
+  correlation_id: 'req-1',
+  version: 1,
+}
 
 async function build(
   t: { teardown(fn: () => unknown): void },

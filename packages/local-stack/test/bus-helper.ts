@@ -73,7 +73,14 @@ export function entry(overrides: Partial<PutEventsRequestEntry> = {}, detail: Re
   return {
     Source: 'f1.gateway',
     DetailType: 'User Signed In',
-    Detail: JSON.stringify({ user_id: 'u-1', occurred_at: '2025-01-01T00:00:00.000Z', correlation_id: 'req-1', version: 1, ...detail }),
+    Detail: JSON.stringify({
+      event_id: '01JD00000000000000000000AA',
+      user_id: 'u-1',
+      occurred_at: '2025-01-01T00:00:00.000Z',
+      correlation_id: 'req-1',
+      version: 1,
+      ...detail,
+    }),
     EventBusName: BUS,
     ...overrides,
   }

@@ -36,7 +36,13 @@ t.test('an event put with the real SDK reaches the matching target as an EventBr
     time: '2025-03-04T05:06:07Z',
     region: 'us-east-1',
     resources: ['arn:aws:f1:::user/u-1'],
-    detail: { user_id: 'u-42', occurred_at: '2025-01-01T00:00:00.000Z', correlation_id: 'req-1', version: 1 },
+    detail: {
+      event_id: '01JD00000000000000000000AA',
+      user_id: 'u-42',
+      occurred_at: '2025-01-01T00:00:00.000Z',
+      correlation_id: 'req-1',
+      version: 1,
+    },
   })
   await bus.idle()
   t.match(bus.stats(), { entriesAccepted: 1, delivered: 1, deadLettered: 0 })

@@ -48,15 +48,19 @@ export type MarkedUpdateOutcome =
 
 type TransactUpdate = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>
 
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
+
 /**
  * Writes a marker item (put only if its key is new) and one or more conditional updates in one
  * transaction: the pattern behind exactly-once operations (idempotency keys, processed event ids,
- * charges). Nothing is written unless all succeed.
+ * charges). `also` rides along (the outbox items of the events the change means). Nothing is
+ * written unless all succeed.
  */
 export async function updateOnceWithMarker(
   doc: DynamoDBDocumentClient,
   marker: { TableName: string; Item: Record<string, unknown>; keyAttribute: string },
   update: Omit<UpdateCommandInput, 'ReturnValues'> | ReadonlyArray<Omit<UpdateCommandInput, 'ReturnValues'>>,
+  also: readonly TransactItem[] = [],
 ): Promise<MarkedUpdateOutcome> {
   const updates = Array.isArray(update) ? update : [update as Omit<UpdateCommandInput, 'ReturnValues'>]
   try {
@@ -72,12 +76,14 @@ export async function updateOnceWithMarker(
           },
         },
         ...updates.map((u) => ({ Update: { ...u, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as TransactUpdate })),
+        ...also,
       ],
     })
     return { status: 'applied' }
   } catch (err) {
-    const [markerReason, ...updateReasons] = cancellationReasons(err) ?? []
+    const [markerReason, ...rest] = cancellationReasons(err) ?? []
     if (markerReason?.Code === 'ConditionalCheckFailed') return { status: 'duplicate', marker: unmarshall(markerReason.Item ?? {}) }
+    const updateReasons = rest.slice(0, updates.length)
     const index = updateReasons.findIndex((r) => r?.Code === 'ConditionalCheckFailed')
     if (index >= 0) {
       const reason = updateReasons[index]!

@@ -2,7 +2,7 @@
 // Emails are unique case-insensitively through an `EMAIL#<lower-case email>` lock item written in
 // the same transaction as the profile; the migrator knows these `email_lock` items and skips them.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
 import type { Role } from '@f1/contracts/common'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
@@ -41,6 +41,8 @@ function createdAtMs(item: ProfileItem): number {
   const ms = typeof raw === 'number' ? (raw < 1e12 ? raw * 1000 : raw) : Date.parse(String(raw ?? ''))
   return Number.isNaN(ms) ? Number.MAX_SAFE_INTEGER : ms
 }
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
 export function createProfilesRepository(options: { doc: DynamoDBDocumentClient; tableName: string }) {
   const { doc, tableName } = options
@@ -91,8 +93,11 @@ export function createProfilesRepository(options: { doc: DynamoDBDocumentClient;
       }
     },
 
-    /** Writes a new profile; throws EmailTakenError when the email is anyone's already. */
-    async createProfile(profile: NewProfile): Promise<void> {
+    /**
+     * Writes a new profile, and `event` (the User Registered outbox item, in the gateway's own
+     * table) in the same transaction; throws EmailTakenError when the email is anyone's already.
+     */
+    async createProfile(profile: NewProfile, event: TransactItem): Promise<void> {
       const email = profile.email.toLowerCase()
       const createdAt = profile.createdAt.toISOString()
       try {
@@ -123,6 +128,7 @@ export function createProfilesRepository(options: { doc: DynamoDBDocumentClient;
                 ConditionExpression: 'attribute_not_exists(strategy_id)',
               },
             },
+            event,
           ],
         })
       } catch (err) {

@@ -14,6 +14,8 @@ export interface LazyDeps extends MigrateSettings {
   targets: TargetsRepository
   state: StateRepository
   now: () => Date
+  /** The User Migrated outbox item, written with the marker: one event per migrated user. */
+  migratedEvent: (written: Record<TargetTable, number>, rejected: number) => Parameters<StateRepository['putUserMarker']>[1]
 }
 
 export interface UserMigration {
@@ -48,12 +50,9 @@ export async function migrateUser(deps: LazyDeps, userId: string, eventId: strin
   const written = zeroWritten()
   for (const table of TARGET_TABLES) written[table] = rows.get(table)?.size ?? 0
   const rejected = Object.values(counters.kinds).reduce((n, kind) => n + Object.values(kind.rejected).reduce((a, b) => a + b, 0), 0)
-  const claimed = await deps.state.putUserMarker({
-    user_id: userId,
-    migrated_at: deps.now().toISOString(),
-    event_id: eventId,
-    written,
-    rejected,
-  })
+  const claimed = await deps.state.putUserMarker(
+    { user_id: userId, migrated_at: deps.now().toISOString(), event_id: eventId, written, rejected },
+    deps.migratedEvent(written, rejected),
+  )
   return { status: claimed ? 'migrated' : 'raced', written, rejected }
 }

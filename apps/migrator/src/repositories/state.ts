@@ -8,12 +8,22 @@
 // Run ids sort by start time, so the newest runs come first from one Query.
 import { createHash } from 'node:crypto'
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb'
 import { updateOnceWithMarker } from '@f1/tables/transactions'
 import { rethrowDynamoError } from '@f1/tables/errors'
 import type { Pacer } from '../lib/pacer.ts'
 import type { BackfillReport, Counters, Progress, RunStatus } from '../lib/report.ts'
 import { backoff, paced } from './retry.ts'
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
 export interface LockOwner {
   /** Unique per process and run attempt: `<host>:<pid>:<random>`. */
@@ -336,8 +346,11 @@ export function createStateRepository(options: { doc: DynamoDBDocumentClient; ta
       return res.Item !== undefined
     },
 
-    /** Records that a user is migrated and counts the marker, in one transaction; false if the marker existed. */
-    async putUserMarker(marker: UserMarker): Promise<boolean> {
+    /**
+     * Records that a user is migrated, counts the marker and writes `event` (its User Migrated outbox
+     * item), in one transaction; false if the marker existed.
+     */
+    async putUserMarker(marker: UserMarker, event: TransactItem): Promise<boolean> {
       try {
         // Two deliveries migrating the same user at once: one marker, one count, one event.
         const outcome = await send(() =>
@@ -345,6 +358,7 @@ export function createStateRepository(options: { doc: DynamoDBDocumentClient; ta
             doc,
             { TableName, Item: { pk: `user#${marker.user_id}`, sk: 'migrated', ...marker }, keyAttribute: 'pk' },
             { TableName, Key: STATS_KEY, UpdateExpression: 'ADD user_markers :one', ExpressionAttributeValues: { ':one': 1 } },
+            [event],
           ),
         )
         return outcome.status === 'applied'

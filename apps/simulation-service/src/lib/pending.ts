@@ -2,6 +2,7 @@
 // showing it, or a retry of its operation): its charge decides. Committed: show it. Refunded, void
 // or never made: delete it. Still held: refund it first, which is refused if it was committed.
 import type { FastifyInstance } from 'fastify'
+import { completedEvent } from './completed-event.ts'
 import { settleCharge } from './metered.ts'
 
 export type Settled = 'shown' | 'discarded' | 'held'
@@ -25,7 +26,7 @@ export async function settlePending(
     status = await settleCharge(app, ref, 'abandoned')
   }
   if (status === 'committed') {
-    await app.simulations.showSimulation(pending.simulationId, pending.createdAt)
+    await app.simulations.showSimulation(pending.simulationId, pending.createdAt, completedEvent(app, options.requestId))
     return 'shown'
   }
   await app.simulations.discardSimulation(pending.simulationId, pending.createdAt)

@@ -9,10 +9,12 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
 import type { Simulation, SimulationMode, SimulationSummary } from '@f1/contracts/simulations'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
+import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
 import { InvalidCursorError } from '../errors.ts'
 import { COMPRESS_ABOVE_BYTES, MAX_BLOB_BYTES, readCompressed, storeResults } from './stored-results.ts'
 
@@ -57,6 +59,11 @@ interface SimulationItem extends Omit<Simulation, 'total_time' | 'user_id'> {
   /** While pending: epoch ms after which the sweeper settles it (its charge's hold). */
   pending_until?: number
 }
+
+type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
+
+/** The outbox item of the event that reports a simulation stored and shown (written in the same transaction). */
+export type EventFor = (simulation: SimulationSummary) => TransactWriteItem
 
 /** Where a simulation id stands: shown to its owner, stored but pending its charge's commit, or absent. */
 export type SimulationState =
@@ -204,7 +211,7 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
      * until `showSimulation`, which follows the commit of its charge; a retry of the same
      * operation overwrites its own hidden item but never a shown one (it gets that one back).
      */
-    async saveSimulation(input: NewSimulation, pendingUntil?: number): Promise<Simulation> {
+    async saveSimulation(input: NewSimulation, pendingUntil?: number, completed?: EventFor): Promise<Simulation> {
       const simulation: Simulation = {
         simulation_id: input.simulationId,
         created_at: input.createdAt.toISOString(),
@@ -235,17 +242,19 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
             await doc.send(new PutCommand({ TableName: tableName, Item: partItem }))
           }
         }
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item,
-            // Never overwrite a simulation that is shown; a hidden one of the same operation is a retry's to replace.
-            ConditionExpression: 'attribute_not_exists(simulation_id) OR attribute_exists(pending_owner)',
-          }),
-        )
+        const put = {
+          TableName: tableName,
+          Item: item,
+          // Never overwrite a simulation that is shown; a hidden one of the same operation is a retry's to replace.
+          ConditionExpression: 'attribute_not_exists(simulation_id) OR attribute_exists(pending_owner)',
+        }
+        // Shown at once: its event is written with it. A hidden one gets its event when it is shown.
+        if (pendingUntil === undefined && completed) {
+          await transactWrite(doc, { TransactItems: [{ Put: put }, completed(toSummary(item))] })
+        } else await doc.send(new PutCommand(put))
         return simulation
       } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) {
+        if (err instanceof ConditionalCheckFailedException || cancellationReasons(err)?.[0]?.Code === 'ConditionalCheckFailed') {
           const shown = await findSimulation(rest.simulation_id, owner)
           if (shown) return shown
         }
@@ -253,19 +262,27 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
       }
     },
 
-    /** Shows a pending simulation to its owner (its charge is committed). Idempotent. */
-    async showSimulation(simulationId: string, createdAt: string): Promise<void> {
+    /** Shows a pending simulation to its owner (its charge is committed), with the event that says so. Idempotent. */
+    async showSimulation(simulationId: string, createdAt: string, completed: EventFor): Promise<void> {
       try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { simulation_id: simulationId, created_at: createdAt },
-            UpdateExpression: 'SET user_id = pending_owner REMOVE pending_owner, pending_shard, pending_until',
-            ConditionExpression: 'attribute_exists(pending_owner)',
-          }),
-        )
+        const item = await readItem(simulationId)
+        if (!item || item.user_id) return
+        // Shown and its event written together: exactly one Simulation Completed per simulation, however often it is settled.
+        await transactWrite(doc, {
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: { simulation_id: simulationId, created_at: createdAt },
+                UpdateExpression: 'SET user_id = pending_owner REMOVE pending_owner, pending_shard, pending_until',
+                ConditionExpression: 'attribute_exists(pending_owner)',
+              },
+            },
+            completed(toSummary(item)),
+          ],
+        })
       } catch (err) {
-        if (err instanceof ConditionalCheckFailedException && (await readItem(simulationId))?.user_id) return
+        if (cancellationReasons(err)?.[0]?.Code === 'ConditionalCheckFailed' && (await readItem(simulationId))?.user_id) return
         rethrowDynamoError(err)
       }
     },

@@ -1,11 +1,12 @@
 // The subscriptions table's access patterns. Besides one row per subscription, a user's partition
 // holds `#customer` (their Stripe customer) and `#event#<id>` markers of the Stripe events applied.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
 import type { PlanId } from '@f1/contracts/common'
 import type { SubscriptionStatus } from '@f1/contracts/subscriptions'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
+import { OUTBOX_PREFIX } from '@f1/tables/outbox'
 import { updateOnceWithMarker } from '@f1/tables/transactions'
 import type { StripeSubscriptionState } from '../lib/stripe-objects.ts'
 
@@ -37,7 +38,11 @@ export type ApplyOutcome = 'applied' | 'duplicate' | 'stale'
 
 const CUSTOMER_KEY = '#customer'
 const EVENT_PREFIX = '#event#'
-const isSubscriptionRow = (item: Record<string, unknown>) => !String(item.subscription_id).startsWith('#')
+// Markers (`#event#`, `#customer`) and outbox items share the user's partition with the rows.
+const isSubscriptionRow = (item: Record<string, unknown>) =>
+  !String(item.subscription_id).startsWith('#') && !String(item.subscription_id).startsWith(OUTBOX_PREFIX)
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
 export function createSubscriptionsRepository(options: { doc: DynamoDBDocumentClient; tableName: string }) {
   const { doc, tableName } = options
@@ -135,8 +140,15 @@ export function createSubscriptionsRepository(options: { doc: DynamoDBDocumentCl
       userId: string,
       state: Partial<StripeSubscriptionState> & { subscription_id: string },
       event: AppliedEvent,
-      requireExisting = false,
-    ): Promise<ApplyOutcome> {
+      options: {
+        requireExisting?: boolean
+        /** The row as read when the events below were worked out: the update applies only to it (else 'changed'). */
+        seenEventId: string | undefined
+        /** The outbox items of the domain events this change means, written in the same transaction. */
+        events: readonly TransactItem[]
+      },
+    ): Promise<ApplyOutcome | 'changed'> {
+      const requireExisting = options.requireExisting ?? false
       const fields: Record<string, unknown> = { ...state, updated_from_event_at: event.createdAt, last_event_id: event.id }
       delete fields.subscription_id
       const names: Record<string, string> = {}
@@ -148,8 +160,12 @@ export function createSubscriptionsRepository(options: { doc: DynamoDBDocumentCl
           values[`:v${i}`] = v
           return `#f${i} = :v${i}`
         })
-      // Same-second events apply in arrival order; strictly older ones are refused.
-      const notOlder = 'updated_from_event_at <= :t'
+      // Same-second events apply in arrival order; strictly older ones are refused. The row must
+      // still be the one the events were worked out from (a concurrent event changes it: retry).
+      if (options.seenEventId === undefined) names['#last'] = 'last_event_id'
+      else values[':seen'] = options.seenEventId
+      const unchanged = options.seenEventId === undefined ? 'attribute_not_exists(#last)' : 'last_event_id = :seen'
+      const notOlder = `updated_from_event_at <= :t AND ${unchanged}`
       try {
         const outcome = await updateOnceWithMarker(
           doc,
@@ -164,12 +180,19 @@ export function createSubscriptionsRepository(options: { doc: DynamoDBDocumentCl
             UpdateExpression: `SET ${sets.join(', ')}`,
             ConditionExpression: requireExisting
               ? `attribute_exists(plan_id) AND ${notOlder}`
-              : `attribute_not_exists(updated_from_event_at) OR ${notOlder}`,
+              : `attribute_not_exists(updated_from_event_at) OR (${notOlder})`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
           },
+          options.events,
         )
-        return outcome.status === 'duplicate' ? 'duplicate' : outcome.status === 'condition_failed' ? 'stale' : 'applied'
+        if (outcome.status === 'duplicate') return 'duplicate'
+        if (outcome.status === 'applied') return 'applied'
+        // Refused: older than what the row holds (stale), or the row moved on since it was read (changed).
+        const row = outcome.item as SubscriptionRow | undefined
+        const newer = row?.updated_from_event_at !== undefined && String(row.updated_from_event_at) > event.createdAt
+        if (newer || (requireExisting && row?.plan_id === undefined)) return 'stale'
+        return 'changed'
       } catch (err) {
         rethrowDynamoError(err)
       }

@@ -1,4 +1,4 @@
-// Usage Limit Reached: published the first time a user's feature is refused on a day.
+// Usage Limit Reached: written (with the day's mark) the first time a user's feature is refused on a day.
 import type { FeatureName } from '@f1/contracts/common'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { QuotaExceededError } from '../errors.ts'
@@ -21,10 +21,9 @@ export async function announceRefusal(
   const details = err instanceof QuotaExceededError ? (err as { details?: RefusedCounter }).details : undefined
   if (details) {
     try {
-      if (await app.usage.markLimitReached(userId, details.feature, details.date, now)) {
-        const { feature, date, usage_count, limit_value } = details
-        app.events.publish('UsageLimitReached', request, userId, { feature, date, usage_count, limit_value })
-      }
+      const { feature, date, usage_count, limit_value } = details
+      const event = app.outbox.event('UsageLimitReached', request, userId, { feature, date, usage_count, limit_value })
+      await app.usage.markLimitReached(userId, feature, date, now, app.outbox.put(event))
     } catch (markErr) {
       request.log.warn({ err: markErr }, 'could not record that the limit was reached')
     }

@@ -1,14 +1,24 @@
 // The usage table's access patterns. Keys, marshalling and SDK exceptions stay in here.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
-import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
+import {
+  BatchGetCommand,
+  GetCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { FEATURES, type FeatureName } from '@f1/contracts/common'
 import type { UsageCounter } from '@f1/contracts/usage'
 import { withExtras } from '@f1/service-kit/errors'
 import { rethrowDynamoError } from '@f1/tables/errors'
+import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
 import { QuotaExceededError } from '../errors.ts'
 import { featureDateKey, resetInstant, secondsUntil, utcDay } from '../lib/days.ts'
+
+type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
 export interface UsageRepositoryOptions {
   doc: DynamoDBDocumentClient
@@ -129,23 +139,30 @@ export function createUsageRepository(options: UsageRepositoryOptions) {
     },
 
     /**
-     * Marks a day's counter as having hit its limit; true only for the first caller, so the
-     * "limit reached" event goes out once per user, feature and day however often clients retry.
+     * Marks a day's counter as having hit its limit and writes `event` (its outbox item) in the same
+     * transaction; true only for the first caller, so the event exists once per user, feature and day
+     * however often clients retry.
      */
-    async markLimitReached(userId: string, feature: FeatureName, day: string, now: Date): Promise<boolean> {
+    async markLimitReached(userId: string, feature: FeatureName, day: string, now: Date, event: TransactWriteItem): Promise<boolean> {
       try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { user_id: userId, feature_date_key: featureDateKey(feature, day) },
-            UpdateExpression: 'SET limit_reached_at = :now',
-            ConditionExpression: 'attribute_exists(usage_count) AND attribute_not_exists(limit_reached_at)',
-            ExpressionAttributeValues: { ':now': now.toISOString() },
-          }),
-        )
+        // The mark and its event are written together: either the event exists, or nobody has marked the day yet.
+        await transactWrite(doc, {
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: { user_id: userId, feature_date_key: featureDateKey(feature, day) },
+                UpdateExpression: 'SET limit_reached_at = :now',
+                ConditionExpression: 'attribute_exists(usage_count) AND attribute_not_exists(limit_reached_at)',
+                ExpressionAttributeValues: { ':now': now.toISOString() },
+              },
+            },
+            event,
+          ],
+        })
         return true
       } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) return false
+        if (cancellationReasons(err)?.[0]?.Code === 'ConditionalCheckFailed') return false
         rethrowDynamoError(err)
       }
     },

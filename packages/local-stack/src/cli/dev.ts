@@ -18,6 +18,7 @@ import { onShutdownSignal } from './signals.ts'
 import { ADMIN_USER, DEMO_USER, GRANT_ADMIN_COMMAND, LEGACY_DEMO_USERS, grantAdmin, seedLegacyData, seedUser } from './seed.ts'
 
 const COLORS = [36, 33, 35, 32, 34, 31]
+const RELAY_COMMAND = 'pnpm exec f1-local relay'
 const useColor = process.stdout.isTTY
 
 function prefixer(name: string, index: number) {
@@ -43,27 +44,63 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): 
   throw new Error(`not ready after ${timeoutMs / 1000} s`)
 }
 
+/** SIGTERM, then SIGKILL after 12 s; resolves once the process has exited. */
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+    setTimeout(() => child.kill('SIGKILL'), 12_000).unref()
+  })
+}
+
+const RELAY_START_TIMEOUT_MS = 30_000
+
+/**
+ * `f1-local relay` as a process of its own, so that it can be killed and started again alone, as an
+ * app can; resolves once it reads the streams. Its checkpoints are in <repo>/.local/relay.
+ */
+async function startRelayProcess(root: string, env: NodeJS.ProcessEnv, print: (line: string) => void): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(root, 'packages', 'local-stack', 'bin', 'f1-local.mjs'), 'relay'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  createInterface({ input: child.stderr! }).on('line', print)
+  const lines = createInterface({ input: child.stdout! })
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not started after ${RELAY_START_TIMEOUT_MS / 1000} s`)), RELAY_START_TIMEOUT_MS)
+    const exited = (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(timer)
+      reject(new Error(`exited (${signal ?? `code ${code}`}) before it started`))
+    }
+    child.once('exit', exited)
+    lines.on('line', (line) => {
+      print(line)
+      if (line.includes('"msg":"relay started"')) {
+        clearTimeout(timer)
+        child.off('exit', exited)
+        resolve()
+      }
+    })
+  })
+  return child
+}
+
 export async function runDev(options: { dataDir?: string | undefined }): Promise<number> {
   const root = repoRoot()
   const children: Array<{ app: AppEntry; child: ChildProcess }> = []
   let ddb: DynamoDbLocal | undefined
   let bus: LocalBus | undefined
+  let relay: ChildProcess | undefined
   let stopping = false
 
   const stopAll = async () => {
     stopping = true
-    await Promise.all(
-      children.map(
-        ({ child }) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve()
-            child.once('exit', () => resolve())
-            child.kill('SIGTERM')
-            setTimeout(() => child.kill('SIGKILL'), 12_000).unref()
-          }),
-      ),
-    )
-    // After the apps: their publishers flush to the bus on SIGTERM.
+    await Promise.all(children.map(({ child }) => stopChild(child)))
+    // After the apps, which may write outbox items until they exit; the relay finishes its batch in
+    // flight and writes its checkpoint; what it did not send waits in the streams for the next run.
+    if (relay) await stopChild(relay)
     await bus?.close()
     await ddb?.stop()
   }
@@ -130,6 +167,20 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   env.EVENTBRIDGE_ENDPOINT = bus.url
   log(`Event bus on ${bus.url}; dead letters in ${bus.deadLetters.file}`)
 
+  // The outbox relay (EventBridge Pipes in AWS): every outbox item the apps write goes on the bus.
+  const printRelay = prefixer('relay', 2)
+  try {
+    relay = await startRelayProcess(root, env, printRelay)
+  } catch (err) {
+    printRelay(`did not start: ${(err as Error).message}`)
+    await stopAll()
+    return 1
+  }
+  relay.once('exit', (code, signal) => {
+    // Unlike an app's, its exit stops nothing: outbox items wait in the streams until a relay runs again.
+    if (!stopping) printRelay(`exited (${signal ?? `code ${code}`}); events wait in the outbox tables until you run \`${RELAY_COMMAND}\``)
+  })
+
   for (const [index, app] of present.entries()) {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: join(root, app.dir),
@@ -168,6 +219,7 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   for (const { app } of children) if (app.name !== 'gateway') row(app.name, env[app.urlVar] as string)
   row('DynamoDB', endpoint)
   row('Event bus', bus.url)
+  row('Outbox relay', `pid ${relay.pid}; checkpoints in .local/relay (run again alone: ${RELAY_COMMAND})`)
   console.log('')
   row('Demo user', `${demo.email} / ${demo.password} (${demo.state})`)
   row(

@@ -1,10 +1,11 @@
-// f1-local: the local stack's commands (dev, test, dynamodb, bus, dlq).
+// f1-local: the local stack's commands (dev, test, dynamodb, bus, relay, dlq).
 import { parseArgs } from 'node:util'
 
 const USAGE = `Usage: f1-local <command> [options]
 
 Commands:
-  dev                 Start DynamoDB Local, create the tables, start every app, seed the demo user.
+  dev                 Start DynamoDB Local, create the tables, start the bus, the outbox relay and every app,
+                      seed the demo user.
                       --data-dir DIR  keep DynamoDB Local's data in DIR (default: in memory)
   test [turbo args]   Start one DynamoDB Local, run every package's tests through turbo, stop it,
                       and print "N passed, N failed". Extra arguments go to turbo (e.g. --filter).
@@ -13,6 +14,9 @@ Commands:
                       --port N (default 8000)  --data-dir DIR (default: in memory)
   bus                 Run the local EventBridge-compatible bus in the foreground (PutEvents, rules, delivery).
                       --port N (default EVENT_BUS_PORT or 4010)  --dir DIR dead letters (default .local/bus)  --verbose
+  relay               Run the outbox relay in the foreground: every outbox item inserted in an outbox table's
+                      stream goes on the bus (EventBridge Pipes do this in AWS), at least once, from checkpoints.
+                      --dir DIR checkpoints (default .local/relay)  --tables usage,... (default all)  --poll-ms N  --verbose
   dlq list            List the bus's dead letters: id, rule, target, attempts, last error, time.  --json  --dir DIR
   dlq replay          Re-deliver dead letters to their targets and remove those delivered.
                       --id ID (dead-letter or event id) | --all   --dir DIR
@@ -47,6 +51,10 @@ async function main(): Promise<number> {
     case 'bus': {
       const { runBus } = await import('./bus-cmd.ts')
       return runBus(rest)
+    }
+    case 'relay': {
+      const { runRelay } = await import('./relay-cmd.ts')
+      return runRelay(rest)
     }
     case 'dlq': {
       const { runDlq } = await import('./bus-cmd.ts')

@@ -37,17 +37,14 @@ export default async function authRoutes(app: ServiceApp, options: AuthRoutesOpt
     async (request, reply) => {
       const userId = randomUUID()
       const { email, password, name } = request.body
+      const registered = app.outbox.event('UserRegistered', request, userId, { email: email.toLowerCase(), name: name.trim() })
       await options.passwords.admit(async () =>
-        app.profiles.createProfile({
-          userId,
-          email,
-          name: name.trim(),
-          passwordHash: await options.passwords.hash(password),
-          createdAt: new Date(),
-        }),
+        app.profiles.createProfile(
+          { userId, email, name: name.trim(), passwordHash: await options.passwords.hash(password), createdAt: new Date() },
+          app.outbox.put(registered),
+        ),
       )
       request.log.info({ user_id: userId }, 'user registered')
-      app.events.publish('UserRegistered', request, userId, { email: email.toLowerCase(), name: name.trim() })
       const token = await app.issueToken({ sub: userId, email: email.toLowerCase(), role: 'user' })
       return reply.code(201).send({ user_id: userId, token })
     },
@@ -75,7 +72,8 @@ export default async function authRoutes(app: ServiceApp, options: AuthRoutesOpt
       })
       if (!profile) throw new InvalidCredentialsError()
       request.log.info({ user_id: profile.user_id }, 'user signed in')
-      app.events.publish('UserSignedIn', request, profile.user_id, {})
+      // A sign-in changes no state of ours, but the event is stored before the token goes out.
+      await app.outbox.write('UserSignedIn', request, profile.user_id, {})
       const token = await app.issueToken({
         sub: profile.user_id,
         email: profile.email.toLowerCase(),

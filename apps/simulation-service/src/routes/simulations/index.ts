@@ -12,8 +12,10 @@ import {
 } from '@f1/contracts/simulations'
 import { RaceSimError } from '@f1/race-sim/errors'
 import type { ServiceApp } from '@f1/service-kit'
+import { withoutDeadline } from '@f1/service-kit/deadline'
 import { decodeTime, monotonicFactory } from 'ulid'
 import { EngineFailedError, OperationTakenError, SimulationNotFoundError } from '../../errors.ts'
+import { completedEvent } from '../../lib/completed-event.ts'
 import { runMetered } from '../../lib/metered.ts'
 import { settlePending } from '../../lib/pending.ts'
 import type { EngineRun } from '../../plugins/engine.ts'
@@ -114,11 +116,11 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
               results: done.results,
               totalTime: done.totalTime,
             }
-            stored = await app.simulations.saveSimulation(input, charged ? holdUntil : undefined)
+            stored = await app.simulations.saveSimulation(input, charged ? holdUntil : undefined, completedEvent(app, request.id))
           },
           ...(charged
             ? {
-                show: () => app.simulations.showSimulation(simulationId, createdAt.toISOString()),
+                show: () => app.simulations.showSimulation(simulationId, createdAt.toISOString(), completedEvent(app, request.id)),
                 drop: () => app.simulations.discardSimulation(simulationId, createdAt.toISOString()),
               }
             : {}),
@@ -126,22 +128,19 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       } catch (err) {
         if (!REFUSALS.has(errorCode(err))) {
           // For the action log, and a second way for the charge to come back should the direct refund have failed.
-          app.events.publish('SimulationFailed', request, userId, {
-            simulation_id: null,
-            track_id: run?.trackId ?? simulation.track_id,
-            mode: simulation.mode,
-            error_code: errorCode(err),
-            ...(charged ? { charge_id: simulationId } : {}),
-          })
+          const failed = { track_id: run?.trackId ?? simulation.track_id, mode: simulation.mode, error_code: errorCode(err) }
+          await withoutDeadline(() =>
+            app.outbox.write('SimulationFailed', request, userId, {
+              simulation_id: null,
+              ...failed,
+              ...(charged ? { charge_id: simulationId } : {}),
+            }),
+          ).catch((writeErr: unknown) =>
+            request.log.error({ err: writeErr }, 'could not record Simulation Failed; the charge sweeper refunds'),
+          )
         }
         throw err
       }
-      app.events.publish('SimulationCompleted', request, userId, {
-        simulation_id: stored!.simulation_id,
-        track_id: run!.trackId,
-        mode: run!.mode,
-        total_time: run!.totalTime,
-      })
       return reply.code(201).send(stored!)
     },
   )

@@ -6,7 +6,7 @@ import { ErrorBodySchema } from '@f1/contracts/errors'
 import { WebhookResponseSchema } from '@f1/contracts/subscriptions'
 import type { ServiceApp } from '@f1/service-kit'
 import type { FastifyRequest } from 'fastify'
-import { InvalidSignatureError } from '../../errors.ts'
+import { ConcurrentChangeError, InvalidSignatureError } from '../../errors.ts'
 import {
   checkoutOf,
   stateFromSubscription,
@@ -19,6 +19,9 @@ import type { ApplyOutcome, SubscriptionRow } from '../../repositories/subscript
 import { subscriptionEvents } from '../../lib/transitions.ts'
 
 type Outcome = ApplyOutcome | 'ignored'
+
+/** Tries at applying one Stripe event while other events of the same subscription keep landing. */
+const MAX_APPLY_ATTEMPTS = 5
 
 export default async function webhookRoutes(app: ServiceApp) {
   // The signature covers the exact bytes Stripe sent: keep the body raw in this scope.
@@ -38,17 +41,27 @@ export default async function webhookRoutes(app: ServiceApp) {
     }
     if (state.stripe_customer_id) await app.subscriptions.saveCustomerId(owner, state.stripe_customer_id, new Date())
     const ref = { id: event.id, type: event.type, createdAt: new Date(event.created * 1000).toISOString() }
-    const before = await app.subscriptions.findSubscription(owner, state.subscription_id)
-    // Without a plan the event can only update a row that already has one.
-    const outcome = await app.subscriptions.applyStripeEvent(owner, state, ref, state.plan_id === undefined)
-    if (outcome === 'applied') {
+    for (let attempt = 1; attempt <= MAX_APPLY_ATTEMPTS; attempt++) {
+      const before = await app.subscriptions.findSubscription(owner, state.subscription_id)
+      // Without a plan the event can only update a row that already has one.
+      const requireExisting = state.plan_id === undefined
+      if (requireExisting && before?.plan_id === undefined) return 'stale'
       const defined = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined))
       const after = { ...before, ...defined, user_id: owner, updated_from_event_at: ref.createdAt } as SubscriptionRow
-      for (const pending of subscriptionEvents(before, after, event.type, new Date())) {
-        app.events.publish(pending.name, request, owner, pending.fields as never)
-      }
+      // The domain events this change means are written with it, in one transaction: a redelivery
+      // that finds the change applied (its marker) can never be the one that forgets them.
+      const events = subscriptionEvents(before, after, event.type, new Date()).map((pending) =>
+        app.outbox.put(app.outbox.event(pending.name, request, owner, { ...pending.fields, sequence: event.created * 1000 } as never)),
+      )
+      const outcome = await app.subscriptions.applyStripeEvent(owner, state, ref, {
+        requireExisting,
+        seenEventId: before?.last_event_id,
+        events,
+      })
+      if (outcome !== 'changed') return outcome
+      log.info({ event_id: event.id, attempt }, 'subscription changed while this event was applied; again')
     }
-    return outcome
+    throw new ConcurrentChangeError()
   }
 
   async function handle(event: Stripe.Event, request: FastifyRequest): Promise<Outcome> {
