@@ -3,10 +3,13 @@ import {
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   type DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
+  type TableDescription,
   waitUntilTableExists,
   type AttributeDefinition,
   type KeySchemaElement,
@@ -26,20 +29,32 @@ function attributeDefinitions(table: TableDefinition): AttributeDefinition[] {
   return [...byName.values()].map((k) => ({ AttributeName: k.name, AttributeType: k.type }))
 }
 
-async function tableExists(client: DynamoDBClient, name: string): Promise<boolean> {
+async function describe(client: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: name }))
-    return true
+    return (await client.send(new DescribeTableCommand({ TableName: name }))).Table
   } catch (err) {
-    if (err instanceof ResourceNotFoundException) return false
+    if (err instanceof ResourceNotFoundException) return undefined
     throw err
   }
 }
 
 /** Creates one table (keys, GSIs, TTL, on-demand billing) unless it exists; safe to race. */
 export async function ensureTable(client: DynamoDBClient, id: TableId, name: string): Promise<'created' | 'exists'> {
-  if (await tableExists(client, name)) return 'exists'
   const table: TableDefinition = TABLES[id]
+  const existing = await describe(client, name)
+  if (existing) {
+    // A table made before it held an outbox (kept data of `pnpm dev --data-dir`) gets its stream now.
+    if (table.outbox && !existing.StreamSpecification?.StreamEnabled) {
+      await client.send(
+        new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } }),
+      )
+    }
+    if (table.ttlAttribute) {
+      const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }))
+      if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') await enableTtl(client, name, table.ttlAttribute)
+    }
+    return 'exists'
+  }
   try {
     await client.send(
       new CreateTableCommand({
@@ -66,15 +81,12 @@ export async function ensureTable(client: DynamoDBClient, id: TableId, name: str
     throw err
   }
   await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: name })
-  if (table.ttlAttribute) {
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName: name,
-        TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
-      }),
-    )
-  }
+  if (table.ttlAttribute) await enableTtl(client, name, table.ttlAttribute)
   return 'created'
+}
+
+async function enableTtl(client: DynamoDBClient, name: string, attribute: string): Promise<void> {
+  await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }))
 }
 
 /** Creates every table that is missing; the given names decide which tables and what they are called. */

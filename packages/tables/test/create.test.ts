@@ -1,5 +1,5 @@
 import t from 'tap'
-import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb'
+import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb'
 import { createDynamoClients } from '../src/client.ts'
 import { deleteTables, ensureTables } from '../src/create.ts'
 import { TABLES, TABLE_IDS, resolveTableNames } from '../src/tables.ts'
@@ -61,4 +61,29 @@ t.test('two processes creating the same tables at once both succeed', async (t) 
   t.teardown(() => deleteTables(client, names))
   const [a, b] = await Promise.all([ensureTables(client, names), ensureTables(client, names)])
   for (const name of Object.values(names)) t.ok([a[name], b[name]].includes('created') || a[name] === 'exists', name)
+})
+
+t.test('a table made before it held an outbox gets its stream and TTL when the tables are ensured again', async (t) => {
+  const names = resolveTableNames({}, uniquePrefix())
+  t.teardown(() => deleteTables(client, { simulations: names.simulations }))
+  // As an old `pnpm dev --data-dir` made it: keys only, no stream, no TTL.
+  await client.send(
+    new CreateTableCommand({
+      TableName: names.simulations,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'simulation_id', KeyType: 'HASH' },
+        { AttributeName: 'created_at', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'simulation_id', AttributeType: 'S' },
+        { AttributeName: 'created_at', AttributeType: 'S' },
+      ],
+    }),
+  )
+  t.same(await ensureTables(client, { simulations: names.simulations }), { [names.simulations]: 'exists' })
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: names.simulations }))
+  t.match(Table?.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' })
+  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: names.simulations }))
+  t.equal(ttl.TimeToLiveDescription?.AttributeName, 'expires_at')
 })
