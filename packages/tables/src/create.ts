@@ -45,8 +45,9 @@ export async function ensureTable(client: DynamoDBClient, id: TableId, name: str
   if (existing) {
     // A table made before it held an outbox (kept data of `pnpm dev --data-dir`) gets its stream now.
     if (table.outbox && !existing.StreamSpecification?.StreamEnabled) {
-      await client.send(
-        new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } }),
+      await alreadyDoneIsFine(
+        client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } })),
+        /already has an enabled stream/i,
       )
     }
     if (table.ttlAttribute) {
@@ -86,7 +87,21 @@ export async function ensureTable(client: DynamoDBClient, id: TableId, name: str
 }
 
 async function enableTtl(client: DynamoDBClient, name: string, attribute: string): Promise<void> {
-  await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }))
+  await alreadyDoneIsFine(
+    client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } })),
+    /already enabled/i,
+  )
+}
+
+// Two processes ensuring the same tables at once both see the setting missing; the slower one's
+// update is refused as already done, which is the outcome it wanted.
+async function alreadyDoneIsFine(update: Promise<unknown>, alreadyDone: RegExp): Promise<void> {
+  try {
+    await update
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ValidationException' && alreadyDone.test(err.message)) return
+    throw err
+  }
 }
 
 /** Creates every table that is missing; the given names decide which tables and what they are called. */
