@@ -37,7 +37,7 @@ t.test('an admin reads the migration status and starts a dry-run backfill throug
     headers: bearer(token),
     payload: { dry_run: true, segments: 2 },
   })
-  t.equal(started.statusCode, 202)
+  t.equal(started.statusCode, 202, started.body)
   t.match(json(started), { run_id: String })
   const unknown = await built.app.inject({
     method: 'POST',

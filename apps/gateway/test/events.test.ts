@@ -17,13 +17,15 @@ t.test('register and login write User Registered and User Signed In to the outbo
     headers: { 'x-request-id': 'req-register-1' },
     payload: { email: 'Nico@Example.com', password: 'long-password', name: 'Nico' },
   })
+  t.equal(res.statusCode, 201, res.body)
   const userId = res.json().user_id
-  await app.inject({
+  const login = await app.inject({
     method: 'POST',
     url: '/api/auth/login',
     headers: { 'x-request-id': 'req-login-1' },
     payload: { email: 'nico@example.com', password: 'long-password' },
   })
+  t.equal(login.statusCode, 200, login.body)
   const events = await published(built)
   t.match(events, [
     {

@@ -21,6 +21,12 @@ export interface DynamoClients {
   doc: DynamoDBDocumentClient
 }
 
+/**
+ * How long a new connection may take. Above Linux's first SYN retransmit (1 s), so a connection
+ * attempt dropped by a full accept queue (DynamoDB Local's is 50 deep) gets its second try.
+ */
+export const CONNECT_TIMEOUT_MS = 1_500
+
 type Sender = { send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown> }
 
 /** Makes `send` abort at the current deadline unless the caller passed a signal of its own. */
@@ -45,7 +51,7 @@ export function createDynamoClients(options: DynamoClientOptions): DynamoClients
         }
       : {}),
     maxAttempts: options.maxAttempts ?? 3,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: options.requestTimeoutMs ?? 5_000 },
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: options.requestTimeoutMs ?? 5_000 },
   })
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },

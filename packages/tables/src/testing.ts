@@ -31,7 +31,9 @@ export async function useTestTables(t: Teardown, ids: readonly TableId[] = TABLE
   const prefix = `t-${file.slice(0, 24)}-${randomBytes(4).toString('hex')}-`
   const endpoint = testDynamoEndpoint()
   const region = 'us-east-1'
-  const clients = createDynamoClients({ region, endpoint, maxAttempts: 1 })
+  // Retries as the apps' clients do: under a full parallel run DynamoDB Local's accept queue overflows
+  // now and then, and a dropped connection attempt is no test's subject.
+  const clients = createDynamoClients({ region, endpoint, maxAttempts: 4 })
   const names = resolveTableNames({}, prefix)
   const wanted = Object.fromEntries(ids.map((id) => [id, names[id]])) as Partial<TableNames>
   try {

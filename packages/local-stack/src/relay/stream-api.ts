@@ -9,6 +9,7 @@ import {
   type _Record,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams'
+import { CONNECT_TIMEOUT_MS } from '@f1/tables/client'
 
 export type StreamRecord = _Record
 export type { Shard }
@@ -35,7 +36,7 @@ export function sdkStreamApi(options: { endpoint?: string | undefined; region: s
     ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     // The relay retries forever itself; the SDK's own retries would only hide an outage for longer.
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: options.requestTimeoutMs ?? 5_000 },
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: options.requestTimeoutMs ?? 5_000 },
   }
   const dynamodb = new DynamoDBClient(config)
   const streams = new DynamoDBStreamsClient(config)
