@@ -14,22 +14,30 @@ function start(env: Record<string, string>) {
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => (stdout += d))
   child.stderr.on('data', (d: Buffer) => (stderr += d))
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)
-      if (match?.[1]) resolve(match[1])
+  /** Resolves with the first match of `pattern` in stdout; rejects if the process exits first. */
+  const printed = (pattern: RegExp) => {
+    const seen = new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(stdout)
+        if (match) resolve(match)
+      }
+      check()
+      child.stdout.on('data', check)
+      child.once('exit', () => reject(new Error(`exited before printing ${pattern}: ${stderr}`)))
     })
-    child.once('exit', () => reject(new Error(`exited early: ${stderr}`)))
-  })
+    seen.catch(() => {})
+    return seen
+  }
+  const listening = printed(/listening at (http:\/\/127\.0\.0\.1:\d+)/).then((match) => match[1] as string)
   listening.catch(() => {})
-  return { child, listening, output: () => ({ stdout, stderr }) }
+  return { child, listening, printed, output: () => ({ stdout, stderr }) }
 }
 
 t.test('SIGTERM lets the in-flight request finish, refuses new ones, closes clients and exits 0', async (t) => {
   const service = start({ SLOW_PORT: '0' })
   const url = await service.listening
   const inFlight = fetch(`${url}/slow`).then(async (r) => ({ status: r.status, body: await r.json() }))
-  await new Promise((resolve) => setTimeout(resolve, 150))
+  await service.printed(/slow request started/)
   service.child.kill('SIGTERM')
   const [code] = await once(service.child, 'exit')
   t.same(await inFlight, { status: 200, body: { finished: true } })
