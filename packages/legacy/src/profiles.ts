@@ -143,6 +143,17 @@ export function resolveEmailConflicts(items: Iterable<unknown>): EmailResolution
   return { accounts, conflicts }
 }
 
+/**
+ * The profile among `items` that is the account of `email` (any letter case) by the rule of
+ * resolveEmailConflicts, returned as given; undefined when none of them holds it. The gateway
+ * answers logins with it, so a login and the migration's report name the same account.
+ */
+export function accountProfile<T>(items: readonly T[], email: string): T | undefined {
+  const account = resolveEmailConflicts(items).accounts.get(email.toLowerCase())
+  if (!account) return undefined
+  return items.find((item) => isRecord(item) && item.strategy_id === account.legacy_id)
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }

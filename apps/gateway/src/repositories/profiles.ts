@@ -4,6 +4,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
 import type { Role } from '@f1/contracts/common'
+import { isProfileType } from '@f1/legacy/kinds'
+import { accountProfile } from '@f1/legacy/profiles'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
 import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
@@ -32,15 +34,8 @@ export interface NewProfile {
   createdAt: Date
 }
 
-const PROFILE_TYPES = new Set(['user', 'profile', 'USER'])
 export const profileKey = (userId: string) => `USER#${userId}`
 const emailLockKey = (email: string) => `EMAIL#${email.toLowerCase()}`
-
-function createdAtMs(item: ProfileItem): number {
-  const raw = item.created_at
-  const ms = typeof raw === 'number' ? (raw < 1e12 ? raw * 1000 : raw) : Date.parse(String(raw ?? ''))
-  return Number.isNaN(ms) ? Number.MAX_SAFE_INTEGER : ms
-}
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
@@ -53,7 +48,7 @@ export function createProfilesRepository(options: { doc: DynamoDBDocumentClient;
   }
 
   /** Legacy profiles have no lock item; the email GSI finds them as written (exact case). */
-  async function findLegacyByEmail(email: string): Promise<ProfileItem | undefined> {
+  async function findLegacyProfiles(email: string): Promise<ProfileItem[]> {
     const variants = [...new Set([email.toLowerCase(), email])]
     const found: ProfileItem[] = []
     for (const variant of variants) {
@@ -65,10 +60,9 @@ export function createProfilesRepository(options: { doc: DynamoDBDocumentClient;
           ExpressionAttributeValues: { ':email': variant },
         }),
       )
-      found.push(...((res.Items ?? []) as ProfileItem[]).filter((item) => PROFILE_TYPES.has(item.type)))
+      found.push(...((res.Items ?? []) as ProfileItem[]).filter((item) => isProfileType(item.type)))
     }
-    // Same email in several letter cases: the earliest created profile is the account (LEGACY.md).
-    return found.sort((a, b) => createdAtMs(a) - createdAtMs(b))[0]
+    return found
   }
 
   return {
@@ -87,7 +81,8 @@ export function createProfilesRepository(options: { doc: DynamoDBDocumentClient;
         const lock = await doc.send(new GetCommand({ TableName: tableName, Key: { strategy_id: emailLockKey(email) } }))
         const userId = lock.Item?.user_id as string | undefined
         if (userId) return await findByUserId(userId)
-        return await findLegacyByEmail(email)
+        // Same email in several letter cases: the migrator's rule picks the account (LEGACY.md).
+        return accountProfile(await findLegacyProfiles(email), email)
       } catch (err) {
         rethrowDynamoError(err)
       }
@@ -101,7 +96,8 @@ export function createProfilesRepository(options: { doc: DynamoDBDocumentClient;
       const email = profile.email.toLowerCase()
       const createdAt = profile.createdAt.toISOString()
       try {
-        if (await findLegacyByEmail(profile.email)) throw new EmailTakenError()
+        // Any legacy profile holds the email, even one the migrator would not make an account of.
+        if ((await findLegacyProfiles(profile.email)).length > 0) throw new EmailTakenError()
         await transactWrite(doc, {
           TransactItems: [
             {
