@@ -1,4 +1,4 @@
-// The one error body every app answers with (ARCHITECTURE.md, HTTP conventions).
+// The one error body every app answers with (docs/architecture.md, "Errors").
 import Type, { type Static } from 'typebox'
 
 export const ErrorBodySchema = Type.Object({

@@ -1,6 +1,7 @@
 // A deterministic generator of realistic legacy f1-strategy-metadata-dev items, with every defect
-// LEGACY.md lists at configurable rates, and a tally of what it produced and what a migration of it
-// must report. Pure: its own seeded PRNG, no clock, no I/O; items are produced lazily, user by user.
+// docs/legacy-data.md lists at configurable rates, and a tally of what it produced and what a
+// migration of it must report. Pure: its own seeded PRNG, no clock, no I/O; items are produced
+// lazily, user by user.
 import { FEATURES, type FeatureName, type PlanId } from '@f1/contracts/common'
 import type { LegacyKind } from './kinds.ts'
 import {

@@ -1,4 +1,5 @@
-// Plan and status names as the old app wrote them (LEGACY.md): aliases, any letter case.
+// Plan and status names as the old app wrote them (docs/legacy-data.md, "Plan and status names"):
+// aliases, any letter case.
 import type { PlanId } from '@f1/contracts/common'
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '@f1/contracts/subscriptions'
 

@@ -1,5 +1,6 @@
-// Timestamps, numbers and race clocks as the old app stored them (LEGACY.md): every format, as
-// numbers or as strings. Each parser returns undefined for what it cannot read and never throws.
+// Timestamps, numbers and race clocks as the old app stored them (docs/legacy-data.md, "Timestamps
+// and numbers"): every format, as numbers or as strings. Each parser returns undefined for what it
+// cannot read and never throws.
 
 /**
  * Epoch values below this are seconds, at or above it milliseconds. 1e11 seconds is the year 5138

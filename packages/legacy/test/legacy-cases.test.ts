@@ -1,4 +1,4 @@
-// One row per case LEGACY.md lists, through the single entry point transformLegacyItem.
+// One row per case docs/legacy-data.md lists, through the single entry point transformLegacyItem.
 import t from 'tap'
 import { transformLegacyItem, type ClassifiedResult } from '@f1/legacy/items'
 import { resolveEmailConflicts } from '@f1/legacy/profiles'

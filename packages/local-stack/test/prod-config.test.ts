@@ -3,7 +3,8 @@ import { BASE_DEV_DEFAULTS, ConfigError } from '@f1/service-kit/config'
 import { repoRoot } from '../src/cli/paths.ts'
 import { appConfigSpecs } from '../src/env-docs.ts'
 
-// The secrets ARCHITECTURE.md names; a production app must never start on their dev values.
+// The shared secrets (docs/architecture.md, "Configuration"); a production app must never start on
+// their dev values.
 const SECRETS = ['SERVICE_TOKEN', 'JWT_SECRET', 'EVENT_BUS_SECRET', 'STRIPE_WEBHOOK_SECRET']
 
 t.test('with STAGE=prod every app refuses the dev value of each secret it uses, naming the variable', async (t) => {

@@ -7,7 +7,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const TRUST_PROXY_ITEM = '([0-9A-Fa-f.:]+(/[0-9]{1,3})?|loopback|linklocal|uniquelocal)'
 const TRUST_PROXY_PATTERN = `^(true|false|[0-9]{1,2}|${TRUST_PROXY_ITEM}( *, *${TRUST_PROXY_ITEM})*)$`
 
-/** Settings every app shares (ARCHITECTURE.md, configuration names). */
+/** Settings every app shares (docs/architecture.md, "Configuration"). */
 export const BaseConfigProperties = {
   STAGE: Type.Enum(['dev', 'prod'], { default: 'dev', description: '`prod` refuses every dev default' }),
   AWS_REGION: Type.String({ minLength: 1, default: 'us-east-1', description: 'Region of the AWS clients' }),

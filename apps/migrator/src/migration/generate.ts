@@ -1,6 +1,7 @@
-// generate: fills the legacy table with realistic legacy data (every LEGACY.md defect, at the
-// generator's rates), for tests, benchmarks and the dev stack's demo seed. Items are produced lazily
-// and written with BatchWriteItem as they come: memory stays flat whatever the user count.
+// generate: fills the legacy table with realistic legacy data (every defect docs/legacy-data.md
+// lists, at the generator's rates), for tests, benchmarks and the dev stack's demo seed. Items are
+// produced lazily and written with BatchWriteItem as they come: memory stays flat whatever the
+// user count.
 import { generateLegacyData, type GenerateOptions, type LegacyTally } from '@f1/legacy/generator'
 import type { LegacyItem, LegacyRepository } from '../repositories/legacy.ts'
 

@@ -1,4 +1,4 @@
-// The bus's settings from the environment, in one place (ARCHITECTURE.md "Configuration names").
+// The bus's settings from the environment, in one place (docs/architecture.md, "Configuration").
 import { join } from 'node:path'
 import { CONSUMER_PATH } from '@f1/events/rules'
 import { APPS } from '../apps.ts'

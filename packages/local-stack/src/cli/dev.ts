@@ -134,7 +134,7 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   )
   const migratorDir = join(root, 'apps', 'migrator')
   if (created[names.legacy] === 'created' && existsSync(join(migratorDir, 'bin', 'migrator.ts'))) {
-    // A fresh legacy table gets realistic legacy data (every LEGACY.md defect) to migrate.
+    // A fresh legacy table gets realistic legacy data (every defect in docs/legacy-data.md) to migrate.
     await seedLegacyData(migratorDir, { ...process.env, DYNAMODB_ENDPOINT: endpoint, ...tableNamesToEnv(names) }, log)
   }
 
