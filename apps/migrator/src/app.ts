@@ -50,11 +50,10 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
   })
 
   // Lazy backfill: a user who shows up has their legacy items migrated, once.
-  const migrateOnActivity: EventHandler = async (detail, { eventId, log }) => {
-    const userId = String(detail.user_id)
-    const correlationId = typeof detail.correlation_id === 'string' ? detail.correlation_id : eventId
+  const migrateOnActivity: EventHandler<'UserSignedIn' | 'UserRegistered'> = async (detail, { eventId, log }) => {
+    const userId = detail.user_id
     const migratedEvent: LazyDeps['migratedEvent'] = (written, rejected) =>
-      app.outbox.put(app.outbox.event('UserMigrated', { id: correlationId }, userId, { written, rejected }))
+      app.outbox.put(app.outbox.event('UserMigrated', { id: detail.correlation_id }, userId, { written, rejected }))
     const deps = {
       legacy: app.legacy,
       targets: app.targets,
@@ -73,7 +72,7 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
   }
   await app.register(eventConsumer, {
     secret: config.EVENT_BUS_SECRET,
-    handlers: { 'User Signed In': migrateOnActivity, 'User Registered': migrateOnActivity },
+    handlers: { UserSignedIn: migrateOnActivity, UserRegistered: migrateOnActivity },
   })
 
   await app.register(async (scope) => {

@@ -6,6 +6,7 @@ import type { UsageConfig } from './config.ts'
 import eventConsumer from '@f1/events/consumer'
 import outbox from '@f1/events/plugin'
 import dynamodb from '@f1/tables/plugin'
+import { ChargeCommittedError } from './errors.ts'
 import chargeSweeper from './plugins/charge-sweeper.ts'
 import usageRepository from './plugins/usage-repository.ts'
 import chargeRoutes from './routes/charges/index.ts'
@@ -32,18 +33,18 @@ export async function buildApp(config: UsageConfig, options: BuildOptions = {}):
     handlers: {
       // A failed simulation's charge is refunded; the charge record bounds what comes back (never
       // more than it counted, never twice, never once its result is stored), whoever sent the event.
-      'Simulation Failed': async (detail, { log }) => {
+      SimulationFailed: async (detail, { log }) => {
         const chargeId = detail.charge_id
-        if (typeof chargeId !== 'string') return
+        if (chargeId === undefined) return
         try {
-          const result = await app.charges.refundCharge({ userId: String(detail.user_id), chargeId, now: now() })
+          const result = await app.charges.refundCharge({ userId: detail.user_id, chargeId, now: now() })
           log.info(
             { charge_id: chargeId, status: result.charge.status, replayed: result.replayed },
             'charge of a failed simulation refunded',
           )
         } catch (err) {
           // Committed: its result was stored after all, so there is nothing to give back.
-          if ((err as { code?: string }).code !== 'CHARGE_COMMITTED') throw err
+          if (!(err instanceof ChargeCommittedError)) throw err
           log.warn({ charge_id: chargeId }, 'Simulation Failed for a committed charge; nothing refunded')
         }
       },

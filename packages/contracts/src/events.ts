@@ -135,11 +135,14 @@ export const EVENTS = {
 
 export type EventName = keyof typeof EVENTS
 export type EventDetail<N extends EventName> = Static<(typeof EVENTS)[N]['detail']>
-export const DETAIL_TYPES = Object.values(EVENTS).map((e) => e.detailType)
+/** The detail of any event of the platform. */
+export type AnyEventDetail = EventDetail<EventName>
 
-/** The contract of a detail-type, or undefined for one this platform does not define. */
-export function contractOf(detailType: string) {
-  return Object.values(EVENTS).find((e) => e.detailType === detailType)
+const EVENT_NAMES = Object.keys(EVENTS) as EventName[]
+
+/** The event a detail-type names, or undefined for one this platform does not define. */
+export function eventNameOf(detailType: string): EventName | undefined {
+  return EVENT_NAMES.find((name) => EVENTS[name].detailType === detailType)
 }
 
 /** The event as EventBridge delivers it to a target (an API destination posts this JSON). */

@@ -7,7 +7,15 @@ import createError from '@fastify/error'
 import Value from 'typebox/value'
 import Type from 'typebox'
 import type { FastifyBaseLogger } from 'fastify'
-import { EventEnvelopeSchema, contractOf, type EventEnvelope } from '@f1/contracts/events'
+import {
+  EVENTS,
+  EventEnvelopeSchema,
+  eventNameOf,
+  type AnyEventDetail,
+  type EventDetail,
+  type EventEnvelope,
+  type EventName,
+} from '@f1/contracts/events'
 import { ErrorBodySchema } from '@f1/contracts/errors'
 import { constantTimeEquals } from '@f1/service-kit/service-auth'
 import { UnauthorizedError, withExtras } from '@f1/service-kit/errors'
@@ -22,15 +30,38 @@ export interface EventContext {
   log: FastifyBaseLogger
 }
 
-/** Handles one event; resolves once its effect is stored. `detail` is validated against the contract. */
-export type EventHandler = (detail: Record<string, unknown>, context: EventContext) => Promise<unknown>
+/** Handles one event; resolves once its effect is stored. `detail` has been checked against its contract. */
+export type EventHandler<N extends EventName> = (detail: EventDetail<N>, context: EventContext) => Promise<unknown>
+
+/** Handlers by event name; an event of any other known type is acknowledged and ignored. */
+export type EventHandlers = { [N in EventName]?: EventHandler<N> }
 
 export interface ConsumerOptions {
   secret: string
-  /** Handlers by detail-type; an event of any other known type is acknowledged and ignored. */
-  handlers: Record<string, EventHandler>
+  handlers: EventHandlers
   /** Handles every valid event of the platform, whatever its type (the action log). */
-  any?: EventHandler
+  any?: (detail: AnyEventDetail, context: EventContext) => Promise<unknown>
+}
+
+/** The detail as its contract types it, or a 400 naming what does not match (the bus dead-letters it, for inspection). */
+function checkedDetail<N extends EventName>(name: N, detail: unknown): EventDetail<N> {
+  const schema: (typeof EVENTS)[N]['detail'] = EVENTS[name].detail
+  if (Value.Check(schema, detail)) return detail
+  const issues = [...Value.Errors(schema, detail)].slice(0, 10).map((e) => ({ path: e.instancePath, message: e.message }))
+  throw withExtras(new InvalidEventError(issues.map((i) => `${i.path} ${i.message}`).join('; ')), { details: { issues } })
+}
+
+async function dispatch<N extends EventName>(
+  options: ConsumerOptions,
+  name: N,
+  detail: unknown,
+  context: EventContext,
+): Promise<'processed' | 'ignored'> {
+  const checked = checkedDetail(name, detail)
+  const handler: EventHandler<N> | undefined = options.handlers[name] ?? options.any
+  if (!handler) return 'ignored'
+  await handler(checked, context)
+  return 'processed'
 }
 
 const ResponseSchema = Type.Object({ status: Type.Enum(['processed', 'ignored']) })
@@ -56,27 +87,18 @@ export default fp<ConsumerOptions>(
       async (request) => {
         const envelope = request.body
         const log = request.log.child({ bus_event_id: envelope.id, detail_type: envelope['detail-type'] })
-        const contract = contractOf(envelope['detail-type'])
-        if (!contract) {
+        const name = eventNameOf(envelope['detail-type'])
+        if (!name) {
           log.warn('event of an unknown detail-type; acknowledged and ignored')
           return { status: 'ignored' as const }
         }
-        if (contract.source !== envelope.source) {
-          throw new InvalidEventError(`source ${envelope.source} does not publish ${contract.detailType}`)
+        if (EVENTS[name].source !== envelope.source) {
+          throw new InvalidEventError(`source ${envelope.source} does not publish ${EVENTS[name].detailType}`)
         }
-        if (!Value.Check(contract.detail, envelope.detail)) {
-          const issues = [...Value.Errors(contract.detail, envelope.detail)]
-            .slice(0, 10)
-            .map((e) => ({ path: e.instancePath, message: e.message }))
-          // 400 lands the event in the bus's dead letters, where it can be inspected.
-          throw withExtras(new InvalidEventError(issues.map((i) => `${i.path} ${i.message}`).join('; ')), { details: { issues } })
-        }
-        const handler = options.handlers[contract.detailType] ?? options.any
-        if (!handler) return { status: 'ignored' as const }
         // The contract requires it, so it is there: the envelope's id changes when a relay or the bus retries.
         const eventId = String(envelope.detail.event_id)
-        await handler(envelope.detail, { envelope, eventId, log: log.child({ event_id: eventId }) })
-        return { status: 'processed' as const }
+        const status = await dispatch(options, name, envelope.detail, { envelope, eventId, log: log.child({ event_id: eventId }) })
+        return { status }
       },
     )
   },

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { createServiceApp } from '@f1/service-kit'
 import { errorOf } from '@f1/service-kit/testing'
+import type { EventDetail } from '@f1/contracts/events'
 import consumer from '../src/consumer.ts'
 
 const SECRET = 'bus-secret-for-tests-0123'
@@ -28,14 +29,14 @@ const signedIn = {
 
 async function build(
   t: { teardown(fn: () => unknown): void },
-  handler: (detail: Record<string, unknown>) => Promise<unknown> = async () => {},
+  handler: (detail: EventDetail<'UserSignedIn'>) => Promise<unknown> = async () => {},
 ) {
   const app = createServiceApp({ name: 'consumer-test', config: { LOG_LEVEL: 'info', BODY_LIMIT_BYTES: 1_048_576 }, logger: false })
-  const seen: Array<Record<string, unknown>> = []
+  const seen: Array<EventDetail<'UserSignedIn'>> = []
   await app.register(consumer, {
     secret: SECRET,
     handlers: {
-      'User Signed In': async (detail) => {
+      UserSignedIn: async (detail) => {
         seen.push(detail)
         await handler(detail)
       },
