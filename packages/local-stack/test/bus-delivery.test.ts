@@ -67,7 +67,8 @@ t.test('the maximum event age ends the retries even with attempts left', async (
   await client.send(new PutEventsCommand({ Entries: [entry()] }))
   await bus.idle()
   const [letter] = await bus.deadLetters.list()
-  t.ok(letter && letter.attempts > 1 && letter.attempts < 10, `gave up after ${letter?.attempts} attempts`)
+  // How many attempts fit in 150 ms depends on the machine's load; that it stopped long before 100 does not.
+  t.ok(letter && letter.attempts >= 1 && letter.attempts < 100, `gave up after ${letter?.attempts} of 100 attempts`)
   t.match(letter?.lastError, /maximum event age reached/)
 })
 
