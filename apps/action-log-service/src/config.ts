@@ -1,8 +1,8 @@
 // action-log-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS, EventConsumerConfigProperties } from '@f1/events/config'
-import { BaseConfigProperties, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
-import Type, { type Static } from 'typebox'
+import Type from 'typebox'
 
 export const ActionLogConfigProperties = {
   ...BaseConfigProperties,
@@ -11,8 +11,7 @@ export const ActionLogConfigProperties = {
   ACTION_LOG_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3003, description: 'Port to listen on' }),
   ACTION_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365, description: 'Days an action is kept (TTL)' }),
 }
-export const ActionLogConfigSchema = Type.Object(ActionLogConfigProperties)
-export type ActionLogConfig = Static<typeof ActionLogConfigSchema>
+export type ActionLogConfig = ConfigOf<typeof ActionLogConfigProperties>
 
 /** The schema and dev-only defaults, for loading and for the README's env table. */
 export const actionLogConfigSpec = defineConfig(ActionLogConfigProperties, {

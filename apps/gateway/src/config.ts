@@ -1,10 +1,10 @@
 // gateway configuration (env vars, validated at boot).
 import { randomBytes } from 'node:crypto'
 import { EVENT_BUS_DEV_DEFAULTS } from '@f1/events/config'
-import { BaseConfigProperties, ConfigError, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, type ConfigOf, ConfigError, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { LoadSheddingConfigProperties } from '@f1/service-kit/load-shedding'
 import { tableNameConfig } from '@f1/tables'
-import Type, { type Static } from 'typebox'
+import Type from 'typebox'
 import { parseOrigins } from './lib/origins.ts'
 
 export const GatewayConfigProperties = {
@@ -68,8 +68,7 @@ export const GatewayConfigProperties = {
   }),
   ...LoadSheddingConfigProperties,
 }
-export const GatewayConfigSchema = Type.Object(GatewayConfigProperties)
-export type GatewayConfig = Static<typeof GatewayConfigSchema>
+export type GatewayConfig = ConfigOf<typeof GatewayConfigProperties>
 
 /** The schema and dev-only defaults, for loading and for the README's env table. */
 export const gatewayConfigSpec = defineConfig(GatewayConfigProperties, {

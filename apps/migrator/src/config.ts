@@ -2,9 +2,9 @@
 // service's on top of them (port, event bus, service token).
 import { availableParallelism } from 'node:os'
 import { EVENT_BUS_DEV_DEFAULTS, EventConsumerConfigProperties } from '@f1/events/config'
-import { BaseConfigProperties, defineConfig, loadConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, type ConfigOf, defineConfig, loadConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
-import Type, { type Static } from 'typebox'
+import Type from 'typebox'
 
 /** Scan segments when neither `--segments` nor MIGRATION_SEGMENTS says: two per CPU (segments wait on I/O). */
 export const DEFAULT_SEGMENTS = Math.min(64, Math.max(2, 2 * availableParallelism()))
@@ -45,8 +45,7 @@ export const MigratorJobConfigProperties = {
     description: 'Migrated usage and action rows are kept at least this long after their migration (TTL)',
   }),
 }
-export const MigratorJobConfigSchema = Type.Object(MigratorJobConfigProperties)
-export type MigratorJobConfig = Static<typeof MigratorJobConfigSchema>
+export type MigratorJobConfig = ConfigOf<typeof MigratorJobConfigProperties>
 
 export const MigratorConfigProperties = {
   ...BaseConfigProperties,
@@ -54,8 +53,7 @@ export const MigratorConfigProperties = {
   ...MigratorJobConfigProperties,
   MIGRATOR_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3005, description: 'Port to listen on' }),
 }
-export const MigratorConfigSchema = Type.Object(MigratorConfigProperties)
-export type MigratorConfig = Static<typeof MigratorConfigSchema>
+export type MigratorConfig = ConfigOf<typeof MigratorConfigProperties>
 
 /** The service's schema and dev-only defaults, for loading and for the README's env table. */
 export const migratorConfigSpec = defineConfig(MigratorConfigProperties, {

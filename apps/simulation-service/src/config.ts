@@ -1,9 +1,9 @@
 // simulation-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS } from '@f1/events/config'
-import { BaseConfigProperties, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { LoadSheddingConfigProperties } from '@f1/service-kit/load-shedding'
 import { tableNameConfig } from '@f1/tables'
-import Type, { type Static } from 'typebox'
+import Type from 'typebox'
 import { COMPRESS_ABOVE_BYTES } from './repositories/stored-results.ts'
 
 export const SimulationConfigProperties = {
@@ -48,8 +48,7 @@ export const SimulationConfigProperties = {
     description: 'Items estimated larger than this store their results gzip-compressed (an item holds 400 KB)',
   }),
 }
-export const SimulationConfigSchema = Type.Object(SimulationConfigProperties)
-export type SimulationConfig = Static<typeof SimulationConfigSchema>
+export type SimulationConfig = ConfigOf<typeof SimulationConfigProperties>
 
 /** The schema and dev-only defaults, for loading and for the README's env table. */
 export const simulationConfigSpec = defineConfig(SimulationConfigProperties, {

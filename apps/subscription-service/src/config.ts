@@ -1,8 +1,8 @@
 // subscription-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS } from '@f1/events/config'
-import { BaseConfigProperties, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
-import Type, { type Static } from 'typebox'
+import Type from 'typebox'
 
 export const SubscriptionConfigProperties = {
   ...BaseConfigProperties,
@@ -14,8 +14,7 @@ export const SubscriptionConfigProperties = {
   STRIPE_PRICE_TEAM: Type.String({ minLength: 1, description: 'Stripe price id of the team plan' }),
   STRIPE_API_URL: Type.Optional(Type.String({ format: 'uri', description: 'Stripe API override (a local test server); unset for Stripe' })),
 }
-export const SubscriptionConfigSchema = Type.Object(SubscriptionConfigProperties)
-export type SubscriptionConfig = Static<typeof SubscriptionConfigSchema>
+export type SubscriptionConfig = ConfigOf<typeof SubscriptionConfigProperties>
 
 /** The dev webhook secret: local scripts sign demo events with it. */
 export const DEV_WEBHOOK_SECRET = 'whsec_dev_f1_race_sim_local_only'

@@ -1,8 +1,8 @@
 // usage-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS, EventConsumerConfigProperties } from '@f1/events/config'
-import { BaseConfigProperties, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
-import Type, { type Static } from 'typebox'
+import Type from 'typebox'
 
 export const UsageConfigProperties = {
   ...BaseConfigProperties,
@@ -22,8 +22,7 @@ export const UsageConfigProperties = {
     description: 'How often charges held past their time are refunded (0: never; tests sweep by hand)',
   }),
 }
-export const UsageConfigSchema = Type.Object(UsageConfigProperties)
-export type UsageConfig = Static<typeof UsageConfigSchema>
+export type UsageConfig = ConfigOf<typeof UsageConfigProperties>
 
 /** The schema and dev-only defaults, for loading and for the README's env table. */
 export const usageConfigSpec = defineConfig(UsageConfigProperties, {

@@ -32,8 +32,6 @@ export const PLANS: Readonly<Record<PlanId, Plan>> = {
   },
 }
 
-export const DEFAULT_PLAN_ID: PlanId = 'free'
-
 /** The plan with this id. */
 export function getPlan(id: PlanId): Plan {
   return PLANS[id]

@@ -50,8 +50,9 @@ export const BASE_DEV_DEFAULTS: Readonly<Record<string, string>> = {
 // Values of these are never echoed in error messages (they end up in deploy logs).
 const SECRET = /TOKEN|SECRET|KEY|PASSWORD/
 
-export const BaseConfigSchema = Type.Object(BaseConfigProperties)
-export type BaseConfig = Static<typeof BaseConfigSchema>
+/** The configuration an app's properties describe, as loadConfig returns it. */
+export type ConfigOf<P extends TProperties> = Static<ReturnType<typeof Type.Object<P>>>
+export type BaseConfig = ConfigOf<typeof BaseConfigProperties>
 
 /** Raised at boot; its message names every bad or missing variable. */
 export class ConfigError extends Error {
@@ -73,10 +74,7 @@ export interface LoadConfigOptions {
  * Reads the schema's variables from the environment, applies defaults (dev defaults only
  * outside prod), converts strings to numbers, and checks everything. Throws ConfigError.
  */
-export function loadConfig<P extends TProperties>(
-  properties: P,
-  options: LoadConfigOptions = {},
-): Static<ReturnType<typeof Type.Object<P>>> {
+export function loadConfig<P extends TProperties>(properties: P, options: LoadConfigOptions = {}): ConfigOf<P> {
   const env = options.env ?? process.env
   const schema = Type.Object(properties)
   const devDefaults = { ...BASE_DEV_DEFAULTS, ...options.devDefaults }
@@ -103,14 +101,14 @@ export function loadConfig<P extends TProperties>(
     } else problems.push(error.message)
   }
   if (problems.length > 0) throw new ConfigError(problems)
-  return value as Static<ReturnType<typeof Type.Object<P>>>
+  return value as ConfigOf<P>
 }
 
 /** An app's configuration: its schema and its dev-only defaults, loaded and documented from one place. */
 export interface ConfigSpec<P extends TProperties> {
   properties: P
   devDefaults: Readonly<Record<string, string>>
-  load(options?: LoadConfigOptions): Static<ReturnType<typeof Type.Object<P>>>
+  load(options?: LoadConfigOptions): ConfigOf<P>
 }
 
 export function defineConfig<P extends TProperties>(properties: P, devDefaults: Readonly<Record<string, string>> = {}): ConfigSpec<P> {

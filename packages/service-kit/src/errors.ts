@@ -5,7 +5,6 @@ import type { ErrorBody } from '@f1/contracts/errors'
 export const UnauthorizedError = createError('UNAUTHORIZED', '%s', 401)
 export const ForbiddenError = createError('FORBIDDEN', '%s', 403)
 export const NotFoundError = createError('NOT_FOUND', '%s', 404)
-export const ConflictError = createError('CONFLICT', '%s', 409)
 export const DependencyUnavailableError = createError('DEPENDENCY_UNAVAILABLE', '%s is unavailable; retry shortly', 503)
 /** A service we call refused our credentials: our configuration is wrong, not the user's request. */
 export const DependencyMisconfiguredError = createError('DEPENDENCY_UNAVAILABLE', 'A service this request needs is unavailable', 502)
