@@ -8,6 +8,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { startDynamoDbLocal, freePort } from '@f1/local-stack/dynamodb'
 import { createDynamoClients } from '@f1/tables/client'
 import { ensureTables } from '@f1/tables/create'
+import { featureDateKey, utcDay } from '@f1/tables/keys'
 import { closedLoop, row } from './measure.ts'
 
 const { values } = parseArgs({
@@ -23,7 +24,7 @@ const TOKEN = 'bench-service-token-0123456789'
 const ddb = await startDynamoDbLocal()
 const { client, doc } = createDynamoClients({ region: 'us-east-1', endpoint: ddb.endpoint })
 await ensureTables(client, { usage: 'bench-usage' })
-const day = new Date().toISOString().slice(0, 10)
+const day = utcDay(new Date())
 console.log(`DynamoDB Local ${ddb.endpoint}; ${concurrency} in flight; ${seconds} s per run; ${USERS} users\n`)
 
 // Baseline: exactly the update usage-service sends, with no HTTP or service in between.
@@ -31,7 +32,7 @@ const rawUpdate = async (i: number) => {
   await doc.send(
     new UpdateCommand({
       TableName: 'bench-usage',
-      Key: { user_id: `raw-${i % USERS}`, feature_date_key: `api_request_${day}` },
+      Key: { user_id: `raw-${i % USERS}`, feature_date_key: featureDateKey('api_request', day) },
       UpdateExpression: 'SET feature_name = :f, reset_date = :r, limit_value = :l, expires_at = :e ADD usage_count :a',
       ConditionExpression: 'attribute_not_exists(usage_count) OR usage_count <= :max',
       ExpressionAttributeValues: { ':f': 'api_request', ':r': 'x', ':l': LIMIT, ':e': 0, ':a': 1, ':max': LIMIT - 1 },

@@ -2,6 +2,7 @@
 // hold, which of them the action log has (delivered), which are missing anywhere (lost), and any
 // effect applied twice (duplicate effects). Read straight from the tables, not from what clients saw.
 import { setTimeout as sleep } from 'node:timers/promises'
+import { isChargeKey, isStripeEventMarkerKey } from '@f1/tables/keys'
 import { OUTBOX_TABLE_IDS } from '@f1/tables/outbox'
 import type { Stack } from './stack.ts'
 
@@ -94,7 +95,7 @@ export async function tally(stack: Stack, from: number, to: number): Promise<Tal
   for (const s of simulations)
     if (!completedIds.has(String(s.simulation_id))) problems.push(`simulation ${String(s.simulation_id)} without Simulation Completed`)
   const subscriptionMarkers = (await stack.scan('subscriptions')).filter(
-    (i) => String(i.subscription_id).startsWith('#event#') && inWindow(i.event_created_at, from, to),
+    (i) => isStripeEventMarkerKey(String(i.subscription_id)) && inWindow(i.event_created_at, from, to),
   )
   const subscriptionEvents = events.filter((e) => e.type.startsWith('Subscription '))
   if (subscriptionEvents.length < subscriptionMarkers.length)
@@ -134,7 +135,7 @@ export async function quotaMismatches(stack: Stack): Promise<string[]> {
   for (const row of rows) if (row.feature_name === 'simulation_run') counted.set(String(row.user_id), Number(row.usage_count))
   const charged = new Map<string, number>()
   for (const row of rows) {
-    if (!String(row.feature_date_key).startsWith('charge#') || row.status !== 'committed') continue
+    if (!isChargeKey(String(row.feature_date_key)) || row.status !== 'committed') continue
     const lines = row.lines as Array<{ feature: string; amount: number }>
     for (const line of lines)
       if (line.feature === 'simulation_run') charged.set(String(row.user_id), (charged.get(String(row.user_id)) ?? 0) + line.amount)
@@ -144,7 +145,7 @@ export async function quotaMismatches(stack: Stack): Promise<string[]> {
     if ((counted.get(user) ?? 0) !== (charged.get(user) ?? 0))
       problems.push(`user ${user}: counted ${counted.get(user) ?? 0}, committed ${charged.get(user) ?? 0}`)
   }
-  const held = rows.filter((row) => String(row.feature_date_key).startsWith('charge#') && row.status === 'held')
+  const held = rows.filter((row) => isChargeKey(String(row.feature_date_key)) && row.status === 'held')
   if (held.length > 0) problems.push(`${held.length} charges still held`)
   return problems
 }

@@ -1,38 +1,26 @@
 // The operator command as a real process, against this file's DynamoDB Local tables and a real
 // action-log-service.
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import t from 'tap'
 import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
 import { main } from '../src/cli/admin.ts'
 import { build, login, register } from './helper.ts'
+import { runNode } from './run-node.ts'
 
 type Built = Awaited<ReturnType<typeof build>>
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'admin.ts')
 
 function runAdmin(built: Built, args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
-    cwd: join(import.meta.dirname, '..'),
-    env: {
-      ...process.env,
-      DYNAMODB_ENDPOINT: built.tables.endpoint,
-      LEGACY_METADATA_TABLE: built.tables.names.legacy,
-      ACTION_LOG_SERVICE_URL: built.actionLogUrl,
-      SERVICE_TOKEN: TEST_SERVICE_TOKEN,
-      USER: 'ci-operator',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return runNode(BIN, args, {
+    DYNAMODB_ENDPOINT: built.tables.endpoint,
+    LEGACY_METADATA_TABLE: built.tables.names.legacy,
+    ACTION_LOG_SERVICE_URL: built.actionLogUrl,
+    SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    USER: 'ci-operator',
+    ...env,
   })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d: Buffer) => (stdout += d))
-  child.stderr.on('data', (d: Buffer) => (stderr += d))
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
-  )
 }
 
 async function actionsOf(built: Built, userId: string) {

@@ -1,11 +1,11 @@
 // Legacy profiles sharing an email in several letter cases: the earliest created is the account,
 // whatever format old app versions wrote created_at in and whatever zone the process runs in.
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { PutCommand } from '@aws-sdk/lib-dynamodb'
 import t from 'tap'
 import { useTestTables, type TestTables } from '@f1/tables/testing'
+import { runNode } from './run-node.ts'
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'earliest-profile.ts')
 const at = (hh: number, mm = 0) => Date.UTC(2020, 8, 13, hh, mm) // September: Paris is UTC+2
@@ -16,27 +16,6 @@ async function putProfile(tables: TestTables, userId: string, email: string, cre
       TableName: tables.names.legacy,
       Item: { strategy_id: `USER#${userId}`, type: 'user', user_id: userId, email, created_at: createdAt },
     }),
-  )
-}
-
-function runInZone(tz: string, tables: TestTables, emails: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...emails], {
-    cwd: join(import.meta.dirname, '..'),
-    env: {
-      ...process.env,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      TZ: tz,
-      DYNAMODB_ENDPOINT: tables.endpoint,
-      LEGACY_METADATA_TABLE: tables.names.legacy,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d: Buffer) => (stdout += d))
-  child.stderr.on('data', (d: Buffer) => (stderr += d))
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
   )
 }
 
@@ -60,7 +39,12 @@ t.test('under TZ=Europe/Paris the gateway and the migrator pick the same earlies
   await putProfile(tables, id('mixed-iso'), Mail('mixed'), '2020-09-13T10:15:00+02:00')
 
   const emails = [Mail('seconds'), Mail('wall'), Mail('mixed')]
-  const res = await runInZone('Europe/Paris', tables, emails)
+  const res = await runNode(FIXTURE, emails, {
+    TZ: 'Europe/Paris',
+    DYNAMODB_ENDPOINT: tables.endpoint,
+    LEGACY_METADATA_TABLE: tables.names.legacy,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  })
   t.equal(res.code, 0, `the child exits cleanly: ${res.stderr}`)
   const out = JSON.parse(res.stdout) as { offsetMinutes: number; picks: Record<string, { gateway?: string; migrator?: string }> }
   t.equal(out.offsetMinutes, -120, 'the child ran in Paris summer time')

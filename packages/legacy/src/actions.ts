@@ -1,4 +1,5 @@
 // Legacy action items -> rows of f1-user-actions-log-dev.
+import { actionKey } from '@f1/tables/keys'
 import { isAbsent, isRejected, readBase, readFreeForm, readRequiredTimestamp, readText, readUserId, shortHash } from './fields.ts'
 import { parseLegacyPlan } from './plans.ts'
 import { mapped, rejected, type ActionRow, type TransformResult, type Warning } from './result.ts'
@@ -9,12 +10,12 @@ export interface ActionContext {
 }
 
 /**
- * The actions table's sort key for a legacy action: its instant (ISO ms Z) and `#legacy-` + 16 hex
- * digits of the legacy id's sha256. Live rows end in `#<event id>`; the same legacy item always gets
- * the same key, so a re-run's conditional put finds the row it wrote before.
+ * The actions table's sort key for a legacy action: its instant (ISO ms Z) and, as its action id,
+ * `legacy-` + 16 hex digits of the legacy id's sha256 (live rows have their event id). The same
+ * legacy item always gets the same key, so a re-run's conditional put finds the row it wrote before.
  */
 export function legacyActionSortKey(timestampIso: string, legacyId: string): string {
-  return `${timestampIso}#legacy-${shortHash(legacyId)}`
+  return actionKey(timestampIso, `legacy-${shortHash(legacyId)}`)
 }
 
 /**

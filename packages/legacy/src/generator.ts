@@ -3,6 +3,7 @@
 // migration of it must report. Pure: its own seeded PRNG, no clock, no I/O; items are produced
 // lazily, user by user.
 import { FEATURES, type FeatureName, type PlanId } from '@f1/contracts/common'
+import { emailLockKey, legacyProfileKey, utcDay } from '@f1/tables/keys'
 import type { LegacyKind } from './kinds.ts'
 import {
   REJECTION_REASONS,
@@ -549,7 +550,7 @@ function generateProfile(ctx: UserContext, person: Person): ProfileOutcome {
   const paid = fault === 'badTimestamp' || fault === 'unknownStatus' || rng.chance(ctx.shape.paidShare)
   const plan: PlanId = paid ? (rng.chance(0.75) ? 'pro' : 'team') : 'free'
   const item: LegacyItem = {
-    strategy_id: `USER#${person.userId}`,
+    strategy_id: legacyProfileKey(person.userId),
     type: typeName(ctx, 'user', ['profile', 'USER']),
     user_id: person.userId,
     email: person.email,
@@ -611,7 +612,7 @@ function generateEmailConflict(ctx: UserContext, person: Person, mainHasUserId: 
       : rng.pick([upper(person.email), person.lowerEmail])
   const createdMs = Math.max(0, person.createdMs + (rng.chance(0.5) ? 1 : -1) * rng.int(1, 400) * DAY_MS)
   const item: LegacyItem = {
-    strategy_id: `USER#${userId}`,
+    strategy_id: legacyProfileKey(userId),
     type: 'user',
     user_id: userId,
     email,
@@ -661,7 +662,7 @@ function generateUsage(ctx: UserContext, userId: string): void {
   for (let attempt = 0; attempt < wanted * 4 && days.size < wanted; attempt++) days.add(rng.int(firstDay, lastDay))
   const keys = new Set<string>()
   for (const dayNumber of [...days].sort((a, b) => a - b)) {
-    const day = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10)
+    const day = utcDay(new Date(dayNumber * DAY_MS))
     const features = shuffled(rng, FEATURES).slice(0, rng.int(1, 2))
     for (const feature of features) {
       const duplicated = rng.chance(ctx.rates.duplicateUsage)
@@ -801,7 +802,7 @@ function generateUser(ctx: UserContext): void {
     defect(ctx, 'emailLock')
     ctx.tally.expected.skipped.email_lock += 1
     emit(ctx, 'email_lock', {
-      strategy_id: `EMAIL#${lowerEmail}`,
+      strategy_id: emailLockKey(lowerEmail),
       type: 'email_lock',
       user_id: userId,
       email: lowerEmail,

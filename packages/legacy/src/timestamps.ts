@@ -79,11 +79,6 @@ export function toIsoMs(date: Date): string {
   return date.toISOString()
 }
 
-/** The UTC day of an instant, `YYYY-MM-DD`. */
-export function utcDay(date: Date): string {
-  return date.toISOString().slice(0, 10)
-}
-
 /** The next UTC midnight after the start of a `YYYY-MM-DD` day, ISO ms Z (a usage row's reset_date). */
 export function nextUtcMidnight(day: string): string {
   const start = Date.parse(`${day}T00:00:00.000Z`)

@@ -1,9 +1,10 @@
 // Legacy usage items -> rows of f1-user-usage-dev, one per user, feature and UTC day; several legacy
 // items of the same day (feature spelled differently) merge into one row whose count adds them up.
 import { FEATURES, type FeatureName } from '@f1/contracts/common'
+import { featureDateKey, utcDay } from '@f1/tables/keys'
 import { describe, isAbsent, isRejected, normalizeName, readBase, readUserId } from './fields.ts'
 import { mapped, rejected, type TransformResult, type UsageRow } from './result.ts'
-import { nextUtcMidnight, parseLegacyCount, parseLegacyTimestamp, toIsoMs, utcDay } from './timestamps.ts'
+import { nextUtcMidnight, parseLegacyCount, parseLegacyTimestamp, toIsoMs } from './timestamps.ts'
 
 export interface UsageContext {
   now: Date
@@ -20,11 +21,6 @@ const FEATURE_ALIASES: ReadonlyMap<string, FeatureName> = new Map<string, Featur
 export function parseLegacyFeature(raw: unknown): FeatureName | undefined {
   if (typeof raw !== 'string') return undefined
   return FEATURE_ALIASES.get(normalizeName(raw))
-}
-
-/** The usage table's sort key, `{feature}_{YYYY-MM-DD}`. */
-export function usageKey(feature: FeatureName, day: string): string {
-  return `${feature}_${day}`
 }
 
 /**
@@ -51,7 +47,7 @@ export function usageFromLegacyItem(raw: unknown, ctx: UsageContext): TransformR
     'usage',
     {
       user_id: userId,
-      feature_date_key: usageKey(feature, day),
+      feature_date_key: featureDateKey(feature, day),
       feature_name: feature,
       usage_count: count,
       reset_date: nextUtcMidnight(day),

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { utcDay } from '@f1/tables/keys'
 import {
   EPOCH_MS_THRESHOLD,
   nextUtcMidnight,
@@ -8,7 +9,6 @@ import {
   parseLegacyTimestamp,
   parseRaceClock,
   toIsoMs,
-  utcDay,
 } from '@f1/legacy/timestamps'
 
 const timestamps: Array<[string, unknown, string | undefined]> = [

@@ -1,10 +1,11 @@
-// The action log's access patterns. The sort key is `<occurred_at ISO ms>#<action id>`: time-ordered,
-// and the same for every delivery of one event, so a redelivery is a conditional-put no-op.
+// The action log's access patterns. The sort key (actionKey) is time-ordered, and the same for every
+// delivery of one event, so a redelivery is a conditional-put no-op.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Action } from '@f1/contracts/actions'
 import { canonicalInstant, type PlanId } from '@f1/contracts/common'
 import { rethrowDynamoError } from '@f1/tables/errors'
+import { actionKey, parseActionKey, readinessKey } from '@f1/tables/keys'
 import { InvalidCursorError, InvalidInstantError, InvalidRangeError, UnstorableActionError } from '../errors.ts'
 
 export interface NewAction {
@@ -37,9 +38,9 @@ interface ActionItem {
   expires_at?: number
 }
 
-// Lower and upper bounds that sort before and after every `<ISO>#<id>` key.
+// Bounds that sort before every action key and, as the id of one, after every action id.
 const MIN_KEY = '0'
-const MAX_SUFFIX = '#\uffff'
+const MAX_ID = '\uffff'
 const MAX_PAGES = 10
 
 /** The canonical ISO form of an instant that bounds or keys the log; a 400 for one it cannot hold. */
@@ -48,8 +49,6 @@ function instantOf(value: Date | string, name: string): string {
   if (iso === undefined) throw new InvalidInstantError(name)
   return iso
 }
-
-export const actionKey = (occurredAt: Date, actionId: string) => `${instantOf(occurredAt, 'occurred_at')}#${actionId}`
 
 // DynamoDB's limits on what a map may hold: 32 levels of nesting (the item is the first), numbers of
 // magnitude 1e-130 and up, non-empty attribute names; the document client refuses numbers beyond
@@ -75,10 +74,10 @@ function unstorable(value: unknown, depth = 0): string | undefined {
 }
 
 function toAction(item: ActionItem): Action {
-  const hash = item.timestamp.indexOf('#')
+  const { occurredAt, actionId } = parseActionKey(item.timestamp)
   return {
-    action_id: item.timestamp.slice(hash + 1),
-    occurred_at: item.timestamp.slice(0, hash),
+    action_id: actionId,
+    occurred_at: occurredAt,
     action_type: item.action_type,
     action_details: item.action_details ?? {},
     plan_id: item.plan_id ?? null,
@@ -104,7 +103,7 @@ export function createActionsRepository(options: { doc: DynamoDBDocumentClient; 
   return {
     /** Logs an action once: returns false when this action id at this time is already logged. */
     async recordAction(action: NewAction): Promise<boolean> {
-      const timestamp = actionKey(action.occurredAt, action.actionId)
+      const timestamp = actionKey(instantOf(action.occurredAt, 'occurred_at'), action.actionId)
       const problem = unstorable(action.details)
       if (problem) throw new UnstorableActionError(problem)
       try {
@@ -140,7 +139,7 @@ export function createActionsRepository(options: { doc: DynamoDBDocumentClient; 
     /** A user's actions, newest first, filtered by time range and type, one page at a time. */
     async listActions(userId: string, filter: ActionFilter): Promise<{ actions: Action[]; nextCursor: string | null }> {
       const low = filter.from ? instantOf(filter.from, 'from') : MIN_KEY
-      const high = filter.to ? instantOf(filter.to, 'to') + MAX_SUFFIX : '9' + MAX_SUFFIX
+      const high = actionKey(filter.to ? instantOf(filter.to, 'to') : '9', MAX_ID)
       // BETWEEN with its bounds the wrong way round is a DynamoDB ValidationException, not an empty page.
       if (low > high) throw new InvalidRangeError()
       let startKey = filter.cursor ? { user_id: userId, timestamp: decodeCursor(filter.cursor, low, high) } : undefined
@@ -179,7 +178,7 @@ export function createActionsRepository(options: { doc: DynamoDBDocumentClient; 
     },
 
     async ping(signal: AbortSignal): Promise<void> {
-      await doc.send(new GetCommand({ TableName: tableName, Key: { user_id: '#ready', timestamp: '#ready' } }), { abortSignal: signal })
+      await doc.send(new GetCommand({ TableName: tableName, Key: readinessKey('actions') }), { abortSignal: signal })
     },
   }
 }

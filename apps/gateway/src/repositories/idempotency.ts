@@ -1,4 +1,4 @@
-// Idempotency-Key records (`idempotency#...` in the gateway's own table): per user, route and key, the request's hash,
+// Idempotency-Key records (in the gateway's own table, see idempotencyKey): per user, route and key, the request's hash,
 // the operation it runs under, and once it ended the answer to replay. An unfinished record holds a
 // lease; past it a retry takes the record over and runs the same operation again (which never
 // charges or stores twice).
@@ -6,9 +6,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { rethrowDynamoError } from '@f1/tables/errors'
-
-/** Sort-key prefix of Idempotency-Key records in the gateway's table. */
-const IDEMPOTENCY_PREFIX = 'idempotency#'
+import { idempotencyKey } from '@f1/tables/keys'
 
 /** How long a key and its answer are kept (Stripe keeps them 24 hours too). */
 export const IDEMPOTENCY_TTL_S = 24 * 3600
@@ -55,7 +53,7 @@ export interface RecordRef {
 
 export function createIdempotencyRepository(options: { doc: DynamoDBDocumentClient; tableName: string }) {
   const { doc, tableName } = options
-  const key = (userId: string, scope: string) => ({ user_id: userId, record_key: `${IDEMPOTENCY_PREFIX}${scope}` })
+  const key = (userId: string, scope: string) => ({ user_id: userId, record_key: idempotencyKey(scope) })
 
   async function takeOver(existing: RecordItem, leaseMs: number, now: number): Promise<BeginOutcome> {
     try {

@@ -1,5 +1,5 @@
 // User profiles in the legacy table (ARCHITECTURE.md: profiles stay there, written by the gateway).
-// Emails are unique case-insensitively through an `EMAIL#<lower-case email>` lock item written in
+// Emails are unique case-insensitively through an email lock item (emailLockKey) written in
 // the same transaction as the profile; the migrator knows these `email_lock` items and skips them.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
@@ -7,6 +7,7 @@ import type { Role } from '@f1/contracts/common'
 import { isProfileType } from '@f1/legacy/kinds'
 import { accountProfile } from '@f1/legacy/profiles'
 import { indexName } from '@f1/tables'
+import { emailLockKey, legacyProfileKey as profileKey, readinessKey } from '@f1/tables/keys'
 import { rethrowDynamoError } from '@f1/tables/errors'
 import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
 import { NotFoundError } from '@f1/service-kit/errors'
@@ -33,9 +34,6 @@ export interface NewProfile {
   passwordHash: string
   createdAt: Date
 }
-
-export const profileKey = (userId: string) => `USER#${userId}`
-const emailLockKey = (email: string) => `EMAIL#${email.toLowerCase()}`
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
@@ -163,7 +161,7 @@ export function createProfilesRepository(options: { doc: DynamoDBDocumentClient;
     },
 
     async ping(signal: AbortSignal): Promise<void> {
-      await doc.send(new GetCommand({ TableName: tableName, Key: { strategy_id: '#ready' } }), { abortSignal: signal })
+      await doc.send(new GetCommand({ TableName: tableName, Key: readinessKey('legacy') }), { abortSignal: signal })
     },
   }
 }

@@ -4,6 +4,7 @@
 import { transformLegacyItem, type TransformContext } from '@f1/legacy/items'
 import { resolveEmailConflicts } from '@f1/legacy/profiles'
 import type { AnyMapped } from '@f1/legacy/result'
+import { parseActionKey } from '@f1/tables/keys'
 import { emptyCounters, recordOutcome, recordResult, type Counters } from '../lib/report.ts'
 import { actionExpiry, usageExpiry, type RetentionPolicy } from '../lib/retention.ts'
 import type { LegacyItem } from '../repositories/legacy.ts'
@@ -43,7 +44,7 @@ export function writeOpFor(mapped: AnyMapped, retention: RetentionPolicy): Write
     }
     case 'actions': {
       const row = mapped.item
-      const occurredAt = row.timestamp.slice(0, row.timestamp.indexOf('#'))
+      const { occurredAt } = parseActionKey(row.timestamp)
       return {
         table: 'actions',
         legacyId: mapped.legacyId,

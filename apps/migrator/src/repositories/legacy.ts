@@ -11,6 +11,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb'
 import { indexName } from '@f1/tables'
+import { readinessKey } from '@f1/tables/keys'
 import type { Pacer } from '../lib/pacer.ts'
 import { backoff, paced } from './retry.ts'
 
@@ -131,7 +132,7 @@ export function createLegacyRepository(options: LegacyRepositoryOptions) {
     },
 
     async ping(signal: AbortSignal): Promise<void> {
-      await doc.send(new GetCommand({ TableName: tableName, Key: { strategy_id: '#ready' } }), { abortSignal: signal })
+      await doc.send(new GetCommand({ TableName: tableName, Key: readinessKey('legacy') }), { abortSignal: signal })
     },
   }
 }

@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/lib-dynamodb'
 import { updateOnceWithMarker } from '@f1/tables/transactions'
 import { rethrowDynamoError } from '@f1/tables/errors'
+import { readinessKey } from '@f1/tables/keys'
 import type { Pacer } from '../lib/pacer.ts'
 import type { BackfillReport, Counters, Progress, RunStatus } from '../lib/report.ts'
 import { backoff, paced } from './retry.ts'
@@ -373,7 +374,7 @@ export function createStateRepository(options: { doc: DynamoDBDocumentClient; ta
     },
 
     async ping(signal: AbortSignal): Promise<void> {
-      await doc.send(new GetCommand({ TableName, Key: { pk: '#ready', sk: '#ready' } }), { abortSignal: signal })
+      await doc.send(new GetCommand({ TableName, Key: readinessKey('migration') }), { abortSignal: signal })
     },
   }
 }

@@ -14,6 +14,7 @@ import {
 import type { Simulation, SimulationMode, SimulationSummary } from '@f1/contracts/simulations'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
+import { readinessKey } from '@f1/tables/keys'
 import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
 import { InvalidCursorError } from '../errors.ts'
 import { COMPRESS_ABOVE_BYTES, MAX_BLOB_BYTES, readCompressed, storeResults } from './stored-results.ts'
@@ -383,7 +384,7 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
 
     /** Probe for /ready: the table answers. */
     async ping(signal: AbortSignal): Promise<void> {
-      await doc.send(new GetCommand({ TableName: tableName, Key: { simulation_id: '#ready', created_at: '#ready' } }), {
+      await doc.send(new GetCommand({ TableName: tableName, Key: readinessKey('simulations') }), {
         abortSignal: signal,
       })
     },

@@ -1,12 +1,12 @@
 // The subscriptions table's access patterns. Besides one row per subscription, a user's partition
-// holds `#customer` (their Stripe customer) and `#event#<id>` markers of the Stripe events applied.
+// holds the record of their Stripe customer and markers of the Stripe events applied (see keys).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
 import type { PlanId } from '@f1/contracts/common'
 import type { SubscriptionStatus } from '@f1/contracts/subscriptions'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
-import { OUTBOX_PREFIX } from '@f1/tables/outbox'
+import { CUSTOMER_KEY, isSubscriptionRowKey, readinessKey, stripeEventMarkerKey } from '@f1/tables/keys'
 import { updateOnceWithMarker } from '@f1/tables/transactions'
 import type { StripeSubscriptionState } from '../lib/stripe-objects.ts'
 
@@ -36,11 +36,7 @@ export interface AppliedEvent {
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'stale'
 
-const CUSTOMER_KEY = '#customer'
-const EVENT_PREFIX = '#event#'
-// Markers (`#event#`, `#customer`) and outbox items share the user's partition with the rows.
-const isSubscriptionRow = (item: Record<string, unknown>) =>
-  !String(item.subscription_id).startsWith('#') && !String(item.subscription_id).startsWith(OUTBOX_PREFIX)
+const isSubscriptionRow = (item: Record<string, unknown>) => isSubscriptionRowKey(String(item.subscription_id))
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
@@ -171,7 +167,12 @@ export function createSubscriptionsRepository(options: { doc: DynamoDBDocumentCl
           doc,
           {
             TableName: tableName,
-            Item: { user_id: userId, subscription_id: EVENT_PREFIX + event.id, event_type: event.type, event_created_at: event.createdAt },
+            Item: {
+              user_id: userId,
+              subscription_id: stripeEventMarkerKey(event.id),
+              event_type: event.type,
+              event_created_at: event.createdAt,
+            },
             keyAttribute: 'subscription_id',
           },
           {
@@ -226,7 +227,7 @@ export function createSubscriptionsRepository(options: { doc: DynamoDBDocumentCl
     },
 
     async ping(signal: AbortSignal): Promise<void> {
-      await doc.send(new GetCommand({ TableName: tableName, Key: { user_id: '#ready', subscription_id: '#ready' } }), {
+      await doc.send(new GetCommand({ TableName: tableName, Key: readinessKey('subscriptions') }), {
         abortSignal: signal,
       })
     },

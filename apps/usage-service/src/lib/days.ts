@@ -1,12 +1,7 @@
-// UTC day arithmetic for per-day counters: keys, reset instants, expiry.
-import type { FeatureName } from '@f1/contracts/common'
+// UTC day arithmetic for per-day counters: reset instants, expiry. Their keys are in @f1/tables/keys.
+import { utcDay } from '@f1/tables/keys'
 
 const DAY_MS = 86_400_000
-
-/** The UTC calendar day of an instant, `YYYY-MM-DD`. */
-export function utcDay(instant: Date): string {
-  return instant.toISOString().slice(0, 10)
-}
 
 /** The instant a day's counters reset: the next UTC midnight after the day starts. */
 export function resetInstant(day: string): Date {
@@ -17,11 +12,6 @@ export function resetInstant(day: string): Date {
 export function isRealDay(day: string): boolean {
   const parsed = Date.parse(`${day}T00:00:00.000Z`)
   return !Number.isNaN(parsed) && utcDay(new Date(parsed)) === day
-}
-
-/** The usage table's sort key: `{feature}_{YYYY-MM-DD}`. */
-export function featureDateKey(feature: FeatureName, day: string): string {
-  return `${feature}_${day}`
 }
 
 /** Whole seconds from `now` until `until`, at least 1 (for Retry-After). */

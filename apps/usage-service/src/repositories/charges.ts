@@ -15,6 +15,7 @@ import type { Charge, ChargeLine, ChargeStatus } from '@f1/contracts/usage'
 import { DynamoDbContentionError, rethrowDynamoError } from '@f1/tables/errors'
 import { cancellationReasons, transactWrite, updateOnceWithMarker } from '@f1/tables/transactions'
 import { indexName } from '@f1/tables'
+import { chargeKey as chargeSortKey, featureDateKey, heldShardKey, utcDay } from '@f1/tables/keys'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import {
   ChargeCommittedError,
@@ -24,11 +25,8 @@ import {
   ChargeRefundedError,
   DuplicateFeatureError,
 } from '../errors.ts'
-import { featureDateKey, utcDay } from '../lib/days.ts'
 import { consumeUpdate, dayExpiry, quotaExceeded, type CounterRow } from './usage.ts'
 
-/** Sort-key prefix of charge records in the usage table. */
-export const CHARGE_PREFIX = 'charge#'
 /** Held charges spread over this many GSI partitions (the sweeper reads them all). */
 export const HELD_SHARDS = 8
 /** A refund before the charge is kept this long, so a late create with the id is refused. */
@@ -62,12 +60,12 @@ export interface ChargeResult {
   replayed: boolean
 }
 
-const chargeKey = (userId: string, chargeId: string) => ({ user_id: userId, feature_date_key: CHARGE_PREFIX + chargeId })
+const chargeKey = (userId: string, chargeId: string) => ({ user_id: userId, feature_date_key: chargeSortKey(chargeId) })
 
 function shardOf(chargeId: string): string {
   let hash = 0
   for (let i = 0; i < chargeId.length; i++) hash = (hash * 31 + chargeId.charCodeAt(i)) >>> 0
-  return `held#${hash % HELD_SHARDS}`
+  return heldShardKey(hash % HELD_SHARDS)
 }
 
 function toCharge(item: ChargeItem): Charge {
@@ -336,7 +334,7 @@ export function createChargesRepository(options: ChargesRepositoryOptions) {
             TableName: tableName,
             IndexName: HELD_INDEX,
             KeyConditionExpression: 'held_shard = :shard AND held_until < :before',
-            ExpressionAttributeValues: { ':shard': `held#${shard}`, ':before': before },
+            ExpressionAttributeValues: { ':shard': heldShardKey(shard), ':before': before },
             Limit: limit,
           }),
         )

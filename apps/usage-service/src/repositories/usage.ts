@@ -14,9 +14,10 @@ import { FEATURES, type FeatureName } from '@f1/contracts/common'
 import type { UsageCounter } from '@f1/contracts/usage'
 import { withExtras } from '@f1/service-kit/errors'
 import { rethrowDynamoError } from '@f1/tables/errors'
+import { featureDateKey, readinessKey, utcDay } from '@f1/tables/keys'
 import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
 import { QuotaExceededError } from '../errors.ts'
-import { featureDateKey, resetInstant, secondsUntil, utcDay } from '../lib/days.ts'
+import { resetInstant, secondsUntil } from '../lib/days.ts'
 
 type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
@@ -200,7 +201,7 @@ export function createUsageRepository(options: UsageRepositoryOptions) {
 
     /** Probe for /ready: the table answers. */
     async ping(signal: AbortSignal): Promise<void> {
-      await doc.send(new GetCommand({ TableName: tableName, Key: { user_id: '#ready', feature_date_key: '#ready' } }), {
+      await doc.send(new GetCommand({ TableName: tableName, Key: readinessKey('usage') }), {
         abortSignal: signal,
       })
     },

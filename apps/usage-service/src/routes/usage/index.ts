@@ -3,8 +3,9 @@ import { UserIdParamsSchema } from '@f1/contracts/common'
 import { ErrorBodySchema } from '@f1/contracts/errors'
 import { ConsumeBodySchema, UsageCounterSchema, UsageDayQuerySchema, UsageDaySchema } from '@f1/contracts/usage'
 import type { ServiceApp } from '@f1/service-kit'
+import { utcDay } from '@f1/tables/keys'
 import { InvalidDayError } from '../../errors.ts'
-import { isRealDay, resetInstant, utcDay } from '../../lib/days.ts'
+import { isRealDay, resetInstant } from '../../lib/days.ts'
 import { announceRefusal } from '../../lib/limit-reached.ts'
 
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 503: ErrorBodySchema }

@@ -1,0 +1,90 @@
+// The key layouts of the tables' items, defined once (in the spirit of ElectroDB's key templates):
+// services, the migrator, the legacy transforms, bench and tests build and read keys through these.
+// The layouts are stored data: changing one strands every item already written with it.
+import { OUTBOX_PREFIX } from './outbox.ts'
+import { TABLES, type TableDefinition, type TableId } from './tables.ts'
+
+/** The key /ready probes read: it never holds an item, so the read costs little and finds nothing. */
+export function readinessKey(table: TableId): Record<string, string> {
+  const { partitionKey, sortKey }: TableDefinition = TABLES[table]
+  return sortKey ? { [partitionKey.name]: '#ready', [sortKey.name]: '#ready' } : { [partitionKey.name]: '#ready' }
+}
+
+// ---- usage: user_id / feature_date_key -----------------------------------------------------------
+
+/** The UTC calendar day of an instant, `YYYY-MM-DD`: counters are per UTC day. */
+export function utcDay(instant: Date): string {
+  return instant.toISOString().slice(0, 10)
+}
+
+/** A usage counter's sort key: `{feature}_{YYYY-MM-DD}` (the UTC day). */
+export function featureDateKey(feature: string, day: string): string {
+  return `${feature}_${day}`
+}
+
+/** Sort-key prefix of charge records, which sit next to the counters they moved. */
+const CHARGE_PREFIX = 'charge#'
+
+export function chargeKey(chargeId: string): string {
+  return CHARGE_PREFIX + chargeId
+}
+
+export function isChargeKey(featureDateKey: string): boolean {
+  return featureDateKey.startsWith(CHARGE_PREFIX)
+}
+
+/** The held-charges index partition of shard `n`. */
+export function heldShardKey(n: number): string {
+  return `held#${n}`
+}
+
+// ---- actions: user_id / timestamp --------------------------------------------------------------
+
+/** An action's sort key: `<occurred_at ISO ms>#<action id>`, time-ordered and unique per action. */
+export function actionKey(occurredAtIso: string, actionId: string): string {
+  return `${occurredAtIso}#${actionId}`
+}
+
+/** The instant and action id of an action's sort key (the ISO part holds no `#`). */
+export function parseActionKey(key: string): { occurredAt: string; actionId: string } {
+  const hash = key.indexOf('#')
+  return { occurredAt: key.slice(0, hash), actionId: key.slice(hash + 1) }
+}
+
+// ---- subscriptions: user_id / subscription_id ----------------------------------------------------
+
+/** The sort key of the record of a user's Stripe customer. */
+export const CUSTOMER_KEY = '#customer'
+
+/** The sort key of the marker of a Stripe event applied to the user's rows (it makes a replay a no-op). */
+export function stripeEventMarkerKey(eventId: string): string {
+  return `#event#${eventId}`
+}
+
+export function isStripeEventMarkerKey(subscriptionId: string): boolean {
+  return subscriptionId.startsWith(stripeEventMarkerKey(''))
+}
+
+/** False for the markers, the customer record and outbox items that share a user's partition with the rows. */
+export function isSubscriptionRowKey(subscriptionId: string): boolean {
+  return !subscriptionId.startsWith('#') && !subscriptionId.startsWith(OUTBOX_PREFIX)
+}
+
+// ---- gateway: user_id / record_key ---------------------------------------------------------------
+
+/** An Idempotency-Key record's sort key; `scope` is `<method> <route>#<key>`. */
+export function idempotencyKey(scope: string): string {
+  return `idempotency#${scope}`
+}
+
+// ---- legacy: strategy_id -------------------------------------------------------------------------
+
+/** A user's profile in the legacy table. */
+export function legacyProfileKey(userId: string): string {
+  return `USER#${userId}`
+}
+
+/** The gateway's email uniqueness marker: one per email whatever its letter case. */
+export function emailLockKey(email: string): string {
+  return `EMAIL#${email.toLowerCase()}`
+}
