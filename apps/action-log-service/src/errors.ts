@@ -1,7 +1,7 @@
 // action-log-service's coded errors.
-import createError from '@fastify/error'
+import { validationFailed } from '@f1/service-kit/errors'
 
-export const InvalidCursorError = createError('INVALID_CURSOR', 'The cursor is not one this API returned', 400)
-export const InvalidRangeError = createError('VALIDATION_FAILED', '`from` must not be after `to`', 400)
-export const InvalidInstantError = createError('VALIDATION_FAILED', '%s is not an instant the log can store', 400)
-export const UnstorableActionError = createError('VALIDATION_FAILED', 'The action cannot be stored: %s', 400)
+export { InvalidCursorError } from '@f1/service-kit/errors'
+export const InvalidRangeError = validationFailed('`from` must not be after `to`')
+export const InvalidInstantError = validationFailed('%s is not an instant the log can store')
+export const UnstorableActionError = validationFailed('The action cannot be stored: %s')

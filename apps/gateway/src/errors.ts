@@ -1,16 +1,15 @@
 // gateway's coded errors.
 import createError from '@fastify/error'
+import { unauthorized, validationFailed } from '@f1/service-kit/errors'
 
 export const EmailTakenError = createError('EMAIL_TAKEN', 'An account with this email already exists', 409)
 export const InvalidCredentialsError = createError('INVALID_CREDENTIALS', 'Email or password is wrong', 401)
-export const UnknownUserError = createError('UNAUTHORIZED', 'The account of this token no longer exists', 401)
+export const UnknownUserError = unauthorized('The account of this token no longer exists')
 export const RateLimitedError = createError('RATE_LIMITED', 'Too many %s; retry in %d s', 429)
 export const AuthBusyError = createError('AUTH_BUSY', 'Too many sign-ins are being checked right now; retry shortly', 503)
 export const InvalidRedirectUrlError = createError('INVALID_REDIRECT_URL', '%s must be an http(s) URL on one of the app origins', 400)
-export const InvalidIdempotencyKeyError = createError(
-  'VALIDATION_FAILED',
+export const InvalidIdempotencyKeyError = validationFailed(
   'headers.idempotency-key must be 1 to 255 printable ASCII characters without spaces',
-  400,
 )
 export const IdempotencyKeyReusedError = createError(
   'IDEMPOTENCY_KEY_REUSED',

@@ -1,9 +1,10 @@
 // usage-service's coded errors.
 import createError from '@fastify/error'
+import { validationFailed } from '@f1/service-kit/errors'
 
 export const QuotaExceededError = createError('QUOTA_EXCEEDED', 'Daily limit of %s reached for %s', 429)
-export const InvalidDayError = createError('VALIDATION_FAILED', 'date %s is not a calendar day', 400)
-export const DuplicateFeatureError = createError('VALIDATION_FAILED', 'body.lines names a feature twice', 400)
+export const InvalidDayError = validationFailed('date %s is not a calendar day')
+export const DuplicateFeatureError = validationFailed('body.lines names a feature twice')
 export const ChargeNotFoundError = createError('CHARGE_NOT_FOUND', 'No charge %s for this user', 404)
 export const ChargeIdReusedError = createError('CHARGE_ID_REUSED', 'Charge %s was made for other features or amounts', 409)
 export const ChargeRefundedError = createError('CHARGE_REFUNDED', 'Charge %s was refunded; its work must not be stored', 409)

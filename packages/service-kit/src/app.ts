@@ -15,7 +15,7 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import Type, { type Static } from 'typebox'
 import Value from 'typebox/value'
 import { BaseConfigProperties, trustProxyOption, type BaseConfig } from './config.ts'
-import { answerClientError, DEFAULT_RETRY_AFTER_S, toErrorResponse } from './errors.ts'
+import { answerClientError, DEFAULT_RETRY_AFTER_S, NotFoundError, toErrorResponse } from './errors.ts'
 import { registerDeadlines } from './deadline.ts'
 
 interface FastifyReplyLike {
@@ -208,7 +208,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   })
 
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `Route ${request.method} ${request.url.split('?')[0]} not found` } }),
+    reply.code(404).send(toErrorResponse(new NotFoundError(`Route ${request.method} ${request.url.split('?')[0]} not found`)).body),
   )
 
   const checks = new Map<string, ReadinessCheck>()

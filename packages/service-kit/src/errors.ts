@@ -2,12 +2,26 @@
 import createError from '@fastify/error'
 import type { ErrorBody } from '@f1/contracts/errors'
 
-export const UnauthorizedError = createError('UNAUTHORIZED', '%s', 401)
+// The codes several apps answer with, each defined here only: an app words its own message
+// (printf-style, like createError's) but never restates a code or its status.
+const VALIDATION_FAILED = 'VALIDATION_FAILED'
+const DEPENDENCY_UNAVAILABLE = 'DEPENDENCY_UNAVAILABLE'
+
+/** 400: input its schema lets through but a rule refuses (the code of a schema's own refusal too). */
+export const validationFailed = (message: string) => createError(VALIDATION_FAILED, message, 400)
+/** 503 (Retry-After): a service or store this request needs did not answer; a retry may succeed. */
+export const dependencyUnavailable = (message: string) => createError(DEPENDENCY_UNAVAILABLE, message, 503)
+/** 502: a service we call refused our credentials or configuration; operators must act, not the user. */
+export const dependencyMisconfigured = (message: string) => createError(DEPENDENCY_UNAVAILABLE, message, 502)
+export const unauthorized = (message: string) => createError('UNAUTHORIZED', message, 401)
+export const notFound = (message: string) => createError('NOT_FOUND', message, 404)
+
+export const UnauthorizedError = unauthorized('%s')
 export const ForbiddenError = createError('FORBIDDEN', '%s', 403)
-export const NotFoundError = createError('NOT_FOUND', '%s', 404)
-export const DependencyUnavailableError = createError('DEPENDENCY_UNAVAILABLE', '%s is unavailable; retry shortly', 503)
-/** A service we call refused our credentials: our configuration is wrong, not the user's request. */
-export const DependencyMisconfiguredError = createError('DEPENDENCY_UNAVAILABLE', 'A service this request needs is unavailable', 502)
+export const NotFoundError = notFound('%s')
+export const InvalidCursorError = createError('INVALID_CURSOR', 'The cursor is not one this API returned', 400)
+export const DependencyUnavailableError = dependencyUnavailable('%s is unavailable; retry shortly')
+export const DependencyMisconfiguredError = dependencyMisconfigured('A service this request needs is unavailable')
 export const UpstreamFailedError = createError('UPSTREAM_ERROR', '%s failed to answer', 502)
 
 /** What an error may carry beyond code, message and status. */
@@ -102,7 +116,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
       headers,
       body: {
         error: {
-          code: 'VALIDATION_FAILED',
+          code: VALIDATION_FAILED,
           message: first ? `${first.in}${first.path.replaceAll('/', '.')} ${first.message}` : 'Invalid request',
           details: { issues },
         },
