@@ -2,6 +2,7 @@
 import Type, { type Static } from 'typebox'
 
 export const RUN_STATUSES = ['running', 'completed', 'completed_with_failures', 'interrupted', 'failed', 'abandoned'] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
 
 export const ProgressSchema = Type.Object({
   read: Type.Integer({ minimum: 0 }),

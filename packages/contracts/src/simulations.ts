@@ -1,5 +1,5 @@
-// Simulation service bodies (simulation-service and the gateway). Request and result shapes are
-// those of the race engine's contract (@f1/race-sim/contract); the results are stored as it returns them.
+// Simulation service bodies (simulation-service and the gateway). The race engine's request types
+// (@f1/race-sim/contract) derive from these; its results are stored as it returns them.
 import Type, { type Static } from 'typebox'
 import { UserIdSchema } from './common.ts'
 import { ChargeLineSchema, UlidSchema } from './usage.ts'
@@ -55,6 +55,9 @@ export type Operation = Static<typeof OperationSchema>
 export const MAX_MONTE_CARLO_RUNS = 100_000
 /** The study size of a Monte Carlo request that does not say (the engine's default, and what is charged). */
 export const DEFAULT_MONTE_CARLO_RUNS = 1_000
+/** The PRNG seed of a Monte Carlo request that does not say: the same request, the same result. */
+export const DEFAULT_MONTE_CARLO_SEED = 1
+export const MAX_MONTE_CARLO_SEED = 0xffff_ffff
 
 export const SimulationRequestSchema = Type.Object(
   {
@@ -70,7 +73,13 @@ export const SimulationRequestSchema = Type.Object(
         description: `Monte Carlo only: races to run (default ${DEFAULT_MONTE_CARLO_RUNS})`,
       }),
     ),
-    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: 'Monte Carlo only: PRNG seed (default 1)' })),
+    seed: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_MONTE_CARLO_SEED,
+        description: `Monte Carlo only: PRNG seed (default ${DEFAULT_MONTE_CARLO_SEED})`,
+      }),
+    ),
     operation: Type.Optional(OperationSchema),
   },
   { additionalProperties: false },

@@ -1,5 +1,9 @@
 // The engine's request and result shapes: what the simulation service stores and returns as they are.
-// Times are seconds rounded to the millisecond.
+// Times are seconds rounded to the millisecond. Requests are the API's (@f1/contracts), less the
+// gateway's operation.
+import type { OptimizeBody, SimulationRequest as ApiSimulationRequest } from '@f1/contracts/simulations'
+
+export type { SimulationMode } from '@f1/contracts/simulations'
 
 export interface StintJson {
   start_lap: number
@@ -12,31 +16,13 @@ export interface StrategyJson {
   stints: StintJson[]
 }
 
-export type SimulationMode = 'single' | 'race' | 'monte_carlo'
+/**
+ * The API's request, where the strategy may be left out: the driver then runs his strategy from the
+ * parameter file (the CLI's use; the API always sends one).
+ */
+export type SimulationRequest = Omit<ApiSimulationRequest, 'operation' | 'strategy'> & Partial<Pick<ApiSimulationRequest, 'strategy'>>
 
-export interface SimulationRequest {
-  track_id: string
-  season: number
-  /** Driver code, e.g. HAM. Required for `single`; in `race` / `monte_carlo` the driver whose strategy is replaced. */
-  driver?: string
-  mode: SimulationMode
-  /** Without one, the driver's strategy from the parameter file. */
-  strategy?: StrategyJson
-  /** Monte Carlo only: number of races (default 1000). */
-  runs?: number
-  /** Monte Carlo only: PRNG seed, an unsigned 32-bit integer (default 1). */
-  seed?: number
-}
-
-export interface OptimizeRequest {
-  track_id: string
-  season: number
-  driver: string
-  /** Start compound to force; by default every dry compound is tried. */
-  start_compound?: string
-  /** Age of the start tyres; by default the parameter file's. */
-  start_tire_age?: number
-}
+export type OptimizeRequest = OptimizeBody
 
 export interface SingleCarResult {
   race_time: number

@@ -1,6 +1,13 @@
 // The engine's entry points for one simulation: single car, full race, or a request of any mode.
 import { getRace } from './catalog/catalog.ts'
 import type { RaceParams, Stint } from './catalog/types.ts'
+import {
+  DEFAULT_MONTE_CARLO_RUNS,
+  DEFAULT_MONTE_CARLO_SEED,
+  MAX_MONTE_CARLO_RUNS,
+  MAX_MONTE_CARLO_SEED,
+  SIMULATION_MODES,
+} from '@f1/contracts/simulations'
 import type { MonteCarloResult, RaceResult, SimulationMode, SimulationRequest, SingleCarResult } from './contract.ts'
 import { RaceSimError } from './errors.ts'
 import { runMonteCarlo, type MonteCarloOptions } from './monte-carlo/monte-carlo.ts'
@@ -39,10 +46,6 @@ export function simulateRace(race: RaceParams, override?: { driver: string; stin
   return raceResult(prepared.setup, workspace, events.phases)
 }
 
-const MODES: readonly SimulationMode[] = ['single', 'race', 'monte_carlo']
-export const DEFAULT_RUNS = 1000
-export const MAX_RUNS = 100_000
-export const DEFAULT_SEED = 1
 
 /** A request checked and resolved against the catalog. */
 export interface ResolvedRequest {
@@ -60,20 +63,18 @@ export function resolveRequest(input: unknown): ResolvedRequest {
   const r = input as Partial<Record<keyof SimulationRequest, unknown>>
   if (typeof r.track_id !== 'string' || r.track_id === '') throw new RaceSimError('INVALID_REQUEST', 'track_id must be a track id or name, e.g. "shanghai"')
   if (typeof r.season !== 'number' || !Number.isInteger(r.season)) throw new RaceSimError('INVALID_REQUEST', 'season must be a year, e.g. 2019')
-  if (typeof r.mode !== 'string' || !MODES.includes(r.mode as SimulationMode)) {
-    throw new RaceSimError('INVALID_REQUEST', `mode must be one of ${MODES.join(', ')}`)
-  }
-  const mode = r.mode as SimulationMode
+  const mode = SIMULATION_MODES.find((m) => m === r.mode)
+  if (mode === undefined) throw new RaceSimError('INVALID_REQUEST', `mode must be one of ${SIMULATION_MODES.join(', ')}`)
   if (r.driver !== undefined && typeof r.driver !== 'string') throw new RaceSimError('INVALID_REQUEST', 'driver must be a driver code, e.g. "HAM"')
   if (mode === 'single' && r.driver === undefined) throw new RaceSimError('INVALID_REQUEST', 'single mode needs a driver')
   if (r.strategy !== undefined && r.driver === undefined) throw new RaceSimError('INVALID_REQUEST', 'a strategy needs the driver who runs it')
-  const runs = r.runs ?? DEFAULT_RUNS
-  if (typeof runs !== 'number' || !Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) {
-    throw new RaceSimError('INVALID_REQUEST', `runs must be a whole number from 1 to ${MAX_RUNS}`)
+  const runs = r.runs ?? DEFAULT_MONTE_CARLO_RUNS
+  if (typeof runs !== 'number' || !Number.isInteger(runs) || runs < 1 || runs > MAX_MONTE_CARLO_RUNS) {
+    throw new RaceSimError('INVALID_REQUEST', `runs must be a whole number from 1 to ${MAX_MONTE_CARLO_RUNS}`)
   }
-  const seed = r.seed ?? DEFAULT_SEED
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new RaceSimError('INVALID_REQUEST', 'seed must be a whole number from 0 to 4294967295')
+  const seed = r.seed ?? DEFAULT_MONTE_CARLO_SEED
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_MONTE_CARLO_SEED) {
+    throw new RaceSimError('INVALID_REQUEST', `seed must be a whole number from 0 to ${MAX_MONTE_CARLO_SEED}`)
   }
 
   const race = getRace(r.track_id, r.season)

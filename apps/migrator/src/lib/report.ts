@@ -4,6 +4,7 @@
 import type { ClassifiedResult } from '@f1/legacy/items'
 import type { EmailConflict } from '@f1/legacy/profiles'
 import { REJECTION_REASONS, SKIP_REASONS, TARGET_TABLES, WARNING_CODES, type TargetTable, type WarningCode } from '@f1/legacy/result'
+import type { RunStatus } from '@f1/contracts/migrations'
 
 export const ITEM_KINDS = ['profile', 'usage', 'action', 'strategy', 'email_lock', 'unknown'] as const
 export type ItemKind = (typeof ITEM_KINDS)[number]
@@ -120,7 +121,7 @@ export function restoreCounters(stored: unknown): Counters {
   return counters
 }
 
-export type RunStatus = 'running' | 'completed' | 'completed_with_failures' | 'interrupted' | 'failed' | 'abandoned'
+export type { RunStatus }
 
 /** The short figures the progress line and GET /status show. */
 export interface Progress {
