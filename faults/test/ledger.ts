@@ -2,7 +2,7 @@
 // hold, which of them the action log has (delivered), which are missing anywhere (lost), and any
 // effect applied twice (duplicate effects). Read straight from the tables, not from what clients saw.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { isChargeKey, isStripeEventMarkerKey } from '@f1/tables/keys'
+import { isChargeKey, isStripeEventMarkerKey, isUserMarker } from '@f1/tables/keys'
 import { OUTBOX_TABLE_IDS } from '@f1/tables/outbox'
 import type { Stack } from './stack.ts'
 
@@ -100,7 +100,7 @@ export async function tally(stack: Stack, from: number, to: number): Promise<Tal
   const subscriptionEvents = events.filter((e) => e.type.startsWith('Subscription '))
   if (subscriptionEvents.length < subscriptionMarkers.length)
     problems.push(`${subscriptionMarkers.length} webhooks applied, ${subscriptionEvents.length} subscription events`)
-  const markers = (await stack.scan('migration')).filter((i) => i.sk === 'migrated' && inWindow(i.migrated_at, from, to))
+  const markers = (await stack.scan('migration')).filter((i) => isUserMarker(i) && inWindow(i.migrated_at, from, to))
   const migrated = idsOf('User Migrated', 'user_id')
   for (const m of markers) if (!migrated.has(String(m.user_id))) problems.push(`user ${String(m.user_id)} migrated without User Migrated`)
   // Sign-ins and refusals change no state of their own: their outbox events are their record.

@@ -3,24 +3,26 @@
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { TEST_SERVICE_TOKEN, spawnTsx } from '@f1/service-kit/testing'
 import { main } from '../src/cli/admin.ts'
 import { build, login, register } from './helper.ts'
-import { runNode } from './run-node.ts'
 
 type Built = Awaited<ReturnType<typeof build>>
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'admin.ts')
 
 function runAdmin(built: Built, args: string[], env: Record<string, string> = {}) {
-  return runNode(BIN, args, {
-    DYNAMODB_ENDPOINT: built.tables.endpoint,
-    LEGACY_METADATA_TABLE: built.tables.names.legacy,
-    ACTION_LOG_SERVICE_URL: built.actionLogUrl,
-    SERVICE_TOKEN: TEST_SERVICE_TOKEN,
-    USER: 'ci-operator',
-    ...env,
-  })
+  return spawnTsx(BIN, args, {
+    cwd: join(import.meta.dirname, '..'),
+    env: {
+      DYNAMODB_ENDPOINT: built.tables.endpoint,
+      LEGACY_METADATA_TABLE: built.tables.names.legacy,
+      ACTION_LOG_SERVICE_URL: built.actionLogUrl,
+      SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+      USER: 'ci-operator',
+      ...env,
+    },
+  }).closed
 }
 
 async function actionsOf(built: Built, userId: string) {

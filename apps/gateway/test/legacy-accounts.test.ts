@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { PutCommand } from '@aws-sdk/lib-dynamodb'
 import t from 'tap'
 import { useTestTables, type TestTables } from '@f1/tables/testing'
-import { runNode } from './run-node.ts'
+import { spawnTsx } from '@f1/service-kit/testing'
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'earliest-profile.ts')
 const at = (hh: number, mm = 0) => Date.UTC(2020, 8, 13, hh, mm) // September: Paris is UTC+2
@@ -39,12 +39,14 @@ t.test('under TZ=Europe/Paris the gateway and the migrator pick the same earlies
   await putProfile(tables, id('mixed-iso'), Mail('mixed'), '2020-09-13T10:15:00+02:00')
 
   const emails = [Mail('seconds'), Mail('wall'), Mail('mixed')]
-  const res = await runNode(FIXTURE, emails, {
-    TZ: 'Europe/Paris',
-    DYNAMODB_ENDPOINT: tables.endpoint,
-    LEGACY_METADATA_TABLE: tables.names.legacy,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  })
+  const res = await spawnTsx(FIXTURE, emails, {
+    env: {
+      TZ: 'Europe/Paris',
+      DYNAMODB_ENDPOINT: tables.endpoint,
+      LEGACY_METADATA_TABLE: tables.names.legacy,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  }).closed
   t.equal(res.code, 0, `the child exits cleanly: ${res.stderr}`)
   const out = JSON.parse(res.stdout) as { offsetMinutes: number; picks: Record<string, { gateway?: string; migrator?: string }> }
   t.equal(out.offsetMinutes, -120, 'the child ran in Paris summer time')

@@ -1,4 +1,6 @@
 // Test support shared by every app's tests.
+import { spawn, type ChildProcessByStdio } from 'node:child_process'
+import type { Readable } from 'node:stream'
 import type { LightMyRequestResponse } from 'fastify'
 
 /** The error body of an inject response, asserting it has the architecture's shape. */
@@ -9,3 +11,32 @@ export function errorOf(res: LightMyRequestResponse): { code: string; message: s
 }
 
 export const TEST_SERVICE_TOKEN = 'test-service-token-0123456789'
+
+export interface TsxProcess {
+  child: ChildProcessByStdio<null, Readable, Readable>
+  /** What it has printed so far. */
+  output(): { stdout: string; stderr: string }
+  /** Its exit code and all it printed, once it has closed. */
+  closed: Promise<{ code: number | null; stdout: string; stderr: string }>
+}
+
+/**
+ * A TypeScript script run as a real Node process (through tsx), with `env` over this process's
+ * environment: for what a test sees only from outside, such as exit codes, signals or the time
+ * zone a process starts in.
+ */
+export function spawnTsx(script: string, args: readonly string[], options: { env: Record<string, string>; cwd?: string }): TsxProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d))
+  child.stderr.on('data', (d: Buffer) => (stderr += d))
+  const closed = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('close', (code) => resolve({ code, stdout, stderr })),
+  )
+  return { child, output: () => ({ stdout, stderr }), closed }
+}

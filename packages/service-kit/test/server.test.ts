@@ -1,36 +1,29 @@
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import t from 'tap'
+import { spawnTsx } from '@f1/service-kit/testing'
 
 const fixture = join(import.meta.dirname, 'fixtures', 'slow-service.ts')
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d: Buffer) => (stdout += d))
-  child.stderr.on('data', (d: Buffer) => (stderr += d))
+  const { child, output } = spawnTsx(fixture, [], { env })
   /** Resolves with the first match of `pattern` in stdout; rejects if the process exits first. */
   const printed = (pattern: RegExp) => {
     const seen = new Promise<RegExpExecArray>((resolve, reject) => {
       const check = () => {
-        const match = pattern.exec(stdout)
+        const match = pattern.exec(output().stdout)
         if (match) resolve(match)
       }
       check()
       child.stdout.on('data', check)
-      child.once('exit', () => reject(new Error(`exited before printing ${pattern}: ${stderr}`)))
+      child.once('exit', () => reject(new Error(`exited before printing ${pattern}: ${output().stderr}`)))
     })
     seen.catch(() => {})
     return seen
   }
   const listening = printed(/listening at (http:\/\/127\.0\.0\.1:\d+)/).then((match) => match[1] as string)
   listening.catch(() => {})
-  return { child, listening, printed, output: () => ({ stdout, stderr }) }
+  return { child, listening, printed, output }
 }
 
 t.test('SIGTERM lets the in-flight request finish, refuses new ones, closes clients and exits 0', async (t) => {

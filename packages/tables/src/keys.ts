@@ -88,3 +88,52 @@ export function legacyProfileKey(userId: string): string {
 export function emailLockKey(email: string): string {
   return `EMAIL#${email.toLowerCase()}`
 }
+
+// ---- migration: pk / sk --------------------------------------------------------------------------
+
+/** The backfill lock: one per table, so one backfill runs at a time. */
+export const BACKFILL_LOCK_KEY = { pk: 'lock', sk: 'backfill' }
+
+/** The partition of the runs' records; run ids sort by start time, so one Query lists the newest first. */
+export const RUNS_PARTITION = 'runs'
+
+export function runKey(runId: string): { pk: string; sk: string } {
+  return { pk: RUNS_PARTITION, sk: runId }
+}
+
+const runPartition = (runId: string) => `run#${runId}`
+const SEGMENT_PREFIX = 'segment#'
+
+/** The partition of a run's segment checkpoints, and the prefix their sort keys share. */
+export function checkpointQuery(runId: string): { pk: string; skPrefix: string } {
+  return { pk: runPartition(runId), skPrefix: SEGMENT_PREFIX }
+}
+
+export function checkpointKey(runId: string, segment: number): { pk: string; sk: string } {
+  return { pk: runPartition(runId), sk: SEGMENT_PREFIX + String(segment).padStart(4, '0') }
+}
+
+/** A run's profile emails are spread over one partition per first hex digit of the email's hash. */
+export const EMAIL_SHARDS = 16
+const emailPartition = (runId: string, shard: string) => `${runPartition(runId)}#email#${shard}`
+
+/** A profile's email entry: sorted by the email's hash, so the entries of one email are adjacent. */
+export function emailEntryKey(runId: string, hash: string, legacyId: string): { pk: string; sk: string } {
+  return { pk: emailPartition(runId, hash.slice(0, 1)), sk: `${hash}#${legacyId}` }
+}
+
+export function emailShardPartition(runId: string, shard: number): string {
+  return emailPartition(runId, shard.toString(16))
+}
+
+/** A user's lazy-migration marker. */
+export function userMarkerKey(userId: string): { pk: string; sk: string } {
+  return { pk: `user#${userId}`, sk: 'migrated' }
+}
+
+export function isUserMarker(item: Record<string, unknown>): boolean {
+  return item.sk === 'migrated' && String(item.pk).startsWith('user#')
+}
+
+/** The count of user markers, ADDed in each marker's transaction. */
+export const USER_MARKER_STATS_KEY = { pk: 'stats', sk: 'user-markers' }

@@ -2,7 +2,16 @@
 // strand existing items (the legacy table's among them) fails here first.
 import t from 'tap'
 import {
+  BACKFILL_LOCK_KEY,
   CUSTOMER_KEY,
+  USER_MARKER_STATS_KEY,
+  checkpointKey,
+  checkpointQuery,
+  emailEntryKey,
+  emailShardPartition,
+  isUserMarker,
+  runKey,
+  userMarkerKey,
   actionKey,
   chargeKey,
   emailLockKey,
@@ -45,6 +54,19 @@ t.test('gateway and legacy keys keep their stored layout', async (t) => {
   t.equal(idempotencyKey('POST /api/simulations#k1'), 'idempotency#POST /api/simulations#k1')
   t.equal(legacyProfileKey('u-1'), 'USER#u-1')
   t.equal(emailLockKey('Ana@Example.com'), 'EMAIL#ana@example.com')
+})
+
+t.test("the migration table's items keep their keys", async (t) => {
+  t.same(BACKFILL_LOCK_KEY, { pk: 'lock', sk: 'backfill' })
+  t.same(runKey('2024-03-01T10:00:00.000Z-ab'), { pk: 'runs', sk: '2024-03-01T10:00:00.000Z-ab' })
+  t.same(checkpointKey('r1', 7), { pk: 'run#r1', sk: 'segment#0007' })
+  t.same(checkpointQuery('r1'), { pk: 'run#r1', skPrefix: 'segment#' })
+  t.same(emailEntryKey('r1', 'c0ffee', 'USER#u1'), { pk: 'run#r1#email#c', sk: 'c0ffee#USER#u1' })
+  t.equal(emailShardPartition('r1', 12), 'run#r1#email#c')
+  t.same(userMarkerKey('u1'), { pk: 'user#u1', sk: 'migrated' })
+  t.ok(isUserMarker(userMarkerKey('u1')))
+  t.notOk(isUserMarker(USER_MARKER_STATS_KEY))
+  t.same(USER_MARKER_STATS_KEY, { pk: 'stats', sk: 'user-markers' })
 })
 
 t.test('the readiness key names every key attribute of its table', async (t) => {

@@ -1,11 +1,7 @@
-// The migration table (the migrator's own state). Items, by key:
-//   lock / backfill                        the backfill lock: owner, run_id, lease_until (epoch ms)
-//   runs / <run id>                        one record per backfill run: options, status, progress, report
-//   run#<run id> / segment#<nnnn>          a segment's checkpoint: Scan cursor, done, counters
-//   run#<run id>#email#<h> / <hash>#<id>   the run's profile emails, grouped by email hash (conflicts)
-//   user#<user id> / migrated              a user's lazy-migration marker
-//   stats / user-markers                   how many markers exist (ADDed in the marker's transaction)
-// Run ids sort by start time, so the newest runs come first from one Query.
+// The migration table (the migrator's own state): the backfill lock (owner, run_id, lease_until in
+// epoch ms), one record per backfill run (options, status, progress, report), each segment's
+// checkpoint (Scan cursor, done, counters), the run's profile emails grouped by email hash (for
+// conflicts), per-user lazy-migration markers and their count. Their keys are in @f1/tables/keys.
 import { createHash } from 'node:crypto'
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import {
@@ -19,7 +15,19 @@ import {
 } from '@aws-sdk/lib-dynamodb'
 import { updateOnceWithMarker } from '@f1/tables/transactions'
 import { rethrowDynamoError } from '@f1/tables/errors'
-import { readinessKey } from '@f1/tables/keys'
+import {
+  BACKFILL_LOCK_KEY as LOCK_KEY,
+  EMAIL_SHARDS,
+  RUNS_PARTITION as RUNS,
+  USER_MARKER_STATS_KEY as STATS_KEY,
+  checkpointKey,
+  checkpointQuery,
+  emailEntryKey,
+  emailShardPartition,
+  readinessKey,
+  runKey,
+  userMarkerKey,
+} from '@f1/tables/keys'
 import type { Pacer } from '../lib/pacer.ts'
 import type { BackfillReport, Counters, Progress, RunStatus } from '../lib/report.ts'
 import { backoff, paced } from './retry.ts'
@@ -88,16 +96,11 @@ export interface UserMarker {
   rejected: number
 }
 
-const LOCK_KEY = { pk: 'lock', sk: 'backfill' }
-const RUNS = 'runs'
-const STATS_KEY = { pk: 'stats', sk: 'user-markers' }
-const EMAIL_SHARDS = 16
 /** Email entries only serve the run's report; they expire a month after it. */
 const EMAIL_TTL_S = 30 * 86_400
 // The report is kept with the run record; a very long conflict list stays in the CLI's JSON report only.
 const CONFLICTS_IN_RECORD = 100
 
-const segmentKey = (segment: number) => `segment#${String(segment).padStart(4, '0')}`
 const emailHash = (email: string) => createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 32)
 
 export function createStateRepository(options: { doc: DynamoDBDocumentClient; tableName: string; pacer: Pacer }) {
@@ -222,7 +225,7 @@ export function createStateRepository(options: { doc: DynamoDBDocumentClient; ta
             },
           }
         : undefined
-      await send(() => doc.send(new PutCommand({ TableName, Item: { pk: RUNS, sk: record.run_id, ...record, report } })))
+      await send(() => doc.send(new PutCommand({ TableName, Item: { ...runKey(record.run_id), ...record, report } })))
     },
 
     async updateRunProgress(runId: string, progress: Progress, now: Date): Promise<void> {
@@ -230,7 +233,7 @@ export function createStateRepository(options: { doc: DynamoDBDocumentClient; ta
         doc.send(
           new UpdateCommand({
             TableName,
-            Key: { pk: RUNS, sk: runId },
+            Key: runKey(runId),
             UpdateExpression: 'SET progress = :p, updated_at = :now',
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: { ':p': progress, ':now': now.toISOString() },
@@ -242,7 +245,7 @@ export function createStateRepository(options: { doc: DynamoDBDocumentClient; ta
     },
 
     async getRun(runId: string): Promise<RunRecord | undefined> {
-      const res = await send(() => doc.send(new GetCommand({ TableName, Key: { pk: RUNS, sk: runId }, ConsistentRead: true })))
+      const res = await send(() => doc.send(new GetCommand({ TableName, Key: runKey(runId), ConsistentRead: true })))
       if (!res.Item) return undefined
       const { pk: _pk, sk: _sk, ...record } = res.Item
       return record as RunRecord
@@ -269,13 +272,12 @@ export function createStateRepository(options: { doc: DynamoDBDocumentClient; ta
 
     /** Stored after a page's writes are all durable: a resume redoes at most that one page. */
     async saveCheckpoint(runId: string, checkpoint: Checkpoint): Promise<void> {
-      await send(() =>
-        doc.send(new PutCommand({ TableName, Item: { pk: `run#${runId}`, sk: segmentKey(checkpoint.segment), ...checkpoint } })),
-      )
+      await send(() => doc.send(new PutCommand({ TableName, Item: { ...checkpointKey(runId, checkpoint.segment), ...checkpoint } })))
     },
 
     async loadCheckpoints(runId: string): Promise<Map<number, Checkpoint>> {
-      const items = await queryAll(`run#${runId}`, 'segment#')
+      const { pk, skPrefix } = checkpointQuery(runId)
+      const items = await queryAll(pk, skPrefix)
       return new Map(items.map(({ pk: _pk, sk: _sk, ...cp }) => [Number(cp.segment), cp as unknown as Checkpoint]))
     },
 
@@ -290,8 +292,7 @@ export function createStateRepository(options: { doc: DynamoDBDocumentClient; ta
           return {
             PutRequest: {
               Item: {
-                pk: `run#${runId}#email#${hash.slice(0, 1)}`,
-                sk: `${hash}#${entry.legacy_id}`,
+                ...emailEntryKey(runId, hash, entry.legacy_id),
                 hash,
                 ...entry,
                 expires_at: expiresAt,
@@ -318,7 +319,7 @@ export function createStateRepository(options: { doc: DynamoDBDocumentClient; ta
               new QueryCommand({
                 TableName,
                 KeyConditionExpression: 'pk = :pk',
-                ExpressionAttributeValues: { ':pk': `run#${runId}#email#${shard.toString(16)}` },
+                ExpressionAttributeValues: { ':pk': emailShardPartition(runId, shard) },
                 ConsistentRead: true,
                 ExclusiveStartKey: startKey,
               }),
@@ -341,9 +342,7 @@ export function createStateRepository(options: { doc: DynamoDBDocumentClient; ta
     // ---- per-user markers of the lazy migration -----------------------------------------------
 
     async hasUserMarker(userId: string): Promise<boolean> {
-      const res = await send(() =>
-        doc.send(new GetCommand({ TableName, Key: { pk: `user#${userId}`, sk: 'migrated' }, ConsistentRead: true })),
-      )
+      const res = await send(() => doc.send(new GetCommand({ TableName, Key: userMarkerKey(userId), ConsistentRead: true })))
       return res.Item !== undefined
     },
 
@@ -357,7 +356,7 @@ export function createStateRepository(options: { doc: DynamoDBDocumentClient; ta
         const outcome = await send(() =>
           updateOnceWithMarker(
             doc,
-            { TableName, Item: { pk: `user#${marker.user_id}`, sk: 'migrated', ...marker }, keyAttribute: 'pk' },
+            { TableName, Item: { ...userMarkerKey(marker.user_id), ...marker }, keyAttribute: 'pk' },
             { TableName, Key: STATS_KEY, UpdateExpression: 'ADD user_markers :one', ExpressionAttributeValues: { ':one': 1 } },
             [event],
           ),
