@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge'
 import { QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { outboxEvent, writeOutboxEvent } from '@f1/events/outbox'
@@ -19,14 +19,17 @@ import { startRelay } from '@f1/local-stack/relay'
 import { createDynamoClients } from '@f1/tables/client'
 import { ensureTables } from '@f1/tables/create'
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: {
-    events: { type: 'string', default: '2000' },
-    'latency-samples': { type: 'string', default: '200' },
-    'poll-ms': { type: 'string', default: '250' },
+const { values } = parseCliArgsOrExit(
+  process.argv.slice(2),
+  {
+    options: {
+      events: { type: 'string', default: '2000' },
+      'latency-samples': { type: 'string', default: '200' },
+      'poll-ms': { type: 'string', default: '250' },
+    },
   },
-})
+  { program: 'bench events' },
+)
 const EVENTS = Number(values.events)
 const SAMPLES = Number(values['latency-samples'])
 const POLL_MS = Number(values['poll-ms'])

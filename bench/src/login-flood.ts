@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { parseArgs } from 'node:util'
+import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { startDynamoDbLocal } from '@f1/local-stack/dynamodb'
 import { createDynamoClients } from '@f1/tables/client'
 import { ensureTables } from '@f1/tables/create'
@@ -15,16 +15,19 @@ import { resolveTableNames, tableNamesToEnv } from '@f1/tables'
 import { closedLoop, type Figures } from './measure.ts'
 import { startApp, stopApps } from './stack.ts'
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: {
-    seconds: { type: 'string', default: '10' },
-    concurrency: { type: 'string', default: '300' },
-    // Internal: this process is the flood (a child of the bench).
-    flood: { type: 'string' },
-    email: { type: 'string' },
+const { values } = parseCliArgsOrExit(
+  process.argv.slice(2),
+  {
+    options: {
+      seconds: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '300' },
+      // Internal: this process is the flood (a child of the bench).
+      flood: { type: 'string' },
+      email: { type: 'string' },
+    },
   },
-})
+  { program: 'bench login-flood' },
+)
 const SECONDS = Number(values.seconds)
 const CONCURRENCY = Number(values.concurrency)
 

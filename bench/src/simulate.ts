@@ -1,7 +1,7 @@
 // bench/simulate: simulations/s through the gateway (JWT, plan security, quota, simulation-service,
 // storage) next to calling the engine in-process, in one run.
 //   pnpm --filter @f1/bench simulate [-- --count 200 --concurrency 8]
-import { parseArgs } from 'node:util'
+import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { runSimulation } from '@f1/race-sim/simulate'
 import { startDynamoDbLocal } from '@f1/local-stack/dynamodb'
 import { signWebhook, subscriptionEvent } from '@f1/subscription-service/testing'
@@ -10,10 +10,13 @@ import { ensureTables } from '@f1/tables/create'
 import { resolveTableNames, tableNamesToEnv } from '@f1/tables'
 import { startApp, stopApps } from './stack.ts'
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { count: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' } },
-})
+const { values } = parseCliArgsOrExit(
+  process.argv.slice(2),
+  {
+    options: { count: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' } },
+  },
+  { program: 'bench simulate' },
+)
 const COUNT = Number(values.count)
 const CONCURRENCY = Number(values.concurrency)
 const stints = [

@@ -3,7 +3,7 @@
 //   pnpm --filter @f1/bench usage-consume [-- --seconds 10 --concurrency 16]
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { startDynamoDbLocal, freePort } from '@f1/local-stack/dynamodb'
 import { createDynamoClients } from '@f1/tables/client'
@@ -11,10 +11,13 @@ import { ensureTables } from '@f1/tables/create'
 import { featureDateKey, utcDay } from '@f1/tables/keys'
 import { closedLoop, row } from './measure.ts'
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { seconds: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '16' } },
-})
+const { values } = parseCliArgsOrExit(
+  process.argv.slice(2),
+  {
+    options: { seconds: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '16' } },
+  },
+  { program: 'bench usage-consume' },
+)
 const seconds = Number(values.seconds)
 const concurrency = Number(values.concurrency)
 const USERS = 200

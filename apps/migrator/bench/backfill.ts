@@ -3,7 +3,7 @@
 // backfill's peak RSS. Starts its own DynamoDB Local. Never a pass/fail test.
 //   pnpm --filter @f1/migrator bench [-- --items 100000 --segments 4 --concurrency 32 --batch-size 1]
 import { availableParallelism, cpus } from 'node:os'
-import { parseArgs } from 'node:util'
+import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { generateLegacyData, type LegacyItem } from '@f1/legacy/generator'
 import { startDynamoDbLocal } from '@f1/local-stack/dynamodb'
@@ -16,16 +16,19 @@ import { Pacer } from '../src/lib/pacer.ts'
 import { startBackfill } from '../src/migration/backfill.ts'
 import { createLegacyRepository } from '../src/repositories/legacy.ts'
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: {
-    items: { type: 'string', default: '100000' },
-    segments: { type: 'string', default: String(DEFAULT_SEGMENTS) },
-    concurrency: { type: 'string', default: '32' },
-    'batch-size': { type: 'string', default: '1' },
-    seed: { type: 'string', default: 'bench' },
+const { values } = parseCliArgsOrExit(
+  process.argv.slice(2),
+  {
+    options: {
+      items: { type: 'string', default: '100000' },
+      segments: { type: 'string', default: String(DEFAULT_SEGMENTS) },
+      concurrency: { type: 'string', default: '32' },
+      'batch-size': { type: 'string', default: '1' },
+      seed: { type: 'string', default: 'bench' },
+    },
   },
-})
+  { program: 'migrator bench' },
+)
 const ITEMS = Number(values.items)
 const SEGMENTS = Number(values.segments)
 const CONCURRENCY = Number(values.concurrency)

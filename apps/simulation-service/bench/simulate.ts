@@ -6,22 +6,25 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { freePort, startDynamoDbLocal } from '@f1/local-stack/dynamodb'
 import { runSimulation } from '@f1/race-sim/simulate'
 import { createMonteCarloPool, defaultWorkerCount, simulateWithPool } from '@f1/race-sim/workers'
 import { createDynamoClients } from '@f1/tables/client'
 import { deleteTables, ensureTables } from '@f1/tables/create'
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: {
-    seconds: { type: 'string', default: '5' },
-    concurrency: { type: 'string', default: '8' },
-    runs: { type: 'string', default: '200' },
-    endpoint: { type: 'string' },
+const { values } = parseCliArgsOrExit(
+  process.argv.slice(2),
+  {
+    options: {
+      seconds: { type: 'string', default: '5' },
+      concurrency: { type: 'string', default: '8' },
+      runs: { type: 'string', default: '200' },
+      endpoint: { type: 'string' },
+    },
   },
-})
+  { program: 'simulation-service bench' },
+)
 const seconds = Number(values.seconds)
 const concurrency = Number(values.concurrency)
 const mcRuns = Number(values.runs)

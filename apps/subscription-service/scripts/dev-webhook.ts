@@ -2,19 +2,22 @@
 // as Stripe would after a checkout or a cancellation. Local only: it signs with the dev secret.
 //   pnpm demo:plan -- --plan pro            (the demo user; --plan team | free)
 //   pnpm demo:plan -- --plan pro --email you@example.com --password '...'
-import { parseArgs } from 'node:util'
+import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { DEV_WEBHOOK_SECRET } from '../src/config.ts'
 import { signWebhook, subscriptionEvent } from '../src/testing.ts'
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: {
-    plan: { type: 'string', default: 'pro' },
-    email: { type: 'string', default: 'demo@f1-race-sim.dev' },
-    password: { type: 'string', default: 'demo-driver-2026' },
-    gateway: { type: 'string', default: process.env.GATEWAY_URL ?? 'http://127.0.0.1:3000' },
+const { values } = parseCliArgsOrExit(
+  process.argv.slice(2),
+  {
+    options: {
+      plan: { type: 'string', default: 'pro' },
+      email: { type: 'string', default: 'demo@f1-race-sim.dev' },
+      password: { type: 'string', default: 'demo-driver-2026' },
+      gateway: { type: 'string', default: process.env.GATEWAY_URL ?? 'http://127.0.0.1:3000' },
+    },
   },
-})
+  { program: 'demo:plan' },
+)
 const plan = values.plan
 if (plan !== 'pro' && plan !== 'team' && plan !== 'free') {
   console.error(`--plan must be pro, team or free (got ${plan})`)

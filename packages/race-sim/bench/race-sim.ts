@@ -2,6 +2,7 @@
 // each through the public functions (validation and result building included), plus memory.
 // Goals (issue 5): single-car < 20 us, full race < 0.5 ms, 1,000 Monte Carlo runs < 1 s on one core.
 // Usage: pnpm --filter ./packages/race-sim bench [track] [season]
+import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { getRace } from '../src/catalog/catalog.ts'
 import { runMonteCarlo } from '../src/monte-carlo/monte-carlo.ts'
 import { runMonteCarloInWorkers } from '../src/monte-carlo/workers.ts'
@@ -10,7 +11,8 @@ import { prepareRace, recordedEvents } from '../src/race/prepare.ts'
 import { createWorkspace } from '../src/race/workspace.ts'
 import { simulateRace, simulateSingleCar } from '../src/simulate.ts'
 
-const race = getRace(process.argv[2] ?? 'shanghai', Number(process.argv[3] ?? 2019))
+const { positionals } = parseCliArgsOrExit(process.argv.slice(2), { allowPositionals: true }, { program: 'race-sim bench' })
+const race = getRace(positionals[0] ?? 'shanghai', Number(positionals[1] ?? 2019))
 const driver = race.monteCarlo.refDriver
 
 /** Mean time per call in microseconds after a warm-up, over at least `minMs` of calls. */
@@ -57,4 +59,4 @@ line('Monte Carlo 1,000 runs (new worker pool)', `${((performance.now() - start)
 const mem = process.memoryUsage()
 line('memory: rss', mb(mem.rss), `(at start ${mb(memStart.rss)})`)
 line('memory: heap used', mb(mem.heapUsed), `(at start ${mb(memStart.heapUsed)}, catalog loaded)`)
-line('memory: one race workspace', `${((prepared.setup.laps + 1) * prepared.setup.n * 20 / 1024).toFixed(1)} KB`, '(lap x driver arrays)')
+line('memory: one race workspace', `${(((prepared.setup.laps + 1) * prepared.setup.n * 20) / 1024).toFixed(1)} KB`, '(lap x driver arrays)')

@@ -2,6 +2,7 @@
 // Prints the result JSON on stdout; a bad request prints the typed error on stderr and exits 1.
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { parseCliArgs, USAGE_EXIT_CODE, UsageError } from '@f1/service-kit/cli-args'
 import { RaceSimError } from '../src/errors.ts'
 import { runOptimization } from '../src/optimizer.ts'
 import { runSimulation } from '../src/simulate.ts'
@@ -13,8 +14,16 @@ function fail(status: number, error: { code: string; message: string; details?: 
   process.exit(status)
 }
 
-const [command, file] = process.argv.slice(2)
-if ((command !== 'simulate' && command !== 'optimize') || file === undefined) fail(2, { code: 'USAGE', message: USAGE })
+let positionals: string[] = []
+try {
+  positionals = parseCliArgs(process.argv.slice(2), { allowPositionals: true }).positionals
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err
+  fail(USAGE_EXIT_CODE, { code: 'USAGE', message: `${err.message}; ${USAGE}` })
+}
+const [command, file, ...extra] = positionals
+if ((command !== 'simulate' && command !== 'optimize') || file === undefined || extra.length > 0)
+  fail(USAGE_EXIT_CODE, { code: 'USAGE', message: USAGE })
 
 // pnpm runs package scripts in the package directory; INIT_CWD is where the analyst typed the command.
 const path = file === '-' ? 0 : resolve(process.env.INIT_CWD ?? process.cwd(), file)

@@ -1,25 +1,30 @@
 // Converts the TUM parameter files (pars_<Track>_<season>.ini, pars_mcs.ini) into the package's
 // committed catalog: src/catalog/data/races-<season>.json and mcs.json.
-// Usage: node --import tsx scripts/convert-params.ts [params-dir]   (default ../shared/racesim-params)
+// Usage: pnpm --filter ./packages/race-sim convert-params <params-dir>
+//   <params-dir> holds the TUM files; it is not part of this repository, so it has no default.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { TRACKS } from '../src/catalog/tracks.ts'
-import type {
-  CompoundFit,
-  DriverParams,
-  McsParams,
-  RaceParams,
-  Stint,
-  TeamParams,
-  TyreModel,
-} from '../src/catalog/types.ts'
+import type { CompoundFit, DriverParams, McsParams, RaceParams, Stint, TeamParams, TyreModel } from '../src/catalog/types.ts'
 
 // Parsed INI values are untyped JSON; each field is checked as it is read.
 type Json = any
 
+const USAGE = `Usage: pnpm --filter ./packages/race-sim convert-params <params-dir>
+  <params-dir>  the folder of pars_<Track>_<season>.ini and pars_mcs.ini files (TUM racesim parameters)`
+
 const here = fileURLToPath(new URL('.', import.meta.url))
-const sourceDir = resolve(process.argv[2] ?? join(here, '../../../../shared/racesim-params'))
+const { positionals } = parseCliArgsOrExit(process.argv.slice(2), { allowPositionals: true }, { program: 'convert-params', usage: USAGE })
+if (positionals.length !== 1) {
+  process.stderr.write(
+    `convert-params: ${positionals.length === 0 ? 'the parameter folder is required' : `one folder expected, got ${positionals.join(' ')}`}\n\n${USAGE}\n`,
+  )
+  process.exit(2)
+}
+// pnpm runs package scripts in the package directory; INIT_CWD is where the command was typed.
+const sourceDir = resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0]!)
 const outDir = join(here, '../src/catalog/data')
 
 /** configparser's subset the files use: `[SECTION]`, `key = <JSON>` continued on indented lines, `#` comments. */
@@ -59,7 +64,8 @@ function num(value: Json, what: string): number {
 function stints(rows: Json, what: string): Stint[] {
   if (!Array.isArray(rows)) throw new Error(`${what} is not a list`)
   return rows.map((row: Json, i: number) => {
-    if (!Array.isArray(row) || row.length !== 4 || typeof row[1] !== 'string') throw new Error(`${what}[${i}] is not [lap, compound, age, refuel]`)
+    if (!Array.isArray(row) || row.length !== 4 || typeof row[1] !== 'string')
+      throw new Error(`${what}[${i}] is not [lap, compound, age, refuel]`)
     return { startLap: num(row[0], what), compound: row[1], tyreAge: num(row[2], what), refuelKg: num(row[3], what) }
   })
 }
@@ -152,7 +158,8 @@ function convertRace(file: string, ini: Record<string, Record<string, Json>>): R
   })
 
   // Both the FCY phases and the retirements are recorded as race progress in every file.
-  if (events.fcy_data.domain !== 'progress' || events.retire_data.domain !== 'progress') throw new Error(`${file}: events not in the progress domain`)
+  if (events.fcy_data.domain !== 'progress' || events.retire_data.domain !== 'progress')
+    throw new Error(`${file}: events not in the progress domain`)
 
   return {
     trackId,
@@ -186,14 +193,22 @@ function convertRace(file: string, ini: Record<string, Record<string, Json>>): R
       overtakenLoss: num(race.t_overtake_loser, 't_overtake_loser'),
       drs:
         race.use_drs === true && race.drs_window !== null
-          ? { window: num(race.drs_window, 'drs_window'), allowLap: num(race.drs_allow_lap, 'drs_allow_lap'), scDelayLaps: num(race.drs_sc_delay, 'drs_sc_delay') }
+          ? {
+              window: num(race.drs_window, 'drs_window'),
+              allowLap: num(race.drs_allow_lap, 'drs_allow_lap'),
+              scDelayLaps: num(race.drs_sc_delay, 'drs_sc_delay'),
+            }
           : null,
     },
     teams,
     drivers: participants,
     events: {
       fcyPhases: ((events.fcy_data.phases ?? []) as Json[])
-        .map((p: Json) => ({ start: num(p[0], 'fcy start'), end: num(p[1], 'fcy end'), type: p[2] === 'SC' ? ('SC' as const) : ('VSC' as const) }))
+        .map((p: Json) => ({
+          start: num(p[0], 'fcy start'),
+          end: num(p[1], 'fcy end'),
+          type: p[2] === 'SC' ? ('SC' as const) : ('VSC' as const),
+        }))
         .sort((a, b) => a.start - b.start),
       retirements: ((events.retire_data.retirements ?? []) as Json[])
         .map((r: Json) => ({ driver: String(r[0]), progress: num(r[1], 'retirement') }))
@@ -239,7 +254,20 @@ function writeRaces(path: string, races: RaceParams[]): void {
 }
 
 const bySeason = new Map<number, RaceParams[]>()
-const files = readdirSync(sourceDir).filter((f) => /^pars_.+_\d{4}\.ini$/.test(f)).sort()
+let files: string[]
+try {
+  files = readdirSync(sourceDir)
+    .filter((f) => /^pars_.+_\d{4}\.ini$/.test(f))
+    .sort()
+} catch (err) {
+  process.stderr.write(`convert-params: cannot read ${sourceDir}: ${(err as Error).message}\n`)
+  process.exit(1)
+}
+// Before anything is written: a wrong folder must leave the committed catalog as it is.
+if (files.length === 0 || !readdirSync(sourceDir).includes('pars_mcs.ini')) {
+  process.stderr.write(`convert-params: no pars_<Track>_<season>.ini files and pars_mcs.ini in ${sourceDir}\n`)
+  process.exit(1)
+}
 for (const file of files) {
   const race = convertRace(file, parseIni(readFileSync(join(sourceDir, file), 'utf8')))
   const list = bySeason.get(race.season) ?? []

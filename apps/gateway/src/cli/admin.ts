@@ -1,16 +1,16 @@
 // The operator command that grants and revokes role admin. It writes the role on the user's profile
 // (legacy table) and logs the change as an action of that user in action-log-service.
 import { randomUUID } from 'node:crypto'
-import { parseArgs } from 'node:util'
 import type { LogActionBody } from '@f1/contracts/actions'
 import type { Role } from '@f1/contracts/common'
+import { parseCliArgs, reportUsageError, USAGE_EXIT_CODE } from '@f1/service-kit/cli-args'
 import { ConfigError } from '@f1/service-kit/config'
 import { createServiceClient } from '@f1/service-kit/service-client'
 import { createDynamoClients } from '@f1/tables/client'
 import { loadGatewayConfig } from '../config.ts'
 import { createProfilesRepository } from '../repositories/profiles.ts'
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const
+export const EXIT = { ok: 0, failed: 1, usage: USAGE_EXIT_CODE } as const
 
 const USAGE = `Usage: pnpm --filter @f1/gateway admin <grant|revoke> <email> [--by NAME]
 
@@ -36,14 +36,11 @@ export interface Io {
 
 /** Runs one command; resolves with the exit code. */
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
-  // pnpm passes a literal `--` through to the script.
-  const args = argv[0] === '--' ? argv.slice(1) : argv
   let parsed
   try {
-    parsed = parseArgs({ args, options: { by: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true })
+    parsed = parseCliArgs(argv, { options: { by: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true })
   } catch (err) {
-    io.stderr.write(`admin: ${(err as Error).message}\n\n${USAGE}\n`)
-    return EXIT.usage
+    return reportUsageError(err, 'admin', io.stderr, USAGE)
   }
   if (parsed.values.help) {
     io.stdout.write(`${USAGE}\n`)

@@ -1,9 +1,9 @@
 // The migrator's command line: backfill, verify, generate, status. Logs go to stderr as JSON lines;
 // on a terminal the backfill shows one progress line instead. Reports go to stdout (and --report).
 import { writeFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { pino, type Logger } from 'pino'
 import { resolveTrackId } from '@f1/race-sim/tracks'
+import { dropPassThroughSeparator, intOption, parseCliArgs, UsageError } from '@f1/service-kit/cli-args'
 import { ConfigError } from '@f1/service-kit/config'
 import { createDynamoClients, type DynamoClients } from '@f1/tables/client'
 import type { LegacyRates } from '@f1/legacy/generator'
@@ -55,15 +55,6 @@ export function progressLine(p: ProgressSnapshot): string {
   )
 }
 
-function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${value}`)
-  return n
-}
-
-class UsageError extends Error {}
-
 interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean }
   stderr: NodeJS.WritableStream & { isTTY?: boolean }
@@ -93,8 +84,7 @@ function deps(config: MigratorJobConfig, clients: DynamoClients, log: Logger): B
 }
 
 async function backfill(args: string[], config: MigratorJobConfig, d: BackfillDeps, io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args,
+  const { values } = parseCliArgs(args, {
     options: {
       'dry-run': { type: 'boolean', default: false },
       segments: { type: 'string' },
@@ -172,8 +162,7 @@ function describeDifference(d: Difference): string {
 }
 
 async function verify(args: string[], config: MigratorJobConfig, d: BackfillDeps, io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args,
+  const { values } = parseCliArgs(args, {
     options: { segments: { type: 'string' }, 'page-size': { type: 'string' }, report: { type: 'string' } },
   })
   const report = await runVerify(d, {
@@ -201,8 +190,7 @@ async function verify(args: string[], config: MigratorJobConfig, d: BackfillDeps
 }
 
 async function generate(args: string[], config: MigratorJobConfig, d: BackfillDeps, io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args,
+  const { values } = parseCliArgs(args, {
     options: { users: { type: 'string' }, seed: { type: 'string', default: 'demo' }, rates: { type: 'string' }, tally: { type: 'string' } },
   })
   if (config.STAGE === 'prod') throw new UsageError('generate writes made-up data into the legacy table; it refuses STAGE=prod')
@@ -261,7 +249,7 @@ async function status(d: BackfillDeps, io: Io): Promise<number> {
 
 /** Runs one command; resolves with the exit code. */
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
-  const [command, ...args] = argv
+  const [command, ...args] = dropPassThroughSeparator(argv)
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     io.stdout.write(`${USAGE}\n`)
     return command ? EXIT.ok : EXIT.usage
@@ -294,13 +282,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       case 'generate':
         return await generate(args, config, d, io)
       case 'status':
+        parseCliArgs(args, { options: {} })
         return await status(d, io)
       default:
         io.stderr.write(`Unknown command ${command}\n\n${USAGE}\n`)
         return EXIT.usage
     }
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (err instanceof UsageError) {
       io.stderr.write(`f1-migrator: ${err.message}\n`)
       return EXIT.usage
     }

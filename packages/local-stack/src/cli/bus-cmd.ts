@@ -1,6 +1,6 @@
 // `f1-local bus` (the local EventBridge-compatible bus in the foreground) and `f1-local dlq list|replay`
 // (its dead letters, read from the file, so they work whether the bus runs or not).
-import { parseArgs } from 'node:util'
+import { intOption, parseCliArgs, UsageError } from '@f1/service-kit/cli-args'
 import { busSettingsFromEnv } from '../bus/config.ts'
 import { openDeadLetterStore, summarize, type ReplayFilter } from '../bus/dead-letters.ts'
 import { DEFAULT_RETRY, postEvent } from '../bus/delivery.ts'
@@ -9,10 +9,23 @@ import { startLocalBus } from '../bus/server.ts'
 import { formatLogLine } from '../log-format.ts'
 import { onShutdownSignal } from './signals.ts'
 
+const BUS_USAGE = `Usage: f1-local bus [--port N] [--dir DIR] [--verbose]
+  --port N   listen on N, 0 for any free port (default EVENT_BUS_PORT, else 4010)
+  --dir DIR  the dead-letter directory (default EVENT_BUS_DEAD_LETTER_DIR, else <repo>/.local/bus)
+  --verbose  debug lines too
+`
+
 export async function runBus(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, dir: { type: 'string' }, verbose: { type: 'boolean' } } })
+  const { values } = parseCliArgs(args, {
+    options: { port: { type: 'string' }, dir: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  })
+  if (values.help) {
+    process.stdout.write(BUS_USAGE)
+    return 0
+  }
+  const port = intOption(values.port, 'port', 0, 65535)
   const bus = await startLocalBus({
-    ...(values.port === undefined ? {} : { port: Number(values.port) }),
+    ...(port === undefined ? {} : { port }),
     ...(values.dir === undefined ? {} : { deadLetterDir: values.dir }),
     logger: jsonLineLogger((line) => process.stdout.write(`${formatLogLine(line)}\n`), { verbose: values.verbose ?? false }),
   })
@@ -31,11 +44,22 @@ const DLQ_USAGE = `Usage: f1-local dlq list [--json] [--dir DIR]
 `
 
 export async function runDlq(args: string[]): Promise<number> {
-  const [action, ...rest] = args
-  const { values } = parseArgs({
-    args: rest,
-    options: { dir: { type: 'string' }, json: { type: 'boolean' }, id: { type: 'string' }, all: { type: 'boolean' } },
+  const { values, positionals } = parseCliArgs(args, {
+    options: {
+      dir: { type: 'string' },
+      json: { type: 'boolean' },
+      id: { type: 'string' },
+      all: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
   })
+  if (values.help) {
+    process.stdout.write(DLQ_USAGE)
+    return 0
+  }
+  const [action, ...extra] = positionals
+  if (extra.length > 0) throw new UsageError(`Unexpected argument '${extra[0]}'`)
   const settings = busSettingsFromEnv(process.env)
   const store = openDeadLetterStore(values.dir ?? settings.deadLetterDir)
 

@@ -1,5 +1,5 @@
 // f1-local: the local stack's commands (dev, test, dynamodb, bus, relay, dlq).
-import { parseArgs } from 'node:util'
+import { dropPassThroughSeparator, intOption, parseCliArgs, reportUsageError, UsageError, USAGE_EXIT_CODE } from '@f1/service-kit/cli-args'
 
 const USAGE = `Usage: f1-local <command> [options]
 
@@ -16,25 +16,36 @@ Commands:
                       --port N (default EVENT_BUS_PORT or 4010)  --dir DIR dead letters (default .local/bus)  --verbose
   relay               Run the outbox relay in the foreground: every outbox item inserted in an outbox table's
                       stream goes on the bus (EventBridge Pipes do this in AWS), at least once, from checkpoints.
-                      --dir DIR checkpoints (default .local/relay)  --tables usage,... (default all)  --poll-ms N  --verbose
+                      --dir DIR checkpoints (default RELAY_DIR, else .local/relay)  --tables usage,... (default all)  --poll-ms N  --verbose
   dlq list            List the bus's dead letters: id, rule, target, attempts, last error, time.  --json  --dir DIR
   dlq replay          Re-deliver dead letters to their targets and remove those delivered.
                       --id ID (dead-letter or event id) | --all   --dir DIR
 `
 
-const [command, ...rest] = process.argv.slice(2)
+const HELP = { help: { type: 'boolean', short: 'h' } } as const
+
+// pnpm's `--` may stand before the command (`pnpm exec f1-local -- dev`) as well as after it.
+const [command, ...rest] = dropPassThroughSeparator(process.argv.slice(2))
+
+function printUsage(): number {
+  process.stdout.write(USAGE)
+  return 0
+}
 
 async function main(): Promise<number> {
   switch (command) {
     case 'dev': {
-      const { values } = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' } } })
+      const { values } = parseCliArgs(rest, { options: { 'data-dir': { type: 'string' }, ...HELP } })
+      if (values.help) return printUsage()
       const { runDev } = await import('./dev.ts')
       return runDev({ dataDir: values['data-dir'] })
     }
     case 'env-docs': {
+      const { values } = parseCliArgs(rest, { options: { check: { type: 'boolean' }, ...HELP } })
+      if (values.help) return printUsage()
       const { syncEnvDocs } = await import('../env-docs.ts')
       const { repoRoot } = await import('./paths.ts')
-      const check = rest.includes('--check')
+      const check = values.check ?? false
       const results = await syncEnvDocs(repoRoot(), { write: !check })
       for (const r of results) console.log(`${r.upToDate ? 'up to date' : check ? 'STALE     ' : 'written   '} ${r.readme}`)
       return check && results.some((r) => !r.upToDate) ? 1 : 0
@@ -44,9 +55,10 @@ async function main(): Promise<number> {
       return runTests(rest)
     }
     case 'dynamodb': {
-      const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, 'data-dir': { type: 'string' } } })
+      const { values } = parseCliArgs(rest, { options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, ...HELP } })
+      if (values.help) return printUsage()
       const { runDynamoDb } = await import('./dynamodb-cmd.ts')
-      return runDynamoDb({ port: Number(values.port ?? 8000), dataDir: values['data-dir'] })
+      return runDynamoDb({ port: intOption(values.port, 'port', 0, 65535) ?? 8000, dataDir: values['data-dir'] })
     }
     case 'bus': {
       const { runBus } = await import('./bus-cmd.ts')
@@ -62,13 +74,14 @@ async function main(): Promise<number> {
     }
     default:
       process.stdout.write(USAGE)
-      return command === undefined || command === 'help' || command === '--help' ? 0 : 2
+      return command === undefined || command === 'help' || command === '--help' || command === '-h' ? 0 : USAGE_EXIT_CODE
   }
 }
 
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (err instanceof UsageError) process.exit(reportUsageError(err, `f1-local ${command}`, process.stderr, USAGE))
     console.error(err instanceof Error ? err.message : err)
     process.exit(1)
   },

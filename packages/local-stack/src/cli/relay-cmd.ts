@@ -1,7 +1,7 @@
 // `f1-local relay`: the outbox relay in the foreground, what the EventBridge Pipes do in AWS: every
 // outbox item inserted in a table's stream goes on the bus, at least once.
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseCliArgs } from '@f1/service-kit/cli-args'
 import { OUTBOX_TABLE_IDS, type OutboxTableId } from '@f1/tables/outbox'
 import { jsonLineLogger } from '../bus/logger.ts'
 import { formatLogLine } from '../log-format.ts'
@@ -10,17 +10,25 @@ import { startRelay } from '../relay/relay.ts'
 import { onShutdownSignal } from './signals.ts'
 
 const RELAY_USAGE = `Usage: f1-local relay [--dir DIR] [--tables ${OUTBOX_TABLE_IDS.join(',')}] [--poll-ms N] [--verbose]
-  --dir DIR     checkpoints.json (and unpublishable.jsonl) in DIR (default <repo>/.local/relay)
+  --dir DIR     checkpoints.json (and unpublishable.jsonl) in DIR (default RELAY_DIR, else <repo>/.local/relay)
   --tables IDS  only these outbox tables (default every one); names come from the environment
   --poll-ms N   wait between reads of a shard with nothing new (default 250)
 `
 
 export async function runRelay(args: string[]): Promise<number> {
-  // pnpm hands a literal `--` to the script.
-  const { values } = parseArgs({
-    args: args[0] === '--' ? args.slice(1) : args,
-    options: { dir: { type: 'string' }, tables: { type: 'string' }, 'poll-ms': { type: 'string' }, verbose: { type: 'boolean' } },
+  const { values } = parseCliArgs(args, {
+    options: {
+      dir: { type: 'string' },
+      tables: { type: 'string' },
+      'poll-ms': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   })
+  if (values.help) {
+    process.stdout.write(RELAY_USAGE)
+    return 0
+  }
   const settings = relaySettingsFromEnv(process.env)
   const ids = values.tables === undefined ? OUTBOX_TABLE_IDS : values.tables.split(',').map((id) => id.trim())
   const unknown = ids.filter((id) => !(OUTBOX_TABLE_IDS as string[]).includes(id))

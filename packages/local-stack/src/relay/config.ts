@@ -19,7 +19,8 @@ export interface RelayEnvSettings {
 
 /**
  * DYNAMODB_ENDPOINT (else DynamoDB Local's dev port), EVENTBRIDGE_ENDPOINT (else the local bus on
- * EVENT_BUS_PORT or 4010), EVENT_BUS_NAME, AWS_REGION and the outbox tables' names.
+ * EVENT_BUS_PORT or 4010), EVENT_BUS_NAME, AWS_REGION, the outbox tables' names and RELAY_DIR (else
+ * <repo>/.local/relay).
  */
 export function relaySettingsFromEnv(env: NodeJS.ProcessEnv): RelayEnvSettings {
   const names = resolveTableNames(env)
@@ -29,6 +30,6 @@ export function relaySettingsFromEnv(env: NodeJS.ProcessEnv): RelayEnvSettings {
     busName: env.EVENT_BUS_NAME || DEFAULT_BUS_NAME,
     region: env.AWS_REGION || 'us-east-1',
     tables: Object.fromEntries(OUTBOX_TABLE_IDS.map((id) => [id, names[id]])) as Record<OutboxTableId, string>,
-    dir: join(repoRoot(), '.local', 'relay'),
+    dir: env.RELAY_DIR || join(repoRoot(), '.local', 'relay'),
   }
 }

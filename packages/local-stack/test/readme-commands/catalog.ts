@@ -1,0 +1,126 @@
+// How the README commands test treats each documented command: run it (and what it must do), or
+// skip it for a stated reason. A documented command in neither list fails the test.
+
+/** A command that finishes on its own: its exit code and a line of its output (stdout and stderr). */
+export interface Finishes {
+  exit: number
+  output: RegExp
+}
+
+/** A server in the foreground: it must print `ready`, then SIGTERM stops it. */
+export interface Serves {
+  ready: RegExp
+}
+
+export interface Run {
+  /** What runs when it cannot be the documented text itself, and why. */
+  runAs?: { command: string; why: string }
+  /**
+   * Files the command names: the name is replaced by a path in the test's temporary folder, so
+   * nothing lands in the repository (pnpm runs package scripts in the package folder). The
+   * value, when a string, is written there first.
+   */
+  files?: Record<string, string | { firstJsonOf: string } | null>
+  expect: Finishes | Serves
+  /** Commands of one sequence share state (tables, a lock): they run one at a time, in README order. A dry run only reads. */
+  sequence?: string
+}
+
+/** `{tmp}` in a runAs command is the test's temporary folder. */
+export const TMP = '{tmp}'
+
+/** Documented commands the test runs, by their text as extracted. */
+export const RUN: Record<string, Run> = {
+  'pnpm exec f1-local dlq list': { expect: { exit: 0, output: /No dead letters in / } },
+  'pnpm exec f1-local dlq replay --all': { expect: { exit: 0, output: /No dead letters in / } },
+  'pnpm exec f1-local bus': { expect: { ready: /Local EventBridge bus "[^"]+" on http:\/\/127\.0\.0\.1:\d+/ } },
+  'pnpm exec f1-local relay': { expect: { ready: /"msg":"relay started"/ } },
+  'pnpm demo:plan -- --plan pro': {
+    // No gateway runs: reaching the login proves the arguments parsed (a usage error exits 2).
+    expect: { exit: 1, output: /The gateway at http:\/\/127\.0\.0\.1:\d+ does not answer/ },
+  },
+  'pnpm demo:plan -- --plan free': { expect: { exit: 1, output: /The gateway at http:\/\/127\.0\.0\.1:\d+ does not answer/ } },
+  // The test's tables hold no account: reaching the lookup proves the arguments and the config.
+  'pnpm --filter @f1/gateway admin grant someone@example.com --by "Jane (on-call)"': {
+    expect: { exit: 1, output: /no account has the email someone@example\.com; nothing changed/ },
+  },
+  'pnpm --filter @f1/gateway admin revoke someone@example.com': {
+    expect: { exit: 1, output: /no account has the email someone@example\.com; nothing changed/ },
+  },
+  'pnpm --filter @f1/gateway admin --help': { expect: { exit: 0, output: /^Usage: pnpm --filter @f1\/gateway admin/m } },
+  'pnpm --filter @f1/migrator backfill -- --dry-run --report dry-run.json': {
+    files: { 'dry-run.json': null },
+    expect: { exit: 0, output: /^Backfill \(dry run\): completed \(dry run: nothing written\)/m },
+  },
+  'pnpm --filter @f1/migrator backfill -- --report backfill.json': {
+    sequence: 'migrator',
+    files: { 'backfill.json': null },
+    expect: { exit: 0, output: /^Backfill \S+: completed/m },
+  },
+  'pnpm --filter @f1/migrator verify -- --report verify.json': {
+    sequence: 'migrator',
+    files: { 'verify.json': null },
+    expect: { exit: 0, output: /^Legacy and the new tables agree\./m },
+  },
+  'pnpm --filter @f1/migrator generate -- --users 1000 --seed demo --tally tally.json [--rates \'{"brokenJson":0.2}\']': {
+    sequence: 'migrator',
+    runAs: {
+      command: `pnpm --filter @f1/migrator generate -- --users 1000 --seed demo --tally ${TMP}/tally.json --rates '{"brokenJson":0.2}'`,
+      why: '[...] marks an optional part: it runs with it',
+    },
+    expect: { exit: 0, output: /^Generated 1,000 users, [\d,]+ legacy items into /m },
+  },
+  'pnpm --filter ./packages/race-sim convert-params [path/to/racesim-params]': {
+    runAs: {
+      command: `pnpm --filter ./packages/race-sim convert-params ${TMP}/empty-params`,
+      why: 'real parameter files would rewrite the committed catalog; an empty folder must be refused before anything is written',
+    },
+    expect: { exit: 1, output: /convert-params: no pars_<Track>_<season>\.ini files and pars_mcs\.ini in / },
+  },
+  'pnpm --filter ./packages/race-sim simulate request.json': {
+    files: { 'request.json': { firstJsonOf: 'packages/race-sim/README.md' } },
+    expect: { exit: 0, output: /"classification":\[\{"position":1,/ },
+  },
+  'pnpm --filter ./packages/race-sim optimize request.json': {
+    files: { 'request.json': '{"track_id":"shanghai","season":2019,"driver":"HAM"}' },
+    expect: { exit: 0, output: /^\{".+\}$/m },
+  },
+}
+
+/** Commands quoted in README.md's prose that the issue named; the test runs them too. */
+export const INLINE: Record<string, Run> = {
+  'pnpm --filter @f1/migrator backfill -- --dry-run': {
+    expect: { exit: 0, output: /^Backfill \(dry run\): completed \(dry run: nothing written\)/m },
+  },
+  'pnpm dev -- --data-dir .local/dynamodb': {
+    runAs: {
+      command: `pnpm dev -- --data-dir ${TMP}/dynamodb --help`,
+      why: "the stack's DynamoDB Local and apps take fixed ports (8000, 3000-3005) another stack on this machine may hold; --help after the same arguments proves they parse",
+    },
+    expect: { exit: 0, output: /^Usage: f1-local <command>/m },
+  },
+}
+
+export interface Skip {
+  match: (command: string) => boolean
+  why: string
+}
+
+const STACK = 'talks to the stack `pnpm dev` runs on fixed ports (3000-3005, 8000); the routes are tested by the apps’ own tests'
+
+/** Documented commands the test does not run, and why. */
+export const SKIP: Skip[] = [
+  {
+    match: (c) => /^npx -y pnpm@[\d.]+ install && npx -y pnpm@[\d.]+ dev$/.test(c),
+    why: 'installs (rewrites the shared node_modules, npx may download pnpm) before `pnpm dev`, whose arguments INLINE checks',
+  },
+  {
+    match: (c) => /^npx -y pnpm@[\d.]+ install && npx -y pnpm@[\d.]+ test$/.test(c),
+    why: 'installs, then runs every test of the repository (about 17 minutes), this one included',
+  },
+  {
+    match: (c) => c === 'pnpm dev',
+    why: 'starts the whole stack on fixed ports (8000, 3000-3005) another stack on this machine may hold; INLINE checks its arguments',
+  },
+  { match: (c) => /^GW=http:\/\/127\.0\.0\.1:3000$/.test(c) || /(^|[\s(=])curl /.test(c), why: STACK },
+]
