@@ -1,8 +1,7 @@
 // Command line for analysts: `simulate <request.json>` or `optimize <request.json>` ('-' reads stdin).
 // Prints the result JSON on stdout; a bad request prints the typed error on stderr and exits 1.
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { parseCliArgs, USAGE_EXIT_CODE, UsageError } from '@f1/service-kit/cli-args'
+import { parseCliArgs, pathFromInvocation, USAGE_EXIT_CODE, UsageError } from '@f1/service-kit/cli-args'
 import { RaceSimError } from '../src/errors.ts'
 import { runOptimization } from '../src/optimizer.ts'
 import { runSimulation } from '../src/simulate.ts'
@@ -25,8 +24,7 @@ const [command, file, ...extra] = positionals
 if ((command !== 'simulate' && command !== 'optimize') || file === undefined || extra.length > 0)
   fail(USAGE_EXIT_CODE, { code: 'USAGE', message: USAGE })
 
-// pnpm runs package scripts in the package directory; INIT_CWD is where the analyst typed the command.
-const path = file === '-' ? 0 : resolve(process.env.INIT_CWD ?? process.cwd(), file)
+const path = file === '-' ? 0 : pathFromInvocation(file)
 let text: string
 try {
   text = readFileSync(path, 'utf8')

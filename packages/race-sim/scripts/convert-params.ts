@@ -3,9 +3,9 @@
 // Usage: pnpm --filter ./packages/race-sim convert-params <params-dir>
 //   <params-dir> holds the TUM files; it is not part of this repository, so it has no default.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
+import { parseCliArgsOrExit, pathFromInvocation } from '@f1/service-kit/cli-args'
 import { TRACKS } from '../src/catalog/tracks.ts'
 import type { CompoundFit, DriverParams, McsParams, RaceParams, Stint, TeamParams, TyreModel } from '../src/catalog/types.ts'
 
@@ -23,8 +23,7 @@ if (positionals.length !== 1) {
   )
   process.exit(2)
 }
-// pnpm runs package scripts in the package directory; INIT_CWD is where the command was typed.
-const sourceDir = resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0]!)
+const sourceDir = pathFromInvocation(positionals[0]!)
 const outDir = join(here, '../src/catalog/data')
 
 /** configparser's subset the files use: `[SECTION]`, `key = <JSON>` continued on indented lines, `#` comments. */

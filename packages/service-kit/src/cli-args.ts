@@ -1,9 +1,18 @@
 // Argument parsing for every command line of the project: node's parseArgs, strict, with the `--`
 // that `pnpm <script> -- <args>` hands to the script taken away, and one exit code for misuse.
+import { resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 
 /** Exit code of a command used wrongly (unknown option, missing value, bad positional). */
 export const USAGE_EXIT_CODE = 2
+
+/**
+ * A path the user typed, resolved where they typed it: pnpm runs a package's script in the
+ * package's folder and says where the command was typed in INIT_CWD.
+ */
+export function pathFromInvocation(path: string): string {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path)
+}
 
 /** A command used wrongly; its message names the argument at fault. */
 export class UsageError extends Error {

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs'
 import { pino, type Logger } from 'pino'
 import { resolveTrackId } from '@f1/race-sim/tracks'
-import { dropPassThroughSeparator, intOption, parseCliArgs, UsageError } from '@f1/service-kit/cli-args'
+import { dropPassThroughSeparator, intOption, parseCliArgs, pathFromInvocation, UsageError } from '@f1/service-kit/cli-args'
 import { ConfigError } from '@f1/service-kit/config'
 import { createDynamoClients, type DynamoClients } from '@f1/tables/client'
 import type { LegacyRates } from '@f1/legacy/generator'
@@ -149,7 +149,7 @@ async function backfill(args: string[], config: MigratorJobConfig, d: BackfillDe
   }
   if (tty) io.stderr.write(`\r\x1b[2K${progressLine(handle.progress())}\n`)
   io.stdout.write(`${formatReport(report)}\n`)
-  if (values.report) writeFileSync(values.report, `${JSON.stringify(report, null, 2)}\n`)
+  if (values.report) writeFileSync(pathFromInvocation(values.report), `${JSON.stringify(report, null, 2)}\n`)
   if (report.status === 'interrupted') {
     io.stdout.write('Interrupted: start the same command again to resume from the checkpoints.\n')
     return EXIT.interrupted
@@ -185,7 +185,7 @@ async function verify(args: string[], config: MigratorJobConfig, d: BackfillDeps
       ? 'Legacy and the new tables agree.\n'
       : `Differences: ${num(diff.missing)} missing, ${num(diff.different)} different, ${num(diff.extra)} extra.\n`,
   )
-  if (values.report) writeFileSync(values.report, `${JSON.stringify(report, null, 2)}\n`)
+  if (values.report) writeFileSync(pathFromInvocation(values.report), `${JSON.stringify(report, null, 2)}\n`)
   return report.agree ? EXIT.ok : EXIT.differences
 }
 
@@ -223,7 +223,7 @@ async function generate(args: string[], config: MigratorJobConfig, d: BackfillDe
   if (tty) io.stderr.write('\n')
   io.stdout.write(`Generated ${num(tally.users)} users, ${num(tally.items)} legacy items into ${d.names.legacy}.\n`)
   io.stdout.write(`Expected migration outcome: ${JSON.stringify(tally.expected)}\n`)
-  if (values.tally) writeFileSync(values.tally, `${JSON.stringify(tally, null, 2)}\n`)
+  if (values.tally) writeFileSync(pathFromInvocation(values.tally), `${JSON.stringify(tally, null, 2)}\n`)
   return EXIT.ok
 }
 

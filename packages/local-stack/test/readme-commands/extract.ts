@@ -9,14 +9,14 @@ export interface DocumentedCommand {
   command: string
 }
 
-/** README.md and every apps/* and packages/* README.md. */
+/** README.md, infra/README.md and every apps/* and packages/* README.md. */
 export function readmeFiles(root: string): string[] {
   const nested = ['apps', 'packages'].flatMap((dir) =>
     readdirSync(join(root, dir))
       .sort()
       .map((name) => `${dir}/${name}/README.md`),
   )
-  return ['README.md', ...nested].filter((file) => existsSync(join(root, file)))
+  return ['README.md', 'infra/README.md', ...nested].filter((file) => existsSync(join(root, file)))
 }
 
 const SHELL_FENCE = /^```(?:bash|sh|shell)\s*$/
