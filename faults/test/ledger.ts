@@ -118,10 +118,16 @@ export async function tally(stack: Stack, from: number, to: number): Promise<Tal
   for (const e of undelivered.slice(0, 5)) problems.push(`${e.type} ${e.eventId} never reached the action log`)
   let duplicates = 0
   for (const e of events) duplicates += Math.max(0, (actions.get(e.eventId) ?? 0) - 1)
-  for (const [id, count] of completedIds)
-    if (count > 1) ((duplicates += count - 1), problems.push(`simulation ${id} completed ${count} times`))
+  for (const [id, count] of completedIds) {
+    if (count <= 1) continue
+    duplicates += count - 1
+    problems.push(`simulation ${id} completed ${count} times`)
+  }
   const migratedTwice = ofType('User Migrated').length - migrated.size
-  if (migratedTwice > 0) ((duplicates += migratedTwice), problems.push(`${migratedTwice} users migrated twice`))
+  if (migratedTwice > 0) {
+    duplicates += migratedTwice
+    problems.push(`${migratedTwice} users migrated twice`)
+  }
   return { committed, delivered: events.length - undelivered.length, lost: lostState + undelivered.length, duplicates, problems }
 }
 

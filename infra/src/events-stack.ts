@@ -32,7 +32,7 @@ export const DLQ_RETENTION = Duration.days(14)
 export function cdkEventPattern(pattern: EventPattern): events.EventPattern {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(pattern)) out[key === 'detail-type' ? 'detailType' : key] = value
-  return out as events.EventPattern
+  return out
 }
 
 export class EventsStack extends Stack {

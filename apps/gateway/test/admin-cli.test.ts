@@ -27,7 +27,7 @@ function runAdmin(built: Built, args: string[], env: Record<string, string> = {}
 
 async function actionsOf(built: Built, userId: string) {
   const res = await built.actionLog.inject({ url: `/users/${userId}/actions`, headers: { 'x-service-token': TEST_SERVICE_TOKEN } })
-  return (res.json() as { actions: Array<{ action_type: string; action_details: Record<string, unknown> }> }).actions
+  return res.json<{ actions: Array<{ action_type: string; action_details: Record<string, unknown> }> }>().actions
 }
 
 const roleOf = (built: Built, token: string) => built.app.jwt.decode<{ role: string }>(token)?.role

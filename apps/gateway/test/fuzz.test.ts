@@ -41,7 +41,7 @@ function narrow(schema: JsonSchema, key: string | undefined): JsonSchema {
 function forgedAuthorizations(userId: string): string[] {
   const claims = { sub: userId, email: 'forged@example.com', role: 'admin' }
   const sign = (options: Record<string, unknown>) =>
-    `Bearer ${createSigner({ iss: 'f1-race-sim', aud: 'f1-race-sim-api', ...options } as never)(claims)}`
+    `Bearer ${createSigner({ iss: 'f1-race-sim', aud: 'f1-race-sim-api', ...options })(claims)}`
   return [
     sign({ key: 'another-secret-another-secret-123456', expiresIn: 60_000 }),
     sign({ key: JWT_SECRET, iss: 'someone-else', expiresIn: 60_000 }),

@@ -122,21 +122,21 @@ export async function register(app: App, email = uniqueEmail()) {
   const password = 'correct horse battery'
   const res = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password, name: 'Test Driver' } })
   if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`)
-  const body = res.json() as { user_id: string; token: string }
+  const body = res.json<{ user_id: string; token: string }>()
   return { userId: body.user_id, token: body.token, email, password }
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 export function json<T = Record<string, unknown>>(res: LightMyRequestResponse): T {
-  return res.json() as T
+  return res.json<T>()
 }
 
 /** Logs in through the API and returns the token. */
 export async function login(app: App, email: string, password: string): Promise<string> {
   const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } })
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`)
-  return (res.json() as { token: string }).token
+  return res.json<{ token: string }>().token
 }
 
 /** Registers a user, gives it role admin on its profile (what `admin grant` writes), and logs it in again. */

@@ -20,10 +20,10 @@ function routesOf(tree: string): Array<{ path: string; method: string }> {
 t.test('every gateway route is in the OpenAPI document with summary, tags, responses and the error model', async (t) => {
   const { app } = await build(t)
   await app.ready()
-  const spec = (await app.inject('/docs/json')).json() as {
+  const spec = (await app.inject('/docs/json')).json<{
     paths: Record<string, Record<string, { summary?: string; tags?: string[]; responses: Record<string, unknown>; security?: unknown[] }>>
     components: { securitySchemes: Record<string, unknown> }
-  }
+  }>()
   t.match(spec.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer' })
   const apiRoutes = routesOf(app.printRoutes({ commonPrefix: false })).filter((r) => r.path.startsWith('/api/'))
   t.ok(apiRoutes.length >= 8, `found ${apiRoutes.length} /api routes`)

@@ -52,7 +52,7 @@ export async function build(t: TapLike, options: BuildOptions & { env?: Record<s
 
   /** Every raw row stored under a simulation id (the item and any result parts), as DynamoDB holds them. */
   const rawRows = async (simulationId: string) => {
-    const rows: Record<string, any>[] = []
+    const rows: Record<string, unknown>[] = []
     let startKey: Record<string, unknown> | undefined
     do {
       const res = await tables.doc.send(

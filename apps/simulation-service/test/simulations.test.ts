@@ -52,7 +52,7 @@ t.test("in race mode the request strategy replaces the driver's, the others keep
   const { app } = await build(t)
   const res = await run(app, userId(), simulationBody('race'))
   t.equal(res.statusCode, 201)
-  const { results, total_time } = res.json() as { results: RaceResult; total_time: number }
+  const { results, total_time } = res.json<{ results: RaceResult; total_time: number }>()
   t.strictSame(results, runSimulation(simulationBody('race')))
   t.same(
     results.pit_stops.filter((p) => p.driver === 'HAM').map((p) => p.lap),
@@ -77,7 +77,7 @@ t.test('in monte_carlo mode the study runs on the workers, equals the in-process
   const { app } = await build(t)
   const res = await run(app, userId(), simulationBody('monte_carlo', { runs: 200, seed: 7 }))
   t.equal(res.statusCode, 201)
-  const { results, total_time, strategy_data } = res.json() as { results: MonteCarloResult; total_time: number; strategy_data: object }
+  const { results, total_time, strategy_data } = res.json<{ results: MonteCarloResult; total_time: number; strategy_data: object }>()
   const race = getRace('shanghai', 2019)
   t.strictSame(results, runMonteCarlo(race, { override: { driver: 'HAM', stints: parseStrategy(twoStop()) }, runs: 200, seed: 7 }))
   t.equal(results.runs, 200)

@@ -17,9 +17,9 @@ const act = (app: App, user: string, id: string, action: 'commit' | 'refund') =>
   app.inject({ method: 'POST', url: `/users/${user}/charges/${id}/${action}`, headers: auth, payload: {} })
 
 async function counts(app: App, user: string): Promise<Record<string, number>> {
-  const day = (await app.inject({ url: `/users/${user}/usage`, headers: auth })).json() as {
+  const day = (await app.inject({ url: `/users/${user}/usage`, headers: auth })).json<{
     features: Array<{ feature: string; usage_count: number }>
-  }
+  }>()
   return Object.fromEntries(day.features.map((f) => [f.feature, f.usage_count]))
 }
 

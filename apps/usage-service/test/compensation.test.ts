@@ -37,9 +37,9 @@ const deliver = (app: App, event: object) =>
   app.inject({ method: 'POST', url: '/events', headers: { 'x-bus-secret': BUS_SECRET }, payload: event })
 
 async function counts(app: App, user: string): Promise<Record<string, number>> {
-  const day = (await app.inject({ url: `/users/${user}/usage?date=2026-11-26`, headers: auth })).json() as {
+  const day = (await app.inject({ url: `/users/${user}/usage?date=2026-11-26`, headers: auth })).json<{
     features: Array<{ feature: string; usage_count: number }>
-  }
+  }>()
   return Object.fromEntries(day.features.map((f) => [f.feature, f.usage_count]))
 }
 

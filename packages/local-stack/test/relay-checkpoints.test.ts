@@ -18,7 +18,7 @@ async function killWriterAfter(file: string, ms: number): Promise<boolean> {
   const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file, String(SHARDS)], { stdio: ['ignore', 'pipe', 'inherit'] })
   const exited = new Promise((resolve) => child.once('exit', resolve))
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve())
+    child.stdout.once('data', () => resolve())
     child.once('exit', (code) => reject(new Error(`the writer exited with ${code}`)))
   })
   await sleep(ms)

@@ -223,8 +223,8 @@ export function spawnRelay(testbed: Testbed, dir: string, extraArgs: string[] = 
   const lines: LogEntry[] = []
   const waiters: Array<{ msg: string; resolve: (e: LogEntry) => void }> = []
   let stderr = ''
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
-  createInterface({ input: child.stdout! }).on('line', (text) => {
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  createInterface({ input: child.stdout }).on('line', (text) => {
     let entry: LogEntry
     try {
       entry = JSON.parse(text) as LogEntry

@@ -49,5 +49,5 @@ export function planIncludes(planId: PlanId, feature: FeatureName): boolean {
 
 /** The cheapest plan whose limit for the feature is above zero, to name in a 403. */
 export function cheapestPlanWith(feature: FeatureName): PlanId | undefined {
-  return (Object.values(PLANS) as Plan[]).find((p) => p.limits[feature] > 0)?.id
+  return Object.values<Plan>(PLANS).find((p) => p.limits[feature] > 0)?.id
 }

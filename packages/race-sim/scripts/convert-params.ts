@@ -10,6 +10,7 @@ import { TRACKS } from '../src/catalog/tracks.ts'
 import type { CompoundFit, DriverParams, McsParams, RaceParams, Stint, TeamParams, TyreModel } from '../src/catalog/types.ts'
 
 // Parsed INI values are untyped JSON; each field is checked as it is read.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked field by field below
 type Json = any
 
 const USAGE = `Usage: pnpm --filter ./packages/race-sim convert-params <params-dir>

@@ -160,7 +160,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     },
     clientErrorHandler: answerClientError,
     ...serverOptions(options),
-  }).withTypeProvider<TypeBoxTypeProvider>() as ServiceApp
+  }).withTypeProvider<TypeBoxTypeProvider>()
 
   // Bodies are checked as sent (no coercion, unknown fields rejected); params and query convert.
   app.setValidatorCompiler(TypeBoxValidatorCompiler)

@@ -3,7 +3,8 @@
 // that shed register the plugin themselves (it is their dependency) with the options built here.
 import createError from '@fastify/error'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import Type, { type Static } from 'typebox'
+import Type from 'typebox'
+import type { ConfigOf } from './config.ts'
 import { toErrorResponse, withExtras } from './errors.ts'
 
 /** Thresholds of an app that sheds load; spread into its config properties. */
@@ -15,8 +16,7 @@ export const LoadSheddingConfigProperties = {
   }),
   LOAD_SHED_RETRY_AFTER_S: Type.Integer({ minimum: 1, maximum: 300, default: 5, description: 'Retry-After of a shed request' }),
 }
-const LoadSheddingConfigSchema = Type.Object(LoadSheddingConfigProperties)
-export type LoadSheddingConfig = Static<typeof LoadSheddingConfigSchema>
+export type LoadSheddingConfig = ConfigOf<typeof LoadSheddingConfigProperties>
 
 /** The error body of a shed request (code OVERLOADED, 503). */
 export const OverloadedError = createError('OVERLOADED', 'The service is overloaded; retry after the time in Retry-After', 503)

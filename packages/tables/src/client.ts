@@ -59,8 +59,8 @@ export function createDynamoClients(options: DynamoClientOptions): DynamoClients
   })
   if (options.deadline) {
     // The document client sends through its own `send` (sharing the middleware and handler), so both are wrapped.
-    abortAtDeadline(client as unknown as Sender, options.deadline)
-    abortAtDeadline(doc as unknown as Sender, options.deadline)
+    abortAtDeadline(client, options.deadline)
+    abortAtDeadline(doc, options.deadline)
   }
   return { client, doc }
 }

@@ -175,7 +175,7 @@ function validObject(schema: JsonSchema, options: SchemaOptions): fc.Arbitrary<R
   const declared = fc.record(model, { requiredKeys: [...required].filter((key) => key in properties) })
   const open =
     schema.patternProperties ?? (typeof schema.additionalProperties === 'object' ? { '': schema.additionalProperties } : undefined)
-  if (!open) return declared as fc.Arbitrary<Record<string, unknown>>
+  if (!open) return declared
   // Extra keys: an open map (a Record) or additionalProperties with a schema.
   const [patternSource, valueSchema] = Object.entries(open)[0] ?? ['', {}]
   const keyPattern = new RegExp(patternSource, 'u')

@@ -68,7 +68,7 @@ export function dereference(schema: unknown, doc: OpenApiDocument, depth = 0): J
     if (!target) throw new Error(`cannot resolve ${ref}`)
     return dereference(target, doc, depth + 1)
   }
-  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, dereference(v, doc, depth)])) as JsonSchema
+  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, dereference(v, doc, depth)]))
 }
 
 /** Every operation of the document; admin routes are those tagged `admin` or under `/api/admin`. */

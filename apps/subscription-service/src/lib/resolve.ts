@@ -48,7 +48,7 @@ export async function resolveSubscription(deps: Deps, userId: string, now: Date,
     return FREE
   }
   if (result.kind === 'skipped') return FREE
-  const stored = await deps.subscriptions.putMigratedRow(result.item as SubscriptionRow)
+  const stored = await deps.subscriptions.putMigratedRow(result.item)
   log.info({ user_id: userId, subscription_id: stored.subscription_id }, 'subscription migrated from the legacy profile')
   return view(stored, now, 'legacy')
 }

@@ -199,7 +199,7 @@ export function createChargesRepository(options: ChargesRepositoryOptions) {
         if (outcome.status === 'applied') return { charge: toCharge(item), replayed: false }
         if (outcome.status === 'condition_failed') {
           const line = input.lines[outcome.index]!
-          throw quotaExceeded({ ...line, now: input.now }, day, outcome.item as CounterRow | undefined)
+          throw quotaExceeded({ ...line, now: input.now }, day, outcome.item)
         }
         const stored = outcome.marker as unknown as ChargeItem
         if (stored.status === 'refunded' || stored.status === 'void') throw new ChargeRefundedError(input.chargeId)

@@ -103,7 +103,8 @@ export function openDeadLetterStore(dir: string): DeadLetterStore {
           if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
           const holder = Number(await readFile(lockFile, 'utf8').catch(() => ''))
           if (holder > 0 && !processAlive(holder)) await rm(lockFile, { force: true })
-          else if (Date.now() > deadline) throw new Error(`${lockFile} is held by process ${holder}; remove it if that process is gone`)
+          else if (Date.now() > deadline)
+            throw new Error(`${lockFile} is held by process ${holder}; remove it if that process is gone`, { cause: err })
           else await sleep(20)
         }
       }

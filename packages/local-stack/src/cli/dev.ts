@@ -66,8 +66,8 @@ async function startRelayProcess(root: string, env: NodeJS.ProcessEnv, print: (l
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  createInterface({ input: child.stderr! }).on('line', print)
-  const lines = createInterface({ input: child.stdout! })
+  createInterface({ input: child.stderr }).on('line', print)
+  const lines = createInterface({ input: child.stdout })
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not started after ${RELAY_START_TIMEOUT_MS / 1000} s`)), RELAY_START_TIMEOUT_MS)
     const exited = (code: number | null, signal: NodeJS.Signals | null) => {
@@ -189,8 +189,8 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
     })
     children.push({ app, child })
     const print = prefixer(app.name, index)
-    createInterface({ input: child.stdout! }).on('line', print)
-    createInterface({ input: child.stderr! }).on('line', print)
+    createInterface({ input: child.stdout }).on('line', print)
+    createInterface({ input: child.stderr }).on('line', print)
     child.once('exit', (code, signal) => {
       if (stopping) return
       print(`exited (${signal ?? `code ${code}`}); stopping the stack`)

@@ -4,7 +4,7 @@ export function onShutdownSignal(cleanup: (signal: NodeJS.Signals) => Promise<vo
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return
     stopping = true
-    cleanup(signal).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+    void cleanup(signal).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
   }
   process.on('SIGINT', handler)
   process.on('SIGTERM', handler)

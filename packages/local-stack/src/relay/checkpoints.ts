@@ -85,7 +85,9 @@ export async function readCheckpoints(file: string): Promise<CheckpointFile> {
   try {
     value = JSON.parse(text)
   } catch (err) {
-    throw new Error(`${file} is not JSON (${(err as Error).message}); move it away to start again from each shard's trim horizon`)
+    throw new Error(`${file} is not JSON (${(err as Error).message}); move it away to start again from each shard's trim horizon`, {
+      cause: err,
+    })
   }
   if (!isCheckpointFile(value)) throw new Error(`${file} is not a relay checkpoint file (version 1); move it away to start again`)
   return value

@@ -1,6 +1,5 @@
 // What the Pipes do to each stream record in AWS: keep INSERTs whose new image is an outbox item and
 // turn the item into one PutEvents entry (Source, DetailType, Detail, Time as stored).
-import type { AttributeValue } from '@aws-sdk/client-dynamodb'
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { isOutboxItem } from '@f1/tables/outbox'
@@ -30,7 +29,7 @@ export function outboxEntry(record: StreamRecord, busName: string): RecordOutcom
   const image = record.dynamodb?.NewImage
   if (record.eventName !== 'INSERT' || image === undefined) return { kind: 'skip' }
   // The Streams client's AttributeValue is the same shape as DynamoDB's, declared in its own package.
-  const item = unmarshall(image as Record<string, AttributeValue>)
+  const item = unmarshall(image)
   if (!isOutboxItem(item)) return { kind: 'skip' }
   const eventId = item.outbox_event_id as string
   const unpublishable = (reason: string): RecordOutcome => ({ kind: 'unpublishable', eventId, reason, item })

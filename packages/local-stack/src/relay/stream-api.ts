@@ -82,5 +82,5 @@ export function sdkStreamApi(options: { endpoint?: string | undefined; region: s
 
 /** The SDK's exception name of an error (also what a fake throws), for the cases the relay handles. */
 export function errorName(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'name' in err ? String((err as { name: unknown }).name) : ''
+  return typeof err === 'object' && err !== null && 'name' in err ? String(err.name) : ''
 }

@@ -51,9 +51,9 @@ export function createRng(seed: number, stream = 0): Rng {
         spare = NaN
         return value
       }
-      let u = 0
-      let v = 0
-      let q = 0
+      let u: number
+      let v: number
+      let q: number
       do {
         u = 2 * next() - 1
         v = 2 * next() - 1

@@ -66,7 +66,7 @@ export function timeEvents(
         normal = before + after
         slowLap = tLapFcy
         out.start[p] = timeAtLap(i) + before * driving[i]! + adjustStart[p]!
-        if (i + 1 >= phase.end) out.end[p] = untilFlag ? Infinity : out.start[p]! + (1 - normal) * slowLap
+        if (i + 1 >= phase.end) out.end[p] = untilFlag ? Infinity : out.start[p] + (1 - normal) * slowLap
       } else if (i + 1 >= phase.end) {
         // The phase ends in this lap; an SC comes in at the line.
         if (!sc) {
