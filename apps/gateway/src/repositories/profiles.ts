@@ -1,4 +1,4 @@
-// User profiles in the legacy table (ARCHITECTURE.md: profiles stay there, written by the gateway).
+// User profiles in the legacy table (docs/architecture.md, "Tables": profiles stay there, written by the gateway).
 // Emails are unique case-insensitively through an email lock item (emailLockKey) written in
 // the same transaction as the profile; the migrator knows these `email_lock` items and skips them.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
@@ -79,7 +79,7 @@ export function createProfilesRepository(options: { doc: DynamoDBDocumentClient;
         const lock = await doc.send(new GetCommand({ TableName: tableName, Key: { strategy_id: emailLockKey(email) } }))
         const userId = lock.Item?.user_id as string | undefined
         if (userId) return await findByUserId(userId)
-        // Same email in several letter cases: the migrator's rule picks the account (LEGACY.md).
+        // Same email in several letter cases: the migrator's rule picks the account (docs/legacy-data.md).
         return accountProfile(await findLegacyProfiles(email), email)
       } catch (err) {
         rethrowDynamoError(err)
