@@ -124,11 +124,16 @@ t.test('webhooks of one subscription racing each other all apply, in Stripe orde
     outcomes.every((o) => o === 'applied' || o === 'stale'),
     outcomes.join(','),
   )
+  // Applied ones apply in Stripe order (an older one after a newer is stale); one that lands on the plan
+  // already there changes nothing, so it has no event.
+  let plan: string = PRICES.pro
+  let planChanges = 0
+  plans.forEach((priceId, i) => {
+    if (outcomes[i] !== 'applied') return
+    if (priceId !== plan) planChanges += 1
+    plan = priceId
+  })
   const changes = (await built.events()).filter((e) => e.type === 'Subscription Changed')
-  t.equal(
-    changes.length,
-    outcomes.filter((o) => o === 'applied').length,
-    'one Subscription Changed per applied change, none for a stale one',
-  )
+  t.equal(changes.length, planChanges, 'one Subscription Changed per applied change of plan, none for a stale one')
   for (const change of changes) t.not(change.detail.plan_id, change.detail.previous_plan_id, 'each worked out from the row it changed')
 })
