@@ -24,39 +24,71 @@ async function buildTapPlugins(root: string): Promise<void> {
 // it for last, alone.
 const RUNS_ALONE_LAST = '@f1/faults'
 
+/**
+ * One package's tests at a time (tap still runs two files at once). Two packages at once put four
+ * test files, their in-process apps and the shared DynamoDB Local on two cores: the database then
+ * answered past the apps' 5 s deadlines and sound code failed with 503s. Builds and lints have no
+ * database and keep both lanes.
+ */
+const TEST_CONCURRENCY = 1
+const BUILD_CONCURRENCY = 2
+
+/** Runs turbo from the repository root; every line it prints goes to ours and to `onOutput`. */
+function startTurbo(turboArgs: string[], env: NodeJS.ProcessEnv, onOutput?: (text: string) => void): ChildProcess {
+  const child = spawn('turbo', turboArgs, {
+    cwd: repoRoot(),
+    env: {
+      ...process.env,
+      ...env,
+      FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
+      // The SDK's notice that Node 20 support ends in 2027 would repeat in every test process.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  child.stdout?.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk)
+    onOutput?.(chunk.toString())
+  })
+  return child
+}
+
+function exitOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.once('close', (code) => resolve(code ?? 1)))
+}
+
 export async function runTests(args: string[]): Promise<number> {
   // `pnpm test -- --filter x` hands us the `--`; to turbo it would mean "pass the rest to every task".
   const turboArgs = args.filter((arg) => arg !== '--')
   const phases = turboArgs.length > 0 ? [turboArgs] : [[`--filter=!${RUNS_ALONE_LAST}`], [`--filter=${RUNS_ALONE_LAST}`]]
-  await buildTapPlugins(repoRoot())
-  const ddb = await startDynamoDbLocal({})
-  console.log(`DynamoDB Local for this run: ${ddb.endpoint}`)
-  const totals = new TapTotals()
+  const grouped = process.env.CI ? ['--log-order=grouped'] : []
   let turbo: ChildProcess | undefined
+  let stopDynamoDb: (() => Promise<void>) | undefined
   onShutdownSignal(async (signal) => {
     turbo?.kill(signal)
-    await ddb.stop()
+    await stopDynamoDb?.()
   })
+
+  await buildTapPlugins(repoRoot())
+  turbo = startTurbo(['run', 'build', 'lint', '--continue', `--concurrency=${BUILD_CONCURRENCY}`, ...grouped, ...phases.flat()], {})
+  const prepared = await exitOf(turbo)
+  if (prepared !== 0) {
+    console.log(`\nType-check or lint failed (turbo exit ${prepared}); no test ran.\n0 passed, 1 failed`)
+    return 1
+  }
+
+  const ddb = await startDynamoDbLocal({})
+  stopDynamoDb = ddb.stop
+  console.log(`DynamoDB Local for this run: ${ddb.endpoint}`)
+  const totals = new TapTotals()
   let exitCode = 0
   for (const phase of phases) {
-    const turboCommand = ['run', 'test', '--continue', '--concurrency=2', ...(process.env.CI ? ['--log-order=grouped'] : []), ...phase]
-    const child = spawn('turbo', turboCommand, {
-      cwd: repoRoot(),
-      env: {
-        ...process.env,
-        DYNAMODB_ENDPOINT: ddb.endpoint,
-        FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
-        // The SDK's notice that Node 20 support ends in 2027 would repeat in every test process.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    turbo = child
-    child.stdout.on('data', (chunk: Buffer) => {
-      process.stdout.write(chunk)
-      totals.feed(chunk.toString())
-    })
-    const code = await new Promise<number>((resolve) => child.once('close', (c) => resolve(c ?? 1)))
+    turbo = startTurbo(
+      ['run', 'test', '--continue', `--concurrency=${TEST_CONCURRENCY}`, ...grouped, ...phase],
+      { DYNAMODB_ENDPOINT: ddb.endpoint },
+      (text) => totals.feed(text),
+    )
+    const code = await exitOf(turbo)
     if (code !== 0) exitCode = code
   }
   await ddb.stop()
