@@ -2,12 +2,13 @@
 // app and the outbox relay as processes (to kill and start again), and the local bus in this
 // process (to stop and start, with a short retry policy so a consumer that is down dead-letters fast).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { RULES } from '@f1/events/rules'
+import { portVar, SERVICE_NAMES, urlVar, type ServiceName } from '@f1/contracts/services'
 import { startLocalBus, type LocalBus } from '@f1/local-stack/bus'
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '@f1/local-stack/dynamodb'
 import { createDynamoClients } from '@f1/tables/client'
@@ -30,15 +31,12 @@ export interface Component {
   running(): boolean
 }
 
-const APPS = [
-  { name: 'usage-service', portVar: 'USAGE_SERVICE_PORT', urlVar: 'USAGE_SERVICE_URL' },
-  { name: 'subscription-service', portVar: 'SUBSCRIPTION_SERVICE_PORT', urlVar: 'SUBSCRIPTION_SERVICE_URL' },
-  { name: 'action-log-service', portVar: 'ACTION_LOG_SERVICE_PORT', urlVar: 'ACTION_LOG_SERVICE_URL' },
-  { name: 'simulation-service', portVar: 'SIMULATION_SERVICE_PORT', urlVar: 'SIMULATION_SERVICE_URL' },
-  { name: 'migrator', portVar: 'MIGRATOR_PORT', urlVar: 'MIGRATOR_URL' },
-  { name: 'gateway', portVar: 'GATEWAY_PORT', urlVar: 'GATEWAY_URL' },
-] as const
-export type AppName = (typeof APPS)[number]['name']
+/** Every service, with the file it runs: its package.json `main`. */
+const APPS = SERVICE_NAMES.map((name) => {
+  const manifest = JSON.parse(readFileSync(join(REPO, 'apps', name, 'package.json'), 'utf8')) as { main: string }
+  return { name, main: manifest.main, portVar: portVar(name), urlVar: urlVar(name) }
+})
+export type AppName = ServiceName
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -130,7 +128,7 @@ export async function startStack(): Promise<Stack> {
         app.name,
         env[app.urlVar]!,
         () =>
-          spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+          spawn(process.execPath, ['--import', 'tsx', app.main], {
             cwd: join(REPO, 'apps', app.name),
             env,
             stdio: ['ignore', 'ignore', 'inherit'],

@@ -7,7 +7,8 @@ import * as iam from 'aws-cdk-lib/aws-iam'
 import type { Construct } from 'constructs'
 import { TABLES, type TableDefinition, type TableId } from '@f1/tables'
 import { resourceName, type Stage } from './names.ts'
-import { SERVICE_TABLES, SERVICES, type Service } from './services.ts'
+import { SERVICE_NAMES, type ServiceName } from '@f1/contracts/services'
+import { SERVICE_TABLES } from './services.ts'
 
 export interface AccessStackProps extends StackProps {
   stage: Stage
@@ -19,7 +20,7 @@ function pascal(id: string): string {
 }
 
 export class AccessStack extends Stack {
-  readonly policies: Record<Service, iam.ManagedPolicy>
+  readonly policies: Record<ServiceName, iam.ManagedPolicy>
 
   constructor(scope: Construct, id: string, props: AccessStackProps) {
     const { stage, tableNames, ...stackProps } = props
@@ -32,8 +33,8 @@ export class AccessStack extends Stack {
       return [arn, ...definition.indexes.map((index) => `${arn}/index/${index.name}`)]
     }
 
-    const policies = {} as Record<Service, iam.ManagedPolicy>
-    for (const service of SERVICES) {
+    const policies = {} as Record<ServiceName, iam.ManagedPolicy>
+    for (const service of SERVICE_NAMES) {
       const statements = SERVICE_TABLES[service].map(
         (grant) =>
           new iam.PolicyStatement({

@@ -5,19 +5,10 @@
 // tables (TTL expires them; the migration never modifies legacy): only the migrator its own state,
 // the gateway its Idempotency-Key records that a failed request releases, and simulation-service the
 // results it stored hidden whose charge was refunded (never a shown one: its delete is conditional).
+import type { ServiceName } from '@f1/contracts/services'
 import type { Publisher } from '@f1/events/rules'
 import type { TableId } from '@f1/tables'
 import type { OutboxTableId } from '@f1/tables/outbox'
-
-export const SERVICES = [
-  'gateway',
-  'subscription-service',
-  'usage-service',
-  'action-log-service',
-  'simulation-service',
-  'migrator',
-] as const
-export type Service = (typeof SERVICES)[number]
 
 /** Item reads, including reads of a transaction's condition checks, and DescribeTable. */
 export const READ_ACTIONS = [
@@ -44,7 +35,7 @@ export const DELETE_ACTIONS = ['dynamodb:DeleteItem'] as const
 
 const backfill = (table: TableId): TableGrant => ({ table, actions: [...READ_ACTIONS, ...WRITE_ACTIONS, ...SCAN_ACTIONS] })
 
-export const SERVICE_TABLES: Record<Service, readonly TableGrant[]> = {
+export const SERVICE_TABLES: Record<ServiceName, readonly TableGrant[]> = {
   gateway: [readWrite('legacy'), { table: 'gateway', actions: [...READ_ACTIONS, ...WRITE_ACTIONS, ...DELETE_ACTIONS] }],
   'subscription-service': [readWrite('subscriptions'), readOnly('legacy')],
   'usage-service': [readWrite('usage')],

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { TABLE_IDS, TABLES, type TableDefinition, type TableId } from '@f1/tables'
 import { busName, stageTableNames } from '../src/names.ts'
-import { SERVICES, type Service } from '../src/services.ts'
+import { SERVICE_NAMES, type ServiceName } from '@f1/contracts/services'
 import { list, renderArn, resourceWhere, synthesize } from './helper.ts'
 
 const { access } = synthesize()
@@ -12,7 +12,7 @@ const names = stageTableNames('dev')
 // the gateway (profiles) and read by the subscription service's fallback and the migrator; the
 // gateway's own table (Idempotency-Key records, its outbox) is the gateway's alone; deletes are
 // listed in DELETES below.
-const OWNER: Record<TableId, Service> = {
+const OWNER: Record<TableId, ServiceName> = {
   subscriptions: 'subscription-service',
   usage: 'usage-service',
   actions: 'action-log-service',
@@ -21,9 +21,9 @@ const OWNER: Record<TableId, Service> = {
   gateway: 'gateway',
   migration: 'migrator',
 }
-const mayWrite = (service: Service, table: TableId) =>
+const mayWrite = (service: ServiceName, table: TableId) =>
   OWNER[table] === service || (service === 'migrator' && table !== 'legacy' && table !== 'gateway')
-const mayRead = (service: Service, table: TableId) =>
+const mayRead = (service: ServiceName, table: TableId) =>
   mayWrite(service, table) || (table === 'legacy' && (service === 'subscription-service' || service === 'migrator'))
 
 const READS = new Set([
@@ -96,7 +96,7 @@ function analyse(statements: Statement[]): { grants: Grant[]; putEvents: string[
   return { grants, putEvents, sources, violations }
 }
 
-function violationsOf(service: Service, statements: Statement[]): string[] {
+function violationsOf(service: ServiceName, statements: Statement[]): string[] {
   const { grants, violations } = analyse(statements)
   for (const grant of grants) {
     const writes = grant.actions.filter((a) => !READS.has(a))
@@ -106,7 +106,7 @@ function violationsOf(service: Service, statements: Statement[]): string[] {
   return violations
 }
 
-function statementsOf(service: Service): Statement[] {
+function statementsOf(service: ServiceName): Statement[] {
   const [, policy] = resourceWhere(access, 'AWS::IAM::ManagedPolicy', 'ManagedPolicyName', `f1-${service}-dev`)
   return list((policy.Properties?.PolicyDocument as { Statement: Statement | Statement[] }).Statement)
 }
@@ -134,7 +134,7 @@ t.test("the check itself flags another service's table, a wildcard and an unknow
   t.same(violationsOf('usage-service', [{ Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: [arn(names.usage)] }]), [])
 })
 
-for (const service of SERVICES) {
+for (const service of SERVICE_NAMES) {
   t.test(`${service}: touches no other service's table and uses no wildcard`, async (t) => {
     t.same(violationsOf(service, statementsOf(service)), [])
   })
@@ -174,7 +174,7 @@ t.test('the subscription service and the migrator read legacy but never write it
 })
 
 t.test('only the migrator may scan', async (t) => {
-  for (const service of SERVICES) {
+  for (const service of SERVICE_NAMES) {
     const scans = analyse(statementsOf(service)).grants.some((g) => g.actions.includes('dynamodb:Scan'))
     t.equal(scans, service === 'migrator', service)
   }
@@ -183,14 +183,14 @@ t.test('only the migrator may scan', async (t) => {
 // Deletes only where a record's life ends by design: the migrator's own state (a released lock, a
 // finished run), the gateway's Idempotency-Key records released after a failed request, and the
 // hidden results simulation-service discards when their charge was refunded.
-const DELETES: Partial<Record<Service, TableId[]>> = {
+const DELETES: Partial<Record<ServiceName, TableId[]>> = {
   migrator: ['migration'],
   gateway: ['gateway'],
   'simulation-service': ['simulations'],
 }
 
 t.test('only the migrator, the gateway and simulation-service delete, each only in its own table', async (t) => {
-  for (const service of SERVICES) {
+  for (const service of SERVICE_NAMES) {
     const deletes = analyse(statementsOf(service)).grants.filter((g) => g.actions.includes('dynamodb:DeleteItem'))
     t.same([...new Set(deletes.map((g) => g.table))], DELETES[service] ?? [], service)
   }

@@ -10,7 +10,7 @@ import { TABLE_IDS, TABLES } from '@f1/tables'
 import { OUTBOX_TABLE_IDS } from '@f1/tables/outbox'
 import { buildStacks } from '../src/app.ts'
 import { consumerUrlKey } from '../src/config.ts'
-import { SERVICES } from '../src/services.ts'
+import { SERVICE_NAMES } from '@f1/contracts/services'
 import { list, renderArn, resources, synthesize } from './helper.ts'
 
 const urls = (stage: string) =>
@@ -45,7 +45,7 @@ t.test('-c stage=prod renames every table, the bus, policies and stacks without 
   )
   t.ok(names.includes('f1-user-usage-prod') && names.includes('f1-simulation-results-prod'))
   prod.events.hasResourceProperties('AWS::Events::EventBus', { Name: 'f1-events-prod' })
-  for (const service of SERVICES) prod.access.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: `f1-${service}-prod` })
+  for (const service of SERVICE_NAMES) prod.access.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: `f1-${service}-prod` })
   t.same(
     [prod.stacks.data.stackName, prod.stacks.events.stackName, prod.stacks.relay.stackName, prod.stacks.access.stackName],
     ['f1-data-prod', 'f1-events-prod', 'f1-relay-prod', 'f1-access-prod'],

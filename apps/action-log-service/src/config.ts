@@ -1,6 +1,6 @@
 // action-log-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS, EventConsumerConfigProperties } from '@f1/events/config'
-import { BaseConfigProperties, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, portConfig, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type from 'typebox'
 
@@ -8,7 +8,7 @@ export const ActionLogConfigProperties = {
   ...BaseConfigProperties,
   ...EventConsumerConfigProperties,
   ...tableNameConfig('actions'),
-  ACTION_LOG_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3003, description: 'Port to listen on' }),
+  ...portConfig('action-log-service'),
   ACTION_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365, description: 'Days an action is kept (TTL)' }),
 }
 export type ActionLogConfig = ConfigOf<typeof ActionLogConfigProperties>

@@ -1,7 +1,16 @@
 // gateway configuration (env vars, validated at boot).
 import { randomBytes } from 'node:crypto'
 import { EVENT_BUS_DEV_DEFAULTS } from '@f1/events/config'
-import { BaseConfigProperties, type ConfigOf, ConfigError, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import {
+  BaseConfigProperties,
+  type ConfigOf,
+  ConfigError,
+  defineConfig,
+  type LoadConfigOptions,
+  localServiceUrls,
+  portConfig,
+  serviceUrlConfig,
+} from '@f1/service-kit/config'
 import { LoadSheddingConfigProperties } from '@f1/service-kit/load-shedding'
 import { tableNameConfig } from '@f1/tables'
 import Type from 'typebox'
@@ -10,12 +19,12 @@ import { parseOrigins } from './lib/origins.ts'
 export const GatewayConfigProperties = {
   ...BaseConfigProperties,
   ...tableNameConfig('legacy', 'gateway'),
-  GATEWAY_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'Port to listen on' }),
-  USAGE_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of usage-service' }),
-  SUBSCRIPTION_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of subscription-service' }),
-  ACTION_LOG_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of action-log-service' }),
-  SIMULATION_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of simulation-service' }),
-  MIGRATOR_URL: Type.String({ format: 'uri', description: 'Base URL of the migrator (admin routes)' }),
+  ...portConfig('gateway'),
+  ...serviceUrlConfig('usage-service', 'Base URL of usage-service'),
+  ...serviceUrlConfig('subscription-service', 'Base URL of subscription-service'),
+  ...serviceUrlConfig('action-log-service', 'Base URL of action-log-service'),
+  ...serviceUrlConfig('simulation-service', 'Base URL of simulation-service'),
+  ...serviceUrlConfig('migrator', 'Base URL of the migrator (admin routes)'),
   SIMULATION_TIMEOUT_MS: Type.Integer({ minimum: 1_000, default: 120_000, description: 'Timeout of running a simulation or optimization' }),
   PLAN_CACHE_TTL_MS: Type.Integer({
     minimum: 0,
@@ -72,11 +81,7 @@ export type GatewayConfig = ConfigOf<typeof GatewayConfigProperties>
 
 /** The schema and dev-only defaults, for loading and for the README's env table. */
 export const gatewayConfigSpec = defineConfig(GatewayConfigProperties, {
-  USAGE_SERVICE_URL: 'http://127.0.0.1:3002',
-  SUBSCRIPTION_SERVICE_URL: 'http://127.0.0.1:3001',
-  ACTION_LOG_SERVICE_URL: 'http://127.0.0.1:3003',
-  SIMULATION_SERVICE_URL: 'http://127.0.0.1:3004',
-  MIGRATOR_URL: 'http://127.0.0.1:3005',
+  ...localServiceUrls(['usage-service', 'subscription-service', 'action-log-service', 'simulation-service', 'migrator']),
   // The web console of `pnpm dev` (Vite), under both names a browser may use.
   APP_ORIGINS: 'http://127.0.0.1:5173,http://localhost:5173',
   ...EVENT_BUS_DEV_DEFAULTS,

@@ -2,7 +2,7 @@
 // service's on top of them (port, event bus, service token).
 import { availableParallelism } from 'node:os'
 import { EVENT_BUS_DEV_DEFAULTS, EventConsumerConfigProperties } from '@f1/events/config'
-import { BaseConfigProperties, type ConfigOf, defineConfig, loadConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, portConfig, type ConfigOf, defineConfig, loadConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type from 'typebox'
 
@@ -51,7 +51,7 @@ export const MigratorConfigProperties = {
   ...BaseConfigProperties,
   ...EventConsumerConfigProperties,
   ...MigratorJobConfigProperties,
-  MIGRATOR_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3005, description: 'Port to listen on' }),
+  ...portConfig('migrator'),
 }
 export type MigratorConfig = ConfigOf<typeof MigratorConfigProperties>
 

@@ -1,6 +1,6 @@
 // simulation-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS } from '@f1/events/config'
-import { BaseConfigProperties, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, localServiceUrls, portConfig, serviceUrlConfig, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { LoadSheddingConfigProperties } from '@f1/service-kit/load-shedding'
 import { tableNameConfig } from '@f1/tables'
 import Type from 'typebox'
@@ -10,11 +10,11 @@ export const SimulationConfigProperties = {
   ...BaseConfigProperties,
   ...tableNameConfig('simulations'),
   ...LoadSheddingConfigProperties,
-  SIMULATION_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3004, description: 'Port to listen on' }),
+  ...portConfig('simulation-service'),
   SIMULATION_WORKERS: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 256, description: 'Monte Carlo worker threads; unset: every core but one' }),
   ),
-  USAGE_SERVICE_URL: Type.String({ format: 'uri', description: 'Base URL of usage-service (charges)' }),
+  ...serviceUrlConfig('usage-service', 'Base URL of usage-service (charges)'),
   SERVICE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000, description: 'Timeout of calls to usage-service' }),
   SIMULATION_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 4, description: 'Simulation requests running at once' }),
   SIMULATION_QUEUE_SIZE: Type.Integer({
@@ -52,7 +52,7 @@ export type SimulationConfig = ConfigOf<typeof SimulationConfigProperties>
 
 /** The schema and dev-only defaults, for loading and for the README's env table. */
 export const simulationConfigSpec = defineConfig(SimulationConfigProperties, {
-  USAGE_SERVICE_URL: 'http://127.0.0.1:3002',
+  ...localServiceUrls(['usage-service']),
   ...EVENT_BUS_DEV_DEFAULTS,
 })
 

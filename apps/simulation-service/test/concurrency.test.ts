@@ -1,10 +1,9 @@
-import t from 'tap'
+import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
+import t from 'tap'
 import { auth, build, simulationBody, userId } from './helper.ts'
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Infinity
-
-t.test('20 concurrent Monte Carlo requests are all answered while /health keeps answering in under 100 ms', async (t) => {
+t.test('20 concurrent Monte Carlo requests are all answered while the event loop stays mostly idle and /health answers', async (t) => {
   const { app } = await build(t)
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   let pending = 20
@@ -19,14 +18,14 @@ t.test('20 concurrent Monte Carlo requests are all answered while /health keeps 
     pending -= 1
     return { status: res.status, body }
   })
-  const during: number[] = []
+  const loopBefore = performance.eventLoopUtilization()
+  let healthAnswered = 0
   const probing = (async () => {
     while (pending > 0) {
-      const started = performance.now()
       const res = await fetch(`${url}/health`)
       await res.arrayBuffer()
       if (res.status !== 200) t.fail(`/health answered ${res.status}`)
-      if (pending > 0) during.push(performance.now() - started)
+      if (pending > 0) healthAnswered += 1
       await sleep(25)
     }
   })()
@@ -38,12 +37,10 @@ t.test('20 concurrent Monte Carlo requests are all answered while /health keeps 
     'all 20 answered and stored',
   )
   t.equal(new Set(answers.map((a) => a.body.simulation_id)).size, 20, '20 distinct simulations')
-  t.ok(during.length >= 10, `${during.length} /health calls while the studies ran`)
-  // With the studies on the event loop, every call made during them would wait for whole studies
-  // (hundreds of ms each). Nine in ten must answer in under 100 ms: the rest is left to the CPU
-  // scheduler of a shared 2-core machine (DynamoDB Local, the worker and other test files compete).
-  const sorted = [...during].sort((a, b) => a - b)
-  const p50 = quantile(sorted, 0.5)
-  const p90 = quantile(sorted, 0.9)
-  t.ok(p90 < 100, `/health p50 ${p50.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms, slowest ${sorted.at(-1)?.toFixed(1)} ms`)
+  const loop = performance.eventLoopUtilization(performance.eventLoopUtilization(), loopBefore)
+  t.ok(healthAnswered >= 10, `${healthAnswered} /health calls answered while the studies ran`)
+  // The share of the time this process's event loop was busy, not a latency: studies run on it would
+  // keep it busy (above 0.9) however the two shared cores are scheduled; in the worker pool it mostly
+  // waits for their answers and DynamoDB's.
+  t.ok(loop.utilization < 0.5, `event loop busy ${(loop.utilization * 100).toFixed(0)}% of the ${(loop.active + loop.idle).toFixed(0)} ms`)
 })

@@ -2,6 +2,7 @@
 // as Stripe would after a checkout or a cancellation. Local only: it signs with the dev secret.
 //   pnpm demo:plan -- --plan pro            (the demo user; --plan team | free)
 //   pnpm demo:plan -- --plan pro --email you@example.com --password '...'
+import { localServiceUrl } from '@f1/contracts/services'
 import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { DEV_WEBHOOK_SECRET } from '../src/config.ts'
 import { signWebhook, subscriptionEvent } from '../src/testing.ts'
@@ -13,7 +14,7 @@ const { values } = parseCliArgsOrExit(
       plan: { type: 'string', default: 'pro' },
       email: { type: 'string', default: 'demo@f1-race-sim.dev' },
       password: { type: 'string', default: 'demo-driver-2026' },
-      gateway: { type: 'string', default: process.env.GATEWAY_URL ?? 'http://127.0.0.1:3000' },
+      gateway: { type: 'string', default: process.env.GATEWAY_URL ?? localServiceUrl('gateway') },
     },
   },
   { program: 'demo:plan' },

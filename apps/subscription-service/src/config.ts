@@ -1,13 +1,13 @@
 // subscription-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS } from '@f1/events/config'
-import { BaseConfigProperties, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, portConfig, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type from 'typebox'
 
 export const SubscriptionConfigProperties = {
   ...BaseConfigProperties,
   ...tableNameConfig('subscriptions', 'legacy'),
-  SUBSCRIPTION_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001, description: 'Port to listen on' }),
+  ...portConfig('subscription-service'),
   STRIPE_SECRET_KEY: Type.Optional(Type.String({ minLength: 8, description: 'Stripe API key; without it checkout and cancel answer 503' })),
   STRIPE_WEBHOOK_SECRET: Type.String({ minLength: 8, description: 'Signing secret of the Stripe webhook endpoint (whsec_...)' }),
   STRIPE_PRICE_PRO: Type.String({ minLength: 1, description: 'Stripe price id of the pro plan' }),

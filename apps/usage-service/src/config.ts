@@ -1,6 +1,6 @@
 // usage-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS, EventConsumerConfigProperties } from '@f1/events/config'
-import { BaseConfigProperties, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import { BaseConfigProperties, portConfig, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type from 'typebox'
 
@@ -8,7 +8,7 @@ export const UsageConfigProperties = {
   ...BaseConfigProperties,
   ...EventConsumerConfigProperties,
   ...tableNameConfig('usage'),
-  USAGE_SERVICE_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002, description: 'Port to listen on' }),
+  ...portConfig('usage-service'),
   USAGE_RETENTION_DAYS: Type.Integer({
     minimum: 1,
     maximum: 3650,

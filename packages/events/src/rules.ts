@@ -1,12 +1,13 @@
 // Which events go to which consumer, as EventBridge rules. The CDK app makes one rule with an API
 // destination per entry; the local bus matches the same patterns and posts to the same targets.
 import { EVENTS } from '@f1/contracts/events'
+import type { ServiceName } from '@f1/contracts/services'
 
 /** An EventBridge event pattern (exact values, prefix, suffix, anything-but, exists, numeric...). */
 export type EventPattern = { [field: string]: EventPattern | unknown[] }
 
 /** The apps that consume events, each at POST /events with the bus secret. */
-export const CONSUMERS = ['action-log-service', 'usage-service', 'migrator'] as const
+export const CONSUMERS = ['action-log-service', 'usage-service', 'migrator'] as const satisfies readonly ServiceName[]
 export type Consumer = (typeof CONSUMERS)[number]
 
 export interface EventRule {
@@ -58,5 +59,5 @@ export const PUBLISHERS = {
   'usage-service': EVENTS.UsageLimitReached.source,
   'simulation-service': EVENTS.SimulationCompleted.source,
   migrator: EVENTS.UserMigrated.source,
-} as const
+} as const satisfies Partial<Record<ServiceName, string>>
 export type Publisher = keyof typeof PUBLISHERS

@@ -1,5 +1,6 @@
 // Environment configuration: one TypeBox schema per app, validated once at boot.
-import Type, { type Static, type TProperties } from 'typebox'
+import { localServiceUrl, portVar, SERVICES, urlVar, type PortVar, type ServiceName, type UrlVar } from '@f1/contracts/services'
+import Type, { type Static, type TInteger, type TProperties, type TString } from 'typebox'
 import Value from 'typebox/value'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -45,6 +46,22 @@ export const BASE_DEV_DEFAULTS: Readonly<Record<string, string>> = {
   DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
   SERVICE_TOKEN: 'dev-service-token-not-for-production',
   HOST: '127.0.0.1',
+}
+
+/** The `<SERVICE>_PORT` setting of the app that is `service`, defaulting to its port in SERVICES. */
+export function portConfig<S extends ServiceName>(service: S): { [K in PortVar<S>]: TInteger } {
+  const port = Type.Integer({ minimum: 0, maximum: 65535, default: SERVICES[service].defaultPort, description: 'Port to listen on' })
+  return { [portVar(service)]: port } as { [K in PortVar<S>]: TInteger }
+}
+
+/** The `<SERVICE>_URL` setting of a service this app calls. */
+export function serviceUrlConfig<S extends ServiceName>(service: S, description: string): { [K in UrlVar<S>]: TString } {
+  return { [urlVar(service)]: Type.String({ format: 'uri', description }) } as { [K in UrlVar<S>]: TString }
+}
+
+/** Dev defaults for the URLs of the services an app calls: where the dev stack runs them. */
+export function localServiceUrls(services: readonly ServiceName[]): Record<string, string> {
+  return Object.fromEntries(services.map((service) => [urlVar(service), localServiceUrl(service)]))
 }
 
 // Values of these are never echoed in error messages (they end up in deploy logs).

@@ -1,7 +1,8 @@
 // Turns SDK failures that mean "DynamoDB cannot answer now" into a 503 the error model knows.
 import createError from '@fastify/error'
+import { dependencyUnavailable } from '@f1/service-kit/errors'
 
-export const DynamoDbUnavailableError = createError('DEPENDENCY_UNAVAILABLE', 'The database is unavailable; retry shortly', 503)
+export const DynamoDbUnavailableError = dependencyUnavailable('The database is unavailable; retry shortly')
 
 export const DynamoDbContentionError = createError('CONTENTION', 'Too many concurrent writes to the same record; retry shortly', 503)
 

@@ -1,7 +1,7 @@
 // `f1-local dev`: the whole stack on this machine, in the foreground, until Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -15,6 +15,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb.ts'
 import { formatLogLine } from '../log-format.ts'
 import { repoRoot } from './paths.ts'
 import { onShutdownSignal } from './signals.ts'
+import { stopChild, Supervised } from './supervisor.ts'
 import { ADMIN_USER, DEMO_USER, GRANT_ADMIN_COMMAND, LEGACY_DEMO_USERS, grantAdmin, seedLegacyData, seedUser } from './seed.ts'
 
 const COLORS = [36, 33, 35, 32, 34, 31]
@@ -27,6 +28,21 @@ function prefixer(name: string, index: number) {
     const tag = useColor ? `\x1b[${COLORS[index % COLORS.length]}m${label}\x1b[0m` : label
     process.stdout.write(`${tag} ${formatLogLine(line)}\n`)
   }
+}
+
+/** The file an app runs: its package.json `main` (undefined for a folder that is not an app). */
+function appEntry(root: string, app: AppEntry): string | undefined {
+  const manifest = join(root, app.dir, 'package.json')
+  if (!existsSync(manifest)) return undefined
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { main?: string }).main
+}
+
+/** What a change restarts an app for: its own sources and those of every shared package (not the dev tooling's). */
+function watchedFolders(root: string, app: AppEntry): string[] {
+  const packages = readdirSync(join(root, 'packages'))
+    .filter((name) => name !== 'local-stack')
+    .map((name) => join(root, 'packages', name, 'src'))
+  return [join(root, app.dir, 'src'), ...packages].filter((dir) => existsSync(dir))
 }
 
 async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
@@ -42,16 +58,6 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): 
     await sleep(200)
   }
   throw new Error(`not ready after ${timeoutMs / 1000} s`)
-}
-
-/** SIGTERM, then SIGKILL after 12 s; resolves once the process has exited. */
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve()
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-    setTimeout(() => child.kill('SIGKILL'), 12_000).unref()
-  })
 }
 
 const RELAY_START_TIMEOUT_MS = 30_000
@@ -89,7 +95,7 @@ async function startRelayProcess(root: string, env: NodeJS.ProcessEnv, print: (l
 
 export async function runDev(options: { dataDir?: string | undefined }): Promise<number> {
   const root = repoRoot()
-  const children: Array<{ app: AppEntry; child: ChildProcess }> = []
+  const children: Array<{ app: AppEntry; supervised: Supervised }> = []
   let ddb: DynamoDbLocal | undefined
   let bus: LocalBus | undefined
   let relay: ChildProcess | undefined
@@ -97,7 +103,7 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
 
   const stopAll = async () => {
     stopping = true
-    await Promise.all(children.map(({ child }) => stopChild(child)))
+    await Promise.all(children.map(({ supervised }) => supervised.stop()))
     // After the apps, which may write outbox items until they exit; the relay finishes its batch in
     // flight and writes its checkpoint; what it did not send waits in the streams for the next run.
     if (relay) await stopChild(relay)
@@ -132,13 +138,15 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
       .map(([n, s]) => `${n} (${s})`)
       .join(', ')}`,
   )
-  const migratorDir = join(root, 'apps', 'migrator')
-  if (created[names.legacy] === 'created' && existsSync(join(migratorDir, 'bin', 'migrator.ts'))) {
+  if (created[names.legacy] === 'created') {
     // A fresh legacy table gets realistic legacy data (every defect in docs/legacy-data.md) to migrate.
-    await seedLegacyData(migratorDir, { ...process.env, DYNAMODB_ENDPOINT: endpoint, ...tableNamesToEnv(names) }, log)
+    await seedLegacyData({ ...process.env, DYNAMODB_ENDPOINT: endpoint, ...tableNamesToEnv(names) }, log)
   }
 
-  const present = APPS.filter((app) => existsSync(join(root, app.dir, 'src', 'server.ts')))
+  const present = APPS.flatMap((app) => {
+    const entry = appEntry(root, app)
+    return entry ? [{ app, entry }] : []
+  })
   const ports = (app: AppEntry) => Number(process.env[app.portVar] ?? app.port)
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -157,7 +165,7 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   // The local EventBridge: same rules as AWS, but only towards the consumers this stack runs.
   env.EVENT_BUS_NAME ??= 'f1-events-dev'
   env.EVENT_BUS_SECRET ??= DEV_BUS_SECRET
-  const running = new Set(present.map((app) => app.name))
+  const running = new Set<string>(present.map(({ app }) => app.name))
   bus = await startLocalBus({
     env,
     port: Number(env.EVENT_BUS_PORT ?? DEFAULT_BUS_PORT),
@@ -181,36 +189,33 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
     if (!stopping) printRelay(`exited (${signal ?? `code ${code}`}); events wait in the outbox tables until you run \`${RELAY_COMMAND}\``)
   })
 
-  for (const [index, app] of present.entries()) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  for (const [index, { app, entry }] of present.entries()) {
+    const print = prefixer(app.name, index)
+    const url = env[app.urlVar] as string
+    const supervised = new Supervised({
+      args: ['--import', 'tsx', entry],
       cwd: join(root, app.dir),
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      print,
+      ready: (child) => waitReady(url, child),
+      watch: watchedFolders(root, app),
     })
-    children.push({ app, child })
-    const print = prefixer(app.name, index)
-    createInterface({ input: child.stdout }).on('line', print)
-    createInterface({ input: child.stderr }).on('line', print)
-    child.once('exit', (code, signal) => {
-      if (stopping) return
-      print(`exited (${signal ?? `code ${code}`}); stopping the stack`)
-      void stopAll().then(() => process.exit(1))
-    })
+    children.push({ app, supervised })
     try {
-      await waitReady(env[app.urlVar] as string, child)
+      await supervised.start()
     } catch (err) {
       print(`did not become ready: ${(err as Error).message}`)
       await stopAll()
       return 1
     }
-    print(`ready on ${env[app.urlVar]}`)
+    print(`ready on ${url}; restarts when it exits or its sources change`)
   }
 
   const gatewayUrl = env.GATEWAY_URL as string
   const demo = await seedUser(gatewayUrl, DEMO_USER)
   const admin = await seedUser(gatewayUrl, ADMIN_USER)
   // The same command an operator runs; a persistent data dir answers "is already an admin".
-  const grant = await grantAdmin(join(root, 'apps', 'gateway'), ADMIN_USER.email, env)
+  const grant = await grantAdmin(ADMIN_USER.email, env)
   log(grant.ok ? grant.output : `Granting role admin failed (${grant.output})`)
   const line = '-'.repeat(72)
   console.log(`\n${line}\n F1 Race Sim is running.\n`)

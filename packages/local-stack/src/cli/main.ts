@@ -9,7 +9,6 @@ Commands:
                       --data-dir DIR  keep DynamoDB Local's data in DIR (default: in memory)
   test [turbo args]   Start one DynamoDB Local, run every package's tests through turbo, stop it,
                       and print "N passed, N failed". Extra arguments go to turbo (e.g. --filter).
-  env-docs [--check]  Write each app's README env table from its config schema (--check: only report stale ones).
   dynamodb            Run DynamoDB Local in the foreground with every table created.
                       --port N (default 8000)  --data-dir DIR (default: in memory)
   bus                 Run the local EventBridge-compatible bus in the foreground (PutEvents, rules, delivery).
@@ -39,16 +38,6 @@ async function main(): Promise<number> {
       if (values.help) return printUsage()
       const { runDev } = await import('./dev.ts')
       return runDev({ dataDir: values['data-dir'] })
-    }
-    case 'env-docs': {
-      const { values } = parseCliArgs(rest, { options: { check: { type: 'boolean' }, ...HELP } })
-      if (values.help) return printUsage()
-      const { syncEnvDocs } = await import('../env-docs.ts')
-      const { repoRoot } = await import('./paths.ts')
-      const check = values.check ?? false
-      const results = await syncEnvDocs(repoRoot(), { write: !check })
-      for (const r of results) console.log(`${r.upToDate ? 'up to date' : check ? 'STALE     ' : 'written   '} ${r.readme}`)
-      return check && results.some((r) => !r.upToDate) ? 1 : 0
     }
     case 'test': {
       const { runTests } = await import('./test-run.ts')

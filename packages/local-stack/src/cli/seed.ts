@@ -1,6 +1,8 @@
 // Demo data for the dev stack: users through the gateway's own API, the admin role through the gateway's
 // operator command, legacy data through the migrator's generator.
 import { spawn } from 'node:child_process'
+import { repoRoot } from './paths.ts'
+
 export const DEMO_USER = { email: 'demo@f1-race-sim.dev', password: 'demo-driver-2026', name: 'Demo Driver' }
 /** Registered like anyone (role user), then made an admin with the gateway's operator command. */
 export const ADMIN_USER = { email: 'admin@f1-race-sim.dev', password: 'admin-pit-wall-2026', name: 'Race Control' }
@@ -26,28 +28,36 @@ export async function seedUser(gatewayUrl: string, user: typeof DEMO_USER): Prom
 /** The command an operator runs to make an account an admin; the seed runs the same. */
 export const GRANT_ADMIN_COMMAND = 'pnpm --filter @f1/gateway admin grant'
 
-/** Runs a TypeScript CLI of an app to its end: its exit code and everything it printed. */
-async function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * Runs a script an app declares in its package.json (`pnpm --filter <app> run <script>`) to its end:
+ * its exit code and everything it printed. Under `pnpm dev` pnpm names itself in npm_execpath.
+ */
+async function runAppScript(app: string, script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const pnpmArgs = ['--silent', '--filter', app, 'run', script, ...args]
+  const execPath = process.env.npm_execpath
+  const [command, commandArgs] = execPath && /\.[cm]?js$/.test(execPath) ? [process.execPath, [execPath, ...pnpmArgs]] : ['pnpm', pnpmArgs]
+  const child = spawn(command, commandArgs, { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d))
   child.stderr?.on('data', (d: Buffer) => (output += d))
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  const code = await new Promise<number | null>((resolve) => {
+    child.once('error', () => resolve(null))
+    child.once('close', resolve)
+  })
   return { code, output }
 }
 
-/** Makes a registered user an admin with the gateway's command (`bin/admin.ts grant`): whether it did, and what it printed. */
-export async function grantAdmin(gatewayDir: string, email: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; output: string }> {
-  const { code, output } = await runCli(gatewayDir, ['bin/admin.ts', 'grant', email, '--by', 'pnpm dev (seed)'], env)
+/** Makes a registered user an admin with the gateway's operator command: whether it did, and what it printed. */
+export async function grantAdmin(email: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; output: string }> {
+  const { code, output } = await runAppScript('@f1/gateway', 'admin', ['grant', email, '--by', 'pnpm dev (seed)'], env)
   return { ok: code === 0, output: code === 0 ? output.trim() : `exit ${code}: ${output.trim().slice(-2000)}` }
 }
 
 export const LEGACY_DEMO_USERS = 50
 
-/** Writes generated legacy data (deterministic seed) into the legacy table with the migrator's CLI. */
-export async function seedLegacyData(migratorDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
-  const args = ['bin/migrator.ts', 'generate', '--users', String(LEGACY_DEMO_USERS), '--seed', 'demo']
-  const { code, output } = await runCli(migratorDir, args, env)
+/** Writes generated legacy data (deterministic seed) into the legacy table with the migrator's `generate` command. */
+export async function seedLegacyData(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+  const { code, output } = await runAppScript('@f1/migrator', 'generate', ['--users', String(LEGACY_DEMO_USERS), '--seed', 'demo'], env)
   if (code === 0) log(`Legacy demo data: ${LEGACY_DEMO_USERS} generated users written to the legacy table`)
   else log(`Legacy demo data could not be generated (exit ${code}):\n${output.slice(-2000)}`)
 }
