@@ -1,4 +1,5 @@
-// Process entry for every app: config, listen, and a graceful stop on SIGTERM / SIGINT.
+// Process entry for every app: config, listen, and a graceful stop on a signal or an uncaught error.
+import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { ConfigError } from './config.ts'
 
@@ -10,7 +11,11 @@ export interface RunServiceOptions<C extends { HOST: string; SHUTDOWN_TIMEOUT_MS
   port: (config: C) => number
 }
 
-/** Starts an app: exits 1 with a readable message on bad config, drains and closes on signals. */
+/**
+ * Starts an app: exits 1 with a readable message on bad config. A signal (SIGTERM, SIGINT, ...), an
+ * uncaught exception or an unhandled rejection drains and closes the app within SHUTDOWN_TIMEOUT_MS;
+ * the exit code is 0 only for a signal whose close succeeded in time.
+ */
 export async function runService<C extends { HOST: string; SHUTDOWN_TIMEOUT_MS: number }>(options: RunServiceOptions<C>): Promise<void> {
   let config: C
   try {
@@ -23,31 +28,29 @@ export async function runService<C extends { HOST: string; SHUTDOWN_TIMEOUT_MS: 
     throw err
   }
   const app = await options.build(config)
-  let closing = false
-  const shutdown = async (reason: string, code: number) => {
-    if (closing) return
-    closing = true
-    app.log.info({ reason }, 'shutting down: no new connections, finishing in-flight requests')
-    const timer = setTimeout(() => {
-      app.log.error({ timeout_ms: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out; exiting with requests unfinished')
-      process.exit(1)
-    }, config.SHUTDOWN_TIMEOUT_MS)
-    timer.unref()
-    try {
-      await app.close()
+  const timeoutMs = config.SHUTDOWN_TIMEOUT_MS
+  closeWithGrace(
+    {
+      delay: timeoutMs,
+      // Everything it would print goes through the app's logger instead (the callbacks below).
+      logger: false,
+      onTimeout: () => app.log.error({ timeout_ms: timeoutMs }, 'shutdown timed out; exiting with requests unfinished'),
+      onSecondSignal: (signal) => app.log.error({ reason: signal }, 'second signal while shutting down; exiting at once'),
+      onSecondError: (err) => app.log.fatal({ err }, 'uncaught error while shutting down; exiting at once'),
+    },
+    async ({ signal, err }) => {
+      if (err !== undefined) app.log.fatal({ err, timeout_ms: timeoutMs }, 'uncaught error: shutting down, finishing in-flight requests')
+      else app.log.info({ reason: signal, timeout_ms: timeoutMs }, 'shutting down: no new connections, finishing in-flight requests')
+      try {
+        await app.close()
+      } catch (closeErr) {
+        app.log.error({ err: closeErr }, 'error while closing')
+        // close-with-grace exits 1 when this callback rejects.
+        throw closeErr
+      }
       app.log.info('closed')
-    } catch (err) {
-      app.log.error({ err }, 'error while closing')
-      code = 1
-    }
-    process.exit(code)
-  }
-  process.once('SIGTERM', () => void shutdown('SIGTERM', 0))
-  process.once('SIGINT', () => void shutdown('SIGINT', 0))
-  process.on('unhandledRejection', (err) => {
-    app.log.fatal({ err }, 'unhandled rejection')
-    void shutdown('unhandledRejection', 1)
-  })
+    },
+  )
   try {
     await app.listen({ port: options.port(config), host: config.HOST })
   } catch (err) {
