@@ -1,25 +1,34 @@
-// Turns the apps' pino JSON lines into short readable ones for the dev console.
-const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' }
-const HIDDEN = new Set(['level', 'time', 'pid', 'hostname', 'service', 'msg', 'request_id', 'req', 'res', 'responseTime', 'v'])
+// Turns the apps' pino JSON lines into short readable ones for the dev console, with pino-pretty.
+import { prettyFactory } from 'pino-pretty'
+
+/** Fastify's request lines: the route on "incoming request", the status and time on "request completed". */
+function requestMessage(log: Record<string, unknown>, messageKey: string): string {
+  const req = log.req as { method?: string; url?: string } | undefined
+  const res = log.res as { statusCode?: number } | undefined
+  const parts = [String(log[messageKey] ?? '')]
+  if (req?.method) parts.push(`${req.method} ${req.url}`)
+  // Fastify gives the time with a dozen decimals; a millisecond is all a reader needs.
+  if (res?.statusCode) parts.push(`${res.statusCode} in ${Math.round(Number(log.responseTime ?? 0))} ms`)
+  // The first block of the id is enough to tell requests apart on a console.
+  if (typeof log.request_id === 'string') parts.push(`(${log.request_id.slice(0, 8)})`)
+  return parts.join(' ')
+}
+
+const prettify = prettyFactory({
+  // The console tags each line with its app (dev.ts), in colour on a terminal; the line itself has none.
+  colorize: false,
+  translateTime: 'UTC:HH:MM:ss.l',
+  // One line per entry, so each keeps its app's tag; an error's stack still follows on its own lines.
+  singleLine: true,
+  // Shown by the message above, or nothing new on a dev console.
+  ignore: 'pid,hostname,service,req,res,responseTime,request_id',
+  messageFormat: requestMessage,
+})
 
 /** One display line for a log line; non-JSON lines pass through unchanged. */
 export function formatLogLine(line: string): string {
+  // Only an object can be a log entry; anything else is kept exactly as printed.
   if (!line.startsWith('{')) return line
-  let entry: Record<string, unknown>
-  try {
-    entry = JSON.parse(line) as Record<string, unknown>
-  } catch {
-    return line
-  }
-  const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString().slice(11, 23) : ''
-  const level = LEVELS[entry.level as number] ?? String(entry.level)
-  const req = entry.req as { method?: string; url?: string } | undefined
-  const res = entry.res as { statusCode?: number } | undefined
-  const parts = [time, level, String(entry.msg ?? '')]
-  if (req?.method) parts.push(`${req.method} ${req.url}`)
-  if (res?.statusCode) parts.push(`${res.statusCode} in ${Math.round(Number(entry.responseTime ?? 0))} ms`)
-  const rest = Object.entries(entry).filter(([k]) => !HIDDEN.has(k))
-  if (rest.length > 0) parts.push(JSON.stringify(Object.fromEntries(rest)))
-  if (entry.request_id) parts.push(`(${String(entry.request_id).slice(0, 8)})`)
-  return parts.filter(Boolean).join(' ')
+  // pino-pretty ends every line with a newline, which the caller adds itself.
+  return prettify(line).replace(/\n$/, '')
 }
