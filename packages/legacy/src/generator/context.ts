@@ -1,9 +1,9 @@
 // One user's generation: its random stream, the options, and where its items and counts go. The
 // item builders record every item, defect and expected outcome through these helpers.
+import type { Rng } from '@f1/race-sim/random'
 import type { TargetTable } from '../result.ts'
-import { REJECTING, type DefectName, type LegacyRates } from './rates.ts'
 import type { LegacyShape } from './options.ts'
-import type { Rng } from './random.ts'
+import { REJECTING, type DefectName, type LegacyRates } from './rates.ts'
 import type { GeneratedKind, LegacyTally } from './tally.ts'
 
 /** A legacy item as DynamoDB holds it: its key and whatever attributes the old app wrote. */

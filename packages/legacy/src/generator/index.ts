@@ -1,18 +1,20 @@
 // A deterministic generator of realistic legacy f1-strategy-metadata-dev items, with every defect
 // docs/legacy-data.md lists at configurable rates, and a tally of what it produced and what a
-// migration of it must report. Pure: a seeded PRNG, no clock, no I/O; items are produced lazily,
-// user by user. The `@f1/legacy/generator` export; nothing else in the package imports this folder.
+// migration of it must report. Pure: the project's seeded PRNG, no clock, no I/O; items are
+// produced lazily, user by user. The `@f1/legacy/generator` export; nothing else in the package
+// imports this folder.
+import { createRng, seedWord } from '@f1/race-sim/random'
 import type { LegacyItem, UserContext } from './context.ts'
 import { resolveOptions, type GenerateOptions } from './options.ts'
-import { seedWord, userRng } from './random.ts'
 import { addTally, emptyTally, type LegacyTally } from './tally.ts'
 import { generateUser } from './user.ts'
 
+// The project's one seeded PRNG (packages/race-sim/src/random.ts), for callers that draw their own values.
+export { createRng, seedWord, type Rng } from '@f1/race-sim/random'
 export type { LegacyItem } from './context.ts'
 export { TIMESTAMP_FORMATS, type TimestampFormat } from './formats.ts'
 export { GENERATOR_TRACKS, GENERATOR_UNKNOWN_TRACKS } from './names.ts'
 export { DEFAULT_SHAPE, type GenerateOptions, type LegacyShape } from './options.ts'
-export { createRng, seedWord, type Rng } from './random.ts'
 export { DEFAULT_RATES, DEFECT_NAMES, type DefectName, type LegacyRates } from './rates.ts'
 export { addTally, emptyTally, type ExpectedOutcome, type GeneratedKind, type LegacyTally } from './tally.ts'
 
@@ -34,7 +36,8 @@ export function generateLegacyData(options: GenerateOptions): LegacyDataGenerato
   const tally = emptyTally()
   function* run(): Generator<LegacyItem, LegacyTally, undefined> {
     for (let index = 0; index < users; index++) {
-      const ctx: UserContext = { index, rng: userRng(seedBits, index), rates, shape, fromMs, toMs, tally: emptyTally(), items: [] }
+      // Each user on its own stream of the seed: its items do not depend on how many users there are.
+      const ctx: UserContext = { index, rng: createRng(seedBits, index), rates, shape, fromMs, toMs, tally: emptyTally(), items: [] }
       generateUser(ctx)
       yield* ctx.items
       ctx.tally.users = 1

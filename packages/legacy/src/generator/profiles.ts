@@ -6,7 +6,7 @@ import { BAD_TIMESTAMPS, UNKNOWN_PLANS, UNKNOWN_STATUSES } from './bad-values.ts
 import { defect, emit, expectMapped, rollDefect, settleFault, type LegacyItem, type UserContext } from './context.ts'
 import { cancelled, nameCase, planName, timestamp, typeName } from './defects.ts'
 import { DAY_MS, titleEmail, upper } from './formats.ts'
-import { hex, uuid } from './random.ts'
+import { hex, uuid } from './ids.ts'
 import { PROFILE_DEFECTS } from './rates.ts'
 
 export interface Person {

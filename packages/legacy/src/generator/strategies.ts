@@ -5,7 +5,7 @@ import { defect, emit, expectMapped, rollDefect, settleFault, type LegacyItem, t
 import { freeForm, timestamp, typeName } from './defects.ts'
 import { raceClock } from './formats.ts'
 import { DRY_COMPOUNDS, GENERATOR_TRACKS, GENERATOR_UNKNOWN_TRACKS } from './names.ts'
-import { uuid } from './random.ts'
+import { uuid } from './ids.ts'
 import { EVENT_DEFECTS } from './rates.ts'
 
 /** Strategy k of user i is tagged i * 256 + k, which stays unique while k < 256. */

@@ -1,14 +1,25 @@
 // A user's usage items: a few days, one or two features a day, and for the duplicateUsage defect a
 // day split over items that spell the feature differently (merged into one row by the migration).
 import { FEATURES, type FeatureName } from '@f1/contracts/common'
+import type { Rng } from '@f1/race-sim/random'
 import { utcDay } from '@f1/tables/keys'
 import { BAD_COUNTS, BAD_TIMESTAMPS, UNKNOWN_FEATURES } from './bad-values.ts'
 import { defect, emit, expectMapped, rollDefect, settleFault, type LegacyItem, type UserContext } from './context.ts'
 import { timestamp } from './defects.ts'
 import { DAY_MS, title, upper } from './formats.ts'
 import { FEATURE_ALIASES } from './names.ts'
-import { shuffled } from './random.ts'
 import { USAGE_DEFECTS } from './rates.ts'
+
+function shuffled<T>(rng: Rng, list: readonly T[]): T[] {
+  const out = [...list]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(0, i)
+    const swap = out[i] as T
+    out[i] = out[j] as T
+    out[j] = swap
+  }
+  return out
+}
 
 /** Distinct spellings of a feature for one usage day: each drawn, a repeat replaced by the first unused. */
 function featureSpellings(ctx: UserContext, feature: FeatureName, count: number): string[] {

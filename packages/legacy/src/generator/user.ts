@@ -8,7 +8,7 @@ import { timestamp } from './defects.ts'
 import { titleEmail } from './formats.ts'
 import { DOMAINS, FIRST_NAMES, LAST_NAMES } from './names.ts'
 import { generateEmailConflict, generateProfile, type Person } from './profiles.ts'
-import { uuid } from './random.ts'
+import { uuid } from './ids.ts'
 import { generateStrategies } from './strategies.ts'
 import { generateUsage } from './usage.ts'
 

@@ -3,7 +3,7 @@
 // as race progress, with the probabilities of pars_mcs.ini.
 import type { FcyPhaseProgress, McsParams } from '../catalog/types.ts'
 import type { RaceSetup } from '../race/setup.ts'
-import { weightedIndex, type Rng } from './prng.ts'
+import { weightedIndex, type Rng } from '../random.ts'
 
 export interface RandomEvents {
   phases: FcyPhaseProgress[]

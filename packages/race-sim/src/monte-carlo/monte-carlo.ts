@@ -10,9 +10,9 @@ import { lapsDone } from '../race/finish.ts'
 import { prepareRace, type StrategyOverride } from '../race/prepare.ts'
 import type { DriverNoise } from '../race/setup.ts'
 import { createWorkspace } from '../race/workspace.ts'
+import { createRng } from '../random.ts'
 import { roundMs } from '../round.ts'
 import { randomEvents } from './events.ts'
-import { createRng } from './prng.ts'
 
 /** Everything a run needs, as plain data (it crosses to worker threads by structured clone). */
 export interface MonteCarloJob {

@@ -3,7 +3,7 @@
 // out-laps, lap times, yellows, car ageing, retirements, overtaking, in-laps, end-of-lap yellows.
 import { fuelBurned, yellowShare } from '../model/lap-time.ts'
 import { degradation } from '../model/tyres.ts'
-import { fisk, type Rng } from '../monte-carlo/prng.ts'
+import { fisk, type Rng } from '../random.ts'
 import { activatePhase, applyPhase, closeLapPhases, inlapDriveLoss, normalLapShare, outlapDriveLoss } from './fcy.ts'
 import { finishRace } from './finish.ts'
 import { handleOvertaking } from './overtaking.ts'
