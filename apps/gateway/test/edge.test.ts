@@ -237,9 +237,14 @@ t.test(
     t.match(errorOf(shed), { code: 'OVERLOADED', details: { reason: 'eventLoopDelay' } })
     t.equal((await app.inject('/health')).statusCode, 200)
     t.equal((await app.inject('/ready')).statusCode, 200)
-    // The next samples see a healthy loop again.
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    t.equal((await app.inject('/work')).statusCode, 200, 'served again once the loop recovered')
+    // Served again once a sample sees a healthy loop: ask until then (on a loaded machine a sample may
+    // still exceed 20 ms now and then), within a bound that a stuck shedder would not meet.
+    let status = 503
+    for (let attempt = 0; attempt < 50 && status === 503; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      status = (await app.inject('/work')).statusCode
+    }
+    t.equal(status, 200, 'served again once the loop recovered')
   },
 )
 

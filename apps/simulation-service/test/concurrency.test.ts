@@ -39,8 +39,8 @@ t.test('20 concurrent Monte Carlo requests are all answered while the event loop
   t.equal(new Set(answers.map((a) => a.body.simulation_id)).size, 20, '20 distinct simulations')
   const loop = performance.eventLoopUtilization(performance.eventLoopUtilization(), loopBefore)
   t.ok(healthAnswered >= 10, `${healthAnswered} /health calls answered while the studies ran`)
-  // The share of the time this process's event loop was busy, not a latency: studies run on it would
-  // keep it busy (above 0.9) however the two shared cores are scheduled; in the worker pool it mostly
-  // waits for their answers and DynamoDB's.
-  t.ok(loop.utilization < 0.5, `event loop busy ${(loop.utilization * 100).toFixed(0)}% of the ${(loop.active + loop.idle).toFixed(0)} ms`)
+  // The share of the time this process's event loop was busy, not a latency: with the studies moved
+  // onto it, it was busy 99% of the time; in the worker pool about 37% (serialising, storing, the
+  // probes), more on a loaded machine. Three quarters separates the two with room on both sides.
+  t.ok(loop.utilization < 0.75, `event loop busy ${(loop.utilization * 100).toFixed(0)}% of the ${(loop.active + loop.idle).toFixed(0)} ms`)
 })

@@ -57,7 +57,11 @@ export class Supervised {
   /** The restart in progress, so a second cause waits for it instead of starting another process. */
   private restarting: Promise<void> | undefined
 
-  constructor(private readonly options: SupervisedOptions) {}
+  private readonly options: SupervisedOptions
+
+  constructor(options: SupervisedOptions) {
+    this.options = options
+  }
 
   /** The first start: resolves when the process serves, rejects (and stops it) when it does not. */
   async start(): Promise<void> {
