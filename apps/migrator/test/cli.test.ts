@@ -49,18 +49,10 @@ t.test('a dry run prints the report per kind and per table, and writes nothing',
 })
 
 t.test('the progress line shows items read, written, skipped, rejected, speed and ETA', async (t) => {
-  const line = progressLine({
-    run_id: 'run-1',
-    read: 12_345,
-    written: 11_000,
-    skipped: 300,
-    rejected: 120,
-    failed: 0,
-    total_estimate: 100_000,
-    items_per_s: 2345,
-    eta_s: 37,
-    throttled: 3,
-    elapsed_s: 5,
-  })
+  const line = progressLine(
+    'run-1',
+    { read: 12_345, written: 11_000, skipped: 300, rejected: 120, failed: 0, total_estimate: 100_000, items_per_s: 2345, eta_s: 37 },
+    3,
+  )
   t.equal(line, 'run-1: read 12,345/100,000 | written 11,000 | skipped 300 | rejected 120 | 2,345 items/s | ETA 0:00:37 | throttled 3')
 })

@@ -6,16 +6,16 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { outboxEvents } from '@f1/events/testing'
 import { ulid } from 'ulid'
 import type { LegacyRates, LegacyShape, LegacyTally } from '@f1/legacy/generator'
-import { resolveTrackId } from '@f1/race-sim/tracks'
 import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
 import { tableNamesToEnv } from '@f1/tables'
 import { createDynamoClients, type DynamoClients } from '@f1/tables/client'
 import { useTestTables, type TestTables } from '@f1/tables/testing'
 import { buildApp, type BuildOptions } from '../src/app.ts'
-import { loadMigratorConfig } from '../src/config.ts'
+import { loadMigratorConfig, loadMigratorJobConfig } from '../src/config.ts'
 import { Pacer } from '../src/lib/pacer.ts'
-import { startBackfill, type BackfillDeps, type BackfillOptions, type MigrationTableNames } from '../src/migration/backfill.ts'
+import { startBackfill, type BackfillDeps, type BackfillOptions } from '../src/migration/backfill.ts'
 import { runGenerate } from '../src/migration/generate.ts'
+import { migrationSetupOf } from '../src/migration/setup.ts'
 import { runVerify, type Difference } from '../src/migration/verify.ts'
 import { createLegacyRepository } from '../src/repositories/legacy.ts'
 
@@ -32,23 +32,15 @@ export function useMigrationTables(t: TapLike): Promise<TestTables> {
   return useTestTables(t, ['legacy', 'subscriptions', 'usage', 'actions', 'simulations', 'migration'])
 }
 
-export function namesOf(tables: TestTables): MigrationTableNames {
-  const { legacy, subscriptions, usage, actions, simulations, migration } = tables.names
-  return { legacy, subscriptions, usage, actions, simulations, migration }
-}
-
 const silent = { info() {}, warn() {}, error() {} }
 
-/** What an in-process backfill or verify needs, on the test tables (or another endpoint, e.g. a proxy). */
+/**
+ * What an in-process backfill or verify needs, wired as the CLI wires it from these tables' environment
+ * (or on another endpoint, e.g. a proxy), with a 10 s lease unless `leaseMs` says.
+ */
 export function jobDeps(tables: TestTables, options: { clients?: DynamoClients; leaseMs?: number } = {}): BackfillDeps {
-  return {
-    clients: options.clients ?? tables,
-    names: namesOf(tables),
-    log: silent,
-    leaseMs: options.leaseMs ?? 10_000,
-    resolveTrack: resolveTrackId,
-    retention: { usageDays: 35, actionDays: 365, migratedDays: 400 },
-  }
+  const { deps } = migrationSetupOf(loadMigratorJobConfig({ env: envFor(tables) }))
+  return { ...deps, clients: options.clients ?? tables, log: silent, leaseMs: options.leaseMs ?? 10_000 }
 }
 
 export const RUN_DEFAULTS: BackfillOptions = {

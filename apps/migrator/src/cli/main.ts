@@ -1,21 +1,21 @@
 // The migrator's command line: backfill, verify, generate, status. Logs go to stderr as JSON lines;
 // on a terminal the backfill shows one progress line instead. Reports go to stdout (and --report).
 import { writeFileSync } from 'node:fs'
-import { pino, type Logger } from 'pino'
-import { resolveTrackId } from '@f1/race-sim/tracks'
+import { pino } from 'pino'
 import { dropPassThroughSeparator, intOption, parseCliArgs, pathFromInvocation, UsageError } from '@f1/service-kit/cli-args'
 import { ConfigError } from '@f1/service-kit/config'
-import { createDynamoClients, type DynamoClients } from '@f1/tables/client'
+import { createDynamoClients } from '@f1/tables/client'
 import type { LegacyRates } from '@f1/legacy/generator'
-import { DEFAULT_SEGMENTS, loadMigratorJobConfig, type MigratorJobConfig } from '../config.ts'
+import { loadMigratorJobConfig, type MigratorJobConfig } from '../config.ts'
 import { RunInProgressError } from '../errors.ts'
 import { Pacer } from '../lib/pacer.ts'
-import { formatReport } from '../lib/report.ts'
-import { startBackfill, type BackfillDeps, type ProgressSnapshot } from '../migration/backfill.ts'
+import { formatReport, type Progress } from '../lib/report.ts'
+import { startBackfill, type BackfillDeps } from '../migration/backfill.ts'
 import { runGenerate } from '../migration/generate.ts'
+import { migrationSetupOf, type RunDefaults } from '../migration/setup.ts'
 import { runVerify, type Difference } from '../migration/verify.ts'
 import { createLegacyRepository } from '../repositories/legacy.ts'
-import { createStateRepository } from '../repositories/state.ts'
+import { createStateRepository } from '../repositories/state/index.ts'
 
 export const EXIT = { ok: 0, failed: 1, differences: 1, withFailures: 2, usage: 2, locked: 3, interrupted: 130 } as const
 
@@ -45,13 +45,15 @@ const num = (n: number) => n.toLocaleString('en-US')
 const clock = (s: number | null) =>
   s === null ? '?' : `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
 
-/** The progress line: items read / written / skipped / rejected, speed and ETA. */
-export function progressLine(p: ProgressSnapshot): string {
-  const of = p.total_estimate === null ? '' : `/${num(p.total_estimate)}`
+/** Items read, out of the legacy table's estimated count when known. */
+const readOf = (p: Progress) => `${num(p.read)}${p.total_estimate === null ? '' : `/${num(p.total_estimate)}`}`
+
+/** The progress line of a run (null: a dry run): items read / written / skipped / rejected, speed, ETA and throttling. */
+export function progressLine(runId: string | null, p: Required<Progress>, throttled: number): string {
   return (
-    `${p.run_id ?? 'dry run'}: read ${num(p.read)}${of} | written ${num(p.written)} | skipped ${num(p.skipped)} | ` +
+    `${runId ?? 'dry run'}: read ${readOf(p)} | written ${num(p.written)} | skipped ${num(p.skipped)} | ` +
     `rejected ${num(p.rejected)}${p.failed > 0 ? ` | failed ${num(p.failed)}` : ''} | ${num(p.items_per_s)} items/s | ETA ${clock(p.eta_s)}` +
-    (p.throttled > 0 ? ` | throttled ${num(p.throttled)}` : '')
+    (throttled > 0 ? ` | throttled ${num(throttled)}` : '')
   )
 }
 
@@ -61,29 +63,7 @@ interface Io {
   env: Record<string, string | undefined>
 }
 
-function deps(config: MigratorJobConfig, clients: DynamoClients, log: Logger): BackfillDeps {
-  return {
-    clients,
-    names: {
-      legacy: config.LEGACY_METADATA_TABLE,
-      subscriptions: config.USER_SUBSCRIPTIONS_TABLE,
-      usage: config.USER_USAGE_TABLE,
-      actions: config.USER_ACTIONS_LOG_TABLE,
-      simulations: config.SIMULATION_RESULTS_TABLE,
-      migration: config.MIGRATION_STATE_TABLE,
-    },
-    log,
-    leaseMs: config.MIGRATION_LOCK_LEASE_S * 1000,
-    resolveTrack: resolveTrackId,
-    retention: {
-      usageDays: config.USAGE_RETENTION_DAYS,
-      actionDays: config.ACTION_RETENTION_DAYS,
-      migratedDays: config.MIGRATED_RETENTION_DAYS,
-    },
-  }
-}
-
-async function backfill(args: string[], config: MigratorJobConfig, d: BackfillDeps, io: Io): Promise<number> {
+async function backfill(args: string[], defaults: RunDefaults, d: BackfillDeps, io: Io): Promise<number> {
   const { values } = parseCliArgs(args, {
     options: {
       'dry-run': { type: 'boolean', default: false },
@@ -101,11 +81,11 @@ async function backfill(args: string[], config: MigratorJobConfig, d: BackfillDe
   try {
     handle = await startBackfill(d, {
       dryRun: values['dry-run'] ?? false,
-      segments: intOption(values.segments, 'segments', 1, 1000) ?? config.MIGRATION_SEGMENTS ?? DEFAULT_SEGMENTS,
+      segments: intOption(values.segments, 'segments', 1, 1000) ?? defaults.segments,
       rate: intOption(values.rate, 'rate', 1, 1_000_000) ?? null,
-      pageSize: intOption(values['page-size'], 'page-size', 1, 1000) ?? config.MIGRATION_PAGE_SIZE,
-      batchSize: intOption(values['batch-size'], 'batch-size', 1, 100) ?? config.MIGRATION_BATCH_SIZE,
-      concurrency: intOption(values.concurrency, 'concurrency', 1, 256) ?? config.MIGRATION_CONCURRENCY,
+      pageSize: intOption(values['page-size'], 'page-size', 1, 1000) ?? defaults.pageSize,
+      batchSize: intOption(values['batch-size'], 'batch-size', 1, 100) ?? defaults.batchSize,
+      concurrency: intOption(values.concurrency, 'concurrency', 1, 256) ?? defaults.concurrency,
       fresh: values.fresh ?? false,
       source: 'cli',
     })
@@ -130,8 +110,10 @@ async function backfill(args: string[], config: MigratorJobConfig, d: BackfillDe
   const ticker = setInterval(
     () => {
       const p = handle.progress()
-      if (tty) io.stderr.write(`\r\x1b[2K${progressLine(p)}`)
-      else d.log.info({ progress: p }, progressLine(p))
+      const throttled = handle.throttled()
+      const line = progressLine(handle.runId, p, throttled)
+      if (tty) io.stderr.write(`\r\x1b[2K${line}`)
+      else d.log.info({ run_id: handle.runId, progress: p, throttled }, line)
     },
     tty ? 500 : every,
   )
@@ -147,7 +129,7 @@ async function backfill(args: string[], config: MigratorJobConfig, d: BackfillDe
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }
-  if (tty) io.stderr.write(`\r\x1b[2K${progressLine(handle.progress())}\n`)
+  if (tty) io.stderr.write(`\r\x1b[2K${progressLine(handle.runId, handle.progress(), handle.throttled())}\n`)
   io.stdout.write(`${formatReport(report)}\n`)
   if (values.report) writeFileSync(pathFromInvocation(values.report), `${JSON.stringify(report, null, 2)}\n`)
   if (report.status === 'interrupted') {
@@ -161,13 +143,13 @@ function describeDifference(d: Difference): string {
   return `${d.type.toUpperCase().padEnd(9)} ${d.table.padEnd(13)} legacy ${d.legacy_id}  ${d.row}  ${d.detail}`
 }
 
-async function verify(args: string[], config: MigratorJobConfig, d: BackfillDeps, io: Io): Promise<number> {
+async function verify(args: string[], defaults: RunDefaults, d: BackfillDeps, io: Io): Promise<number> {
   const { values } = parseCliArgs(args, {
     options: { segments: { type: 'string' }, 'page-size': { type: 'string' }, report: { type: 'string' } },
   })
   const report = await runVerify(d, {
-    segments: intOption(values.segments, 'segments', 1, 1000) ?? config.MIGRATION_SEGMENTS ?? DEFAULT_SEGMENTS,
-    pageSize: intOption(values['page-size'], 'page-size', 1, 1000) ?? config.MIGRATION_PAGE_SIZE,
+    segments: intOption(values.segments, 'segments', 1, 1000) ?? defaults.segments,
+    pageSize: intOption(values['page-size'], 'page-size', 1, 1000) ?? defaults.pageSize,
     onDifference: (difference) => io.stdout.write(`${describeDifference(difference)}\n`),
   })
   const l = report.legacy
@@ -239,7 +221,7 @@ async function status(d: BackfillDeps, io: Io): Promise<number> {
     const p = run.progress
     io.stdout.write(
       `${run.run_id}  ${run.status.padEnd(23)} ${run.dry_run ? 'dry run ' : ''}started ${run.started_at}, updated ${run.updated_at}: ` +
-        `read ${num(p.read)}${p.total_estimate === null ? '' : `/${num(p.total_estimate)}`}, written ${num(p.written)}, ` +
+        `read ${readOf(p)}, written ${num(p.written)}, ` +
         `skipped ${num(p.skipped)}, rejected ${num(p.rejected)}${run.error ? ` (${run.error})` : ''}\n`,
     )
   }
@@ -272,13 +254,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     maxAttempts: 1,
     requestTimeoutMs: 30_000,
   })
-  const d = deps(config, clients, log)
+  const { deps, defaults } = migrationSetupOf(config)
+  const d: BackfillDeps = { ...deps, clients, log }
   try {
     switch (command) {
       case 'backfill':
-        return await backfill(args, config, d, io)
+        return await backfill(args, defaults, d, io)
       case 'verify':
-        return await verify(args, config, d, io)
+        return await verify(args, defaults, d, io)
       case 'generate':
         return await generate(args, config, d, io)
       case 'status':

@@ -4,7 +4,8 @@
 import type { ClassifiedResult } from '@f1/legacy/items'
 import type { EmailConflict } from '@f1/legacy/profiles'
 import { REJECTION_REASONS, SKIP_REASONS, TARGET_TABLES, WARNING_CODES, type TargetTable, type WarningCode } from '@f1/legacy/result'
-import type { RunStatus } from '@f1/contracts/migrations'
+import type { ProgressSchema, RunStatus } from '@f1/contracts/migrations'
+import type { Static } from 'typebox'
 
 export const ITEM_KINDS = ['profile', 'usage', 'action', 'strategy', 'email_lock', 'unknown'] as const
 export type ItemKind = (typeof ITEM_KINDS)[number]
@@ -123,16 +124,11 @@ export function restoreCounters(stored: unknown): Counters {
 
 export type { RunStatus }
 
-/** The short figures the progress line and GET /status show. */
-export interface Progress {
-  read: number
-  written: number
-  skipped: number
-  rejected: number
-  failed: number
-  /** The legacy table's item count (DescribeTable; AWS refreshes it about every six hours). */
-  total_estimate: number | null
-}
+/**
+ * A run's short figures, as its record keeps them and GET /status, GET /runs/:id (and the gateway,
+ * through the same schema) and the progress line show them; speed and ETA only while a process runs it.
+ */
+export type Progress = Static<typeof ProgressSchema>
 
 export interface Totals {
   read: number

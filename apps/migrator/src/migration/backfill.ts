@@ -17,10 +17,14 @@ import {
   restoreCounters,
   type BackfillReport,
   type Counters,
+  type Progress,
   type RunStatus,
 } from '../lib/report.ts'
 import { createLegacyRepository } from '../repositories/legacy.ts'
-import { createStateRepository, type Checkpoint, type LockHolder, type LockOwner, type RunRecord } from '../repositories/state.ts'
+import type { Checkpoint } from '../repositories/state/checkpoints.ts'
+import { createStateRepository } from '../repositories/state/index.ts'
+import type { LockHolder, LockOwner } from '../repositories/state/lock.ts'
+import type { RunRecord } from '../repositories/state/runs.ts'
 import { createTargetsRepository } from '../repositories/targets.ts'
 import { MemoryEmailIndex, collectConflicts } from './emails.ts'
 import { migrateBatch, type MigrateSettings } from './items.ts'
@@ -62,21 +66,6 @@ export interface BackfillOptions {
   recordDryRun?: boolean
 }
 
-export interface ProgressSnapshot {
-  run_id: string | null
-  read: number
-  written: number
-  skipped: number
-  rejected: number
-  failed: number
-  total_estimate: number | null
-  items_per_s: number
-  /** Seconds left at the current speed; null while unknown. */
-  eta_s: number | null
-  throttled: number
-  elapsed_s: number
-}
-
 export interface BackfillHandle {
   runId: string | null
   /** True when this run continues an interrupted one. */
@@ -86,7 +75,10 @@ export interface BackfillHandle {
   done: Promise<BackfillReport>
   /** Asks the run to stop after the pages in progress; it checkpoints them and ends as interrupted. */
   stop(): void
-  progress(): ProgressSnapshot
+  /** The run's figures now, with its speed since this process started it and the ETA at that speed (null while unknown). */
+  progress(): Required<Progress>
+  /** Throttling answers met so far (each one retried). */
+  throttled(): number
 }
 
 const RESUMABLE: ReadonlySet<RunStatus> = new Set(['running', 'interrupted', 'failed'])
@@ -195,21 +187,15 @@ export async function startBackfill(deps: BackfillDeps, options: BackfillOptions
     return all
   }
 
-  function progress(): ProgressSnapshot {
-    const counters = totals()
-    const p = progressOf(counters, totalEstimate)
+  function progress(): Required<Progress> {
+    const p = progressOf(totals(), totalEstimate)
     const elapsed = (performance.now() - clock) / 1000
     const speed = elapsed > 0 ? (p.read - readAtStart) / elapsed : 0
     const left = totalEstimate === null ? null : Math.max(0, totalEstimate - p.read)
-    return {
-      run_id: runId,
-      ...p,
-      items_per_s: Math.round(speed),
-      eta_s: left === null || speed <= 0 ? null : Math.round(left / speed),
-      throttled: [writePacer, readPacer, statePacer].reduce((n, pacer) => n + pacer.stats().throttled, 0),
-      elapsed_s: Math.round(elapsed),
-    }
+    return { ...p, items_per_s: Math.round(speed), eta_s: left === null || speed <= 0 ? null : Math.round(left / speed) }
   }
+
+  const throttled = () => [writePacer, readPacer, statePacer].reduce((n, pacer) => n + pacer.stats().throttled, 0)
 
   /** Runs a segment to its end (true) or until the run is asked to stop (false). */
   async function runSegment(segment: number): Promise<boolean> {
@@ -318,7 +304,7 @@ export async function startBackfill(deps: BackfillDeps, options: BackfillOptions
         finishedAt: now(),
         resumed,
         segments,
-        throttled: progress().throttled,
+        throttled: throttled(),
         counters: totals(),
         emailConflicts: conflicts,
       })
@@ -348,5 +334,6 @@ export async function startBackfill(deps: BackfillDeps, options: BackfillOptions
       stopping = true
     },
     progress,
+    throttled,
   }
 }

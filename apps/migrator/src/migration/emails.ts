@@ -2,7 +2,7 @@
 // A real run keeps the emails it saw in the migration table (bounded memory, survives a resume);
 // a dry run, which writes nothing, keeps them in memory.
 import { resolveEmailConflicts, type EmailConflict } from '@f1/legacy/profiles'
-import type { EmailEntry } from '../repositories/state.ts'
+import type { EmailEntry } from '../repositories/state/emails.ts'
 
 /** The conflict (if any) among profiles sharing one email in lower case, by the legacy package's rules. */
 export function conflictOf(group: readonly EmailEntry[]): EmailConflict | undefined {

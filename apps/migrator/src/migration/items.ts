@@ -8,7 +8,7 @@ import { parseActionKey } from '@f1/tables/keys'
 import { emptyCounters, recordOutcome, recordResult, type Counters } from '../lib/report.ts'
 import { actionExpiry, usageExpiry, type RetentionPolicy } from '../lib/retention.ts'
 import type { LegacyItem } from '../repositories/legacy.ts'
-import type { EmailEntry } from '../repositories/state.ts'
+import type { EmailEntry } from '../repositories/state/emails.ts'
 import type { TargetsRepository, WriteOp, WriteResult } from '../repositories/targets.ts'
 
 export interface MigrateSettings {

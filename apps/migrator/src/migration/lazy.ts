@@ -5,17 +5,17 @@
 import { TARGET_TABLES, type TargetTable } from '@f1/legacy/result'
 import { addCounters, emptyCounters } from '../lib/report.ts'
 import type { LegacyRepository } from '../repositories/legacy.ts'
-import type { StateRepository } from '../repositories/state.ts'
+import type { UserMarkersRepository } from '../repositories/state/user-markers.ts'
 import { rowId, type TargetsRepository } from '../repositories/targets.ts'
 import { migrateBatch, type MigrateSettings } from './items.ts'
 
 export interface LazyDeps extends MigrateSettings {
   legacy: LegacyRepository
   targets: TargetsRepository
-  state: StateRepository
+  markers: UserMarkersRepository
   now: () => Date
   /** The User Migrated outbox item, written with the marker: one event per migrated user. */
-  migratedEvent: (written: Record<TargetTable, number>, rejected: number) => Parameters<StateRepository['putUserMarker']>[1]
+  migratedEvent: (written: Record<TargetTable, number>, rejected: number) => Parameters<UserMarkersRepository['putUserMarker']>[1]
 }
 
 export interface UserMigration {
@@ -31,7 +31,7 @@ const zeroWritten = () => Object.fromEntries(TARGET_TABLES.map((t) => [t, 0])) a
 
 /** Migrates one user's legacy items once; `eventId` names the event that caused it (kept on the marker). */
 export async function migrateUser(deps: LazyDeps, userId: string, eventId: string): Promise<UserMigration> {
-  if (await deps.state.hasUserMarker(userId)) return { status: 'already_migrated', written: zeroWritten(), rejected: 0 }
+  if (await deps.markers.hasUserMarker(userId)) return { status: 'already_migrated', written: zeroWritten(), rejected: 0 }
   const counters = emptyCounters()
   const rows = new Map<TargetTable, Set<string>>(TARGET_TABLES.map((t) => [t, new Set<string>()]))
   for await (const items of deps.legacy.userItemPages(userId)) {
@@ -50,7 +50,7 @@ export async function migrateUser(deps: LazyDeps, userId: string, eventId: strin
   const written = zeroWritten()
   for (const table of TARGET_TABLES) written[table] = rows.get(table)?.size ?? 0
   const rejected = Object.values(counters.kinds).reduce((n, kind) => n + Object.values(kind.rejected).reduce((a, b) => a + b, 0), 0)
-  const claimed = await deps.state.putUserMarker(
+  const claimed = await deps.markers.putUserMarker(
     { user_id: userId, migrated_at: deps.now().toISOString(), event_id: eventId, written, rejected },
     deps.migratedEvent(written, rejected),
   )

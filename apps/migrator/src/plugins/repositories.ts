@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import { Pacer } from '../lib/pacer.ts'
 import type { MigrationTableNames } from '../migration/backfill.ts'
 import { createLegacyRepository, type LegacyRepository } from '../repositories/legacy.ts'
-import { createStateRepository, type StateRepository } from '../repositories/state.ts'
+import { createStateRepository, type StateRepository } from '../repositories/state/index.ts'
 import { createTargetsRepository, type TargetsRepository } from '../repositories/targets.ts'
 
 declare module 'fastify' {

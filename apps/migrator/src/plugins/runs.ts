@@ -3,6 +3,7 @@
 // progress; it is then `interrupted` and the next start resumes it.
 import fp from 'fastify-plugin'
 import { startBackfill, type BackfillDeps, type BackfillHandle, type BackfillOptions } from '../migration/backfill.ts'
+import type { RunDefaults } from '../migration/setup.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,15 +12,18 @@ declare module 'fastify' {
 }
 
 export interface RunManager {
-  /** Starts (or resumes) a run in the background; throws RunInProgressError when one is running anywhere. */
-  start(options: Pick<BackfillOptions, 'dryRun' | 'segments' | 'rate' | 'fresh'>): Promise<BackfillHandle>
+  /**
+   * Starts (or resumes) a run in the background, with the configured segment count unless `segments`
+   * says; throws RunInProgressError when one is running anywhere.
+   */
+  start(options: Pick<BackfillOptions, 'dryRun' | 'rate' | 'fresh'> & { segments: number | undefined }): Promise<BackfillHandle>
   /** The run this instance is running, if any. */
   active(): BackfillHandle | undefined
 }
 
 export interface RunsPluginOptions {
   deps: Omit<BackfillDeps, 'clients' | 'log'>
-  defaults: Pick<BackfillOptions, 'pageSize' | 'batchSize' | 'concurrency'>
+  defaults: RunDefaults
 }
 
 export default fp<RunsPluginOptions>(
@@ -30,7 +34,7 @@ export default fp<RunsPluginOptions>(
       async start(run) {
         const handle = await startBackfill(
           { ...options.deps, clients: app.dynamo, log },
-          { ...options.defaults, ...run, source: 'service', recordDryRun: true },
+          { ...options.defaults, ...run, segments: run.segments ?? options.defaults.segments, source: 'service', recordDryRun: true },
         )
         active = handle
         handle.done

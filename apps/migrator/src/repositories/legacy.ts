@@ -13,7 +13,7 @@ import {
 import { indexName } from '@f1/tables'
 import { readinessKey } from '@f1/tables/keys'
 import type { Pacer } from '../lib/pacer.ts'
-import { backoff, paced } from './retry.ts'
+import { backoff, paced } from '../lib/paced-send.ts'
 
 export type LegacyItem = Record<string, unknown>
 

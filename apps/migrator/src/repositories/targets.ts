@@ -20,7 +20,7 @@ import { TABLES } from '@f1/tables'
 import { cancellationReasons } from '@f1/tables/transactions'
 import type { Pacer } from '../lib/pacer.ts'
 import type { RowOutcome } from '../lib/report.ts'
-import { THROTTLING_REASONS, backoff, paced } from './retry.ts'
+import { THROTTLING_REASONS, backoff, paced } from '../lib/paced-send.ts'
 
 export type TargetRow = Record<string, unknown>
 

@@ -7,7 +7,7 @@ import { runView } from '../views.ts'
 
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 503: ErrorBodySchema }
 
-export default async function runRoutes(app: ServiceApp, options: { defaultSegments: number }) {
+export default async function runRoutes(app: ServiceApp) {
   app.post(
     '/runs',
     {
@@ -21,7 +21,7 @@ export default async function runRoutes(app: ServiceApp, options: { defaultSegme
       const body = request.body
       const handle = await app.runs.start({
         dryRun: body.dry_run ?? false,
-        segments: body.segments ?? options.defaultSegments,
+        segments: body.segments,
         rate: body.rate ?? null,
         fresh: body.fresh ?? false,
       })

@@ -3,7 +3,7 @@
 // anything else is thrown at once.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isDynamoUnavailable, rethrowDynamoError } from '@f1/tables/errors'
-import type { Pacer } from '../lib/pacer.ts'
+import type { Pacer } from './pacer.ts'
 
 const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'])
 /** Per-item codes of a cancelled transaction that mean "too fast", not "wrong". */
