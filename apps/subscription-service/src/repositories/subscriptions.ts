@@ -2,30 +2,23 @@
 // holds the record of their Stripe customer and markers of the Stripe events applied (see keys).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
-import type { PlanId } from '@f1/contracts/common'
-import type { SubscriptionStatus } from '@f1/contracts/subscriptions'
+import type { MigrationStamp, SubscriptionRow as MigratedSubscriptionRow } from '@f1/legacy/result'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
 import { CUSTOMER_KEY, isSubscriptionRowKey, readinessKey, stripeEventMarkerKey } from '@f1/tables/keys'
 import { updateOnceWithMarker } from '@f1/tables/transactions'
 import type { StripeSubscriptionState } from '../lib/stripe-objects.ts'
 
-export interface SubscriptionRow {
-  user_id: string
-  subscription_id: string
-  plan_id: PlanId
-  status: SubscriptionStatus
-  current_period_start?: string
-  current_period_end?: string
-  cancel_at_period_end?: boolean
-  stripe_subscription_id?: string
-  stripe_customer_id?: string
-  /** Created time of the Stripe event (or legacy record) this state comes from; older events never overwrite it. */
-  updated_from_event_at: string
-  last_event_id?: string
-  migrated_from?: string
-  migrated_at?: string
-}
+/**
+ * A row of the subscriptions table. Its fields are the migrator's row (one definition, in
+ * @f1/legacy): a row Stripe's events made has no migration stamp and may lack the cancel flag, and a
+ * row this service updated remembers the last event it applied.
+ */
+export type SubscriptionRow = Omit<MigratedSubscriptionRow, keyof MigrationStamp | 'cancel_at_period_end'> &
+  Partial<MigrationStamp> & {
+    cancel_at_period_end?: boolean
+    last_event_id?: string
+  }
 
 export interface AppliedEvent {
   id: string

@@ -2,6 +2,7 @@
 // cars complete fewer laps; then each lap's positions are re-ranked by race time.
 import type { RaceSetup } from './setup.ts'
 import type { Workspace } from './workspace.ts'
+import { reorderField } from './positions.ts'
 
 /** Laps completed by driver d (after finishRace: the lapped cars' shortened distance). */
 export function lapsDone(s: RaceSetup, w: Workspace, d: number): number {
@@ -37,7 +38,6 @@ export function finishRace(s: RaceSetup, w: Workspace): void {
   }
 
   // Per lap: cars by race time at that lap, then those without one (most progress first), then as they were.
-  // Insertion sort is right from any start; each lap starts from the last lap's order, nearly sorted.
   const order = w.order
   for (let l = 1; l <= laps; l++) {
     const row = l * n
@@ -52,15 +52,6 @@ export function finishRace(s: RaceSetup, w: Workspace): void {
       const pb = w.pos[row + b]!
       return pa !== pb ? pa < pb : a < b
     }
-    for (let i = 1; i < n; i++) {
-      const x = order[i]!
-      let j = i - 1
-      while (j >= 0 && before(x, order[j]!)) {
-        order[j + 1] = order[j]!
-        j--
-      }
-      order[j + 1] = x
-    }
-    for (let p = 0; p < n; p++) w.pos[row + order[p]!] = p + 1
+    reorderField(order, w.pos, row, n, before)
   }
 }

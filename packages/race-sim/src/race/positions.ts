@@ -3,9 +3,23 @@ import type { RaceSetup } from './setup.ts'
 import type { Workspace } from './workspace.ts'
 
 /**
- * Sorts w.order by `times` (NaN = retired, last), ties by current position then driver index, and
- * writes the positions of `lap`. Insertion sort: the field is nearly sorted already.
+ * Re-orders `order[0..n)` so `before(a, b)` holds front to back, and writes each car's position of
+ * lap `row / n` into `pos`. Insertion sort: each lap starts from the last lap's order, nearly sorted.
  */
+export function reorderField(order: Int32Array, pos: Int32Array, row: number, n: number, before: (a: number, b: number) => boolean): void {
+  for (let i = 1; i < n; i++) {
+    const x = order[i]!
+    let j = i - 1
+    while (j >= 0 && before(x, order[j]!)) {
+      order[j + 1] = order[j]!
+      j--
+    }
+    order[j + 1] = x
+  }
+  for (let p = 0; p < n; p++) pos[row + order[p]!] = p + 1
+}
+
+/** Sorts w.order by `times` (NaN = retired, last), ties by current position then driver index, and writes the positions of `lap`. */
 export function sortByTimes(s: RaceSetup, w: Workspace, lap: number, times: Float64Array): void {
   const { order, pos } = w
   const row = lap * s.n
@@ -20,16 +34,7 @@ export function sortByTimes(s: RaceSetup, w: Workspace, lap: number, times: Floa
     if (pa !== pb) return pa < pb
     return a < b
   }
-  for (let i = 1; i < s.n; i++) {
-    const x = order[i]!
-    let j = i - 1
-    while (j >= 0 && before(x, order[j]!)) {
-      order[j + 1] = order[j]!
-      j--
-    }
-    order[j + 1] = x
-  }
-  for (let p = 0; p < s.n; p++) pos[row + order[p]!] = p + 1
+  reorderField(order, pos, row, s.n, before)
 }
 
 /**
