@@ -7,13 +7,13 @@ import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { generateLegacyData, type LegacyItem } from '@f1/legacy/generator'
 import { startDynamoDbLocal } from '@f1/local-stack/dynamodb'
-import { resolveTrackId } from '@f1/race-sim/tracks'
-import { resolveTableNames } from '@f1/tables'
+import { resolveTableNames, tableNamesToEnv } from '@f1/tables'
 import { createDynamoClients } from '@f1/tables/client'
 import { ensureTables } from '@f1/tables/create'
-import { DEFAULT_SEGMENTS } from '../src/config.ts'
+import { DEFAULT_SEGMENTS, loadMigratorJobConfig } from '../src/config.ts'
 import { Pacer } from '../src/lib/pacer.ts'
 import { startBackfill } from '../src/migration/backfill.ts'
+import { migrationSetupOf } from '../src/migration/setup.ts'
 import { createLegacyRepository } from '../src/repositories/legacy.ts'
 
 const { values } = parseCliArgsOrExit(
@@ -119,11 +119,9 @@ try {
   const handle = await startBackfill(
     {
       clients: { client, doc },
-      names,
+      // Wired as the CLI and the service are, from the default config over the bench's tables.
+      ...migrationSetupOf(loadMigratorJobConfig({ env: tableNamesToEnv(names) })).deps,
       log: { info() {}, warn: (o, m) => console.warn(m, o), error: (o, m) => console.error(m, o) },
-      leaseMs: 30_000,
-      resolveTrack: resolveTrackId,
-      retention: { usageDays: 35, actionDays: 365, migratedDays: 400 },
     },
     { dryRun: false, segments: SEGMENTS, rate: null, pageSize: 250, batchSize: BATCH, concurrency: CONCURRENCY, source: 'cli' },
   )
