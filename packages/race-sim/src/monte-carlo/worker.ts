@@ -1,31 +1,26 @@
-// Worker thread entry: simulates the chunks of Monte Carlo runs it is sent.
-import { parentPort } from 'node:worker_threads'
+// The task a pool worker runs: one chunk of a study's runs. A bad strategy comes back as data, so
+// the caller rebuilds its RaceSimError (a thrown error crosses threads without its code).
+import { move, transferableSymbol, valueSymbol } from 'piscina'
 import { RaceSimError } from '../errors.ts'
-import { runChunk, type MonteCarloJob } from './monte-carlo.ts'
+import { runChunk, type MonteCarloJob, type RunOutcomes } from './monte-carlo.ts'
 
-export interface ChunkRequest {
-  id: number
+export interface ChunkTask {
   job: MonteCarloJob
   from: number
   to: number
 }
 
-export type ChunkReply =
-  | { id: number; ok: true; outcome: ReturnType<typeof runChunk> }
-  | { id: number; ok: false; error: { code?: string; message: string; details?: Record<string, unknown> } }
+export type ChunkResult = { ok: true; outcome: RunOutcomes } | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } }
 
-if (parentPort === null) throw new Error('worker.ts runs as a worker thread only')
-const port = parentPort
-
-port.on('message', (request: ChunkRequest) => {
-  let reply: ChunkReply
+/** The pool's caller receives a ChunkResult: piscina unwraps what `move` wraps. */
+export default function runChunkTask(task: ChunkTask): ChunkResult | ReturnType<typeof move> {
   try {
-    const outcome = runChunk(request.job, request.from, request.to)
-    reply = { id: request.id, ok: true, outcome }
-    port.postMessage(reply, [outcome.position.buffer, outcome.raceTime.buffer])
-    return
+    const outcome = runChunk(task.job, task.from, task.to)
+    const result: ChunkResult = { ok: true, outcome }
+    // The outcome's arrays move to the caller instead of being copied.
+    return move({ [transferableSymbol]: [outcome.position.buffer, outcome.raceTime.buffer], [valueSymbol]: result })
   } catch (err) {
-    reply = { id: request.id, ok: false, error: err instanceof RaceSimError ? err.toJSON() : { message: err instanceof Error ? err.message : String(err) } }
+    if (err instanceof RaceSimError) return { ok: false, error: err.toJSON() }
+    throw err
   }
-  port.postMessage(reply)
-})
+}
