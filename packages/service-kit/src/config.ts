@@ -17,7 +17,7 @@ export const BaseConfigProperties = {
   HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Interface to listen on' }),
   LOG_LEVEL: Type.Enum(LOG_LEVELS, { default: 'info', description: 'pino log level' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'Largest accepted request body' }),
-  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'Time in-flight requests get on SIGTERM' }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'Time in-flight requests get when the app stops (a signal, an uncaught error)' }),
   REQUEST_TIMEOUT_MS: Type.Integer({
     minimum: 1_000,
     default: 30_000,
