@@ -11,7 +11,10 @@ const DEPENDENCY_UNAVAILABLE = 'DEPENDENCY_UNAVAILABLE'
 export const validationFailed = (message: string) => createError(VALIDATION_FAILED, message, 400)
 /** 503 (Retry-After): a service or store this request needs did not answer; a retry may succeed. */
 export const dependencyUnavailable = (message: string) => createError(DEPENDENCY_UNAVAILABLE, message, 503)
-/** 502: a service we call refused our credentials or configuration; operators must act, not the user. */
+/**
+ * 502: a service we call refused our credentials or configuration; operators must act, not the user. The
+ * 503's code on purpose: to a client both say "the platform cannot serve this now", not "your request is wrong".
+ */
 export const dependencyMisconfigured = (message: string) => createError(DEPENDENCY_UNAVAILABLE, message, 502)
 export const unauthorized = (message: string) => createError('UNAUTHORIZED', message, 401)
 export const notFound = (message: string) => createError('NOT_FOUND', message, 404)
