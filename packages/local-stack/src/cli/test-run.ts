@@ -95,6 +95,8 @@ export async function runTests(args: string[]): Promise<number> {
   const { passed, failed, suites } = totals.finish()
   // A package that crashed before tap could summarise still has to show as a failure.
   const failedShown = exitCode !== 0 && failed === 0 ? 1 : failed
+  const failures = totals.failureReport()
+  if (failures) console.log(`\nWhat failed, as tap reported it above:\n${failures}`)
   console.log(`\n${suites} test suites; DynamoDB Local stopped.`)
   console.log(`${passed} passed, ${failedShown} failed`)
   return exitCode !== 0 || failed > 0 ? 1 : 0
