@@ -14,6 +14,7 @@ import { outboxEvent, writeOutboxEvent } from '@f1/events/outbox'
 import { createEventBridgeClient } from '@f1/events/put-events'
 import { RULES } from '@f1/events/rules'
 import { startLocalBus } from '@f1/local-stack/bus'
+import { reportBenchRow } from '@f1/local-stack/bench-summary'
 import { freePort, startDynamoDbLocal } from '@f1/local-stack/dynamodb'
 import { startRelay } from '@f1/local-stack/relay'
 import { createDynamoClients } from '@f1/tables/client'
@@ -213,4 +214,12 @@ console.log(
   `\nthe stream hop adds ${hop.toFixed(0)} ms at p50 (${(results.outbox.p99 - results.putEvents.p99).toFixed(0)} ms at p99) to a delivery; in exchange an event exists exactly when its change does`,
 )
 console.log(`relay: ${JSON.stringify(relay.stats())}`)
+const eventFigures = (f: Figures) => ({ perSecond: f.perSecond, p50ms: f.p50, p99ms: f.p99 })
+reportBenchRow({
+  label: 'event delivery: committed change -> action-log row',
+  figures: eventFigures(results.outbox),
+  baseline: { label: 'straight POST to the consumer', figures: eventFigures(results.direct) },
+  goal: 0.8,
+  note: `${EVENTS} events, latency of ${SAMPLES} one at a time`,
+})
 console.log('(one machine: writers, relay, bus, consumer and DynamoDB Local share its 2 cores)')

@@ -4,18 +4,39 @@ import { join } from 'node:path'
 import { freePort } from '@f1/local-stack/dynamodb'
 
 export interface RunningApp {
+  name: string
   url: string
   process: ChildProcess
 }
 
+export interface StartOptions {
+  /** LOG_LEVEL of the app (default warn). */
+  logLevel?: string
+  /** false drops the app's stdout (its logs), as a log shipper would take them off the measured path. */
+  showLogs?: boolean
+  /** Extra node flags, e.g. `--cpu-prof` to profile the app. */
+  nodeArgs?: string[]
+}
+
 const REPO = join(import.meta.dirname, '..', '..')
 
-export async function startApp(name: string, portVar: string, env: Record<string, string>): Promise<RunningApp> {
+export async function startApp(
+  name: string,
+  portVar: string,
+  env: Record<string, string>,
+  options: StartOptions = {},
+): Promise<RunningApp> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/server.ts'], {
     cwd: join(REPO, 'apps', name),
-    env: { ...process.env, ...env, [portVar]: String(port), LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      ...env,
+      [portVar]: String(port),
+      LOG_LEVEL: options.logLevel ?? 'warn',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', options.showLogs === false ? 'ignore' : 'inherit', 'inherit'],
   })
   const url = `http://127.0.0.1:${port}`
   for (let i = 0; i < 200; i++) {
@@ -25,7 +46,7 @@ export async function startApp(name: string, portVar: string, env: Record<string
         () => false,
       )
     )
-      return { url, process: child }
+      return { name, url, process: child }
     await new Promise((r) => setTimeout(r, 100))
   }
   child.kill()

@@ -4,11 +4,10 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { startDynamoDbLocal, freePort } from '@f1/local-stack/dynamodb'
 import { createDynamoClients } from '@f1/tables/client'
 import { ensureTables } from '@f1/tables/create'
-import { featureDateKey, utcDay } from '@f1/tables/keys'
+import { BENCH_LIMIT, rawConsumeUpdate } from './raw-update.ts'
 import { closedLoop, row } from './measure.ts'
 
 const { values } = parseCliArgsOrExit(
@@ -21,30 +20,15 @@ const { values } = parseCliArgsOrExit(
 const seconds = Number(values.seconds)
 const concurrency = Number(values.concurrency)
 const USERS = 200
-const LIMIT = 10_000_000 // the largest limit the consume body accepts
 const TOKEN = 'bench-service-token-0123456789'
 
 const ddb = await startDynamoDbLocal()
 const { client, doc } = createDynamoClients({ region: 'us-east-1', endpoint: ddb.endpoint })
 await ensureTables(client, { usage: 'bench-usage' })
-const day = utcDay(new Date())
 console.log(`DynamoDB Local ${ddb.endpoint}; ${concurrency} in flight; ${seconds} s per run; ${USERS} users\n`)
 
 // Baseline: exactly the update usage-service sends, with no HTTP or service in between.
-const rawUpdate = async (i: number) => {
-  await doc.send(
-    new UpdateCommand({
-      TableName: 'bench-usage',
-      Key: { user_id: `raw-${i % USERS}`, feature_date_key: featureDateKey('api_request', day) },
-      UpdateExpression: 'SET feature_name = :f, reset_date = :r, limit_value = :l, expires_at = :e ADD usage_count :a',
-      ConditionExpression: 'attribute_not_exists(usage_count) OR usage_count <= :max',
-      ExpressionAttributeValues: { ':f': 'api_request', ':r': 'x', ':l': LIMIT, ':e': 0, ':a': 1, ':max': LIMIT - 1 },
-      ReturnValues: 'ALL_NEW',
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    }),
-  )
-  return true
-}
+const rawUpdate = rawConsumeUpdate(doc, 'bench-usage', USERS)
 // DynamoDB Local's JIT warms up first, so neither run pays for it.
 await closedLoop(rawUpdate, { concurrency, seconds: 3 })
 const raw = await closedLoop(rawUpdate, { concurrency, seconds })
@@ -74,7 +58,7 @@ for (let i = 0; i < 100; i++) {
     break
   await new Promise((r) => setTimeout(r, 100))
 }
-const body = JSON.stringify({ feature: 'api_request', limit: LIMIT })
+const body = JSON.stringify({ feature: 'api_request', limit: BENCH_LIMIT })
 const consume = async (i: number) => {
   const res = await fetch(`${url}/users/svc-${i % USERS}/usage/consume`, {
     method: 'POST',

@@ -116,3 +116,20 @@ t.test('a bad date on /api/users/usage is a 400', async (t) => {
   const user = await register(app)
   t.equal((await app.inject({ url: '/api/users/usage?date=26-11-2026', headers: bearer(user.token) })).statusCode, 400)
 })
+
+t.test("today's usage and the profile page cost one call to usage-service; another day's usage costs two", async (t) => {
+  const { app, usage } = await build(t)
+  const user = await register(app)
+  const calls: string[] = []
+  usage.server.on('request', (request: { method: string; url: string }) => {
+    calls.push(`${request.method} ${request.url.replace(user.userId, ':user')}`)
+  })
+  const count = async (url: string) => {
+    calls.length = 0
+    t.equal((await app.inject({ url, headers: bearer(user.token) })).statusCode, 200, url)
+    return [...calls]
+  }
+  t.same(await count('/api/users/usage'), ['POST /users/:user/usage/consume'])
+  t.same(await count('/api/users/me'), ['POST /users/:user/usage/consume'])
+  t.same(await count('/api/users/usage?date=2020-01-01'), ['POST /users/:user/usage/consume', 'GET /users/:user/usage?date=2020-01-01'])
+})

@@ -6,6 +6,7 @@ import { availableParallelism, cpus } from 'node:os'
 import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { generateLegacyData, type LegacyItem } from '@f1/legacy/generator'
+import { reportBenchRow } from '@f1/local-stack/bench-summary'
 import { startDynamoDbLocal } from '@f1/local-stack/dynamodb'
 import { resolveTableNames, tableNamesToEnv } from '@f1/tables'
 import { createDynamoClients } from '@f1/tables/client'
@@ -163,6 +164,13 @@ try {
       `\nbackfill CPU in this process: ${cpuS.toFixed(1)} s over ${backfillS.toFixed(1)} s (${Math.round((100 * cpuS) / backfillS)}% of one core; the rest is DynamoDB Local)` +
       `\nreport: status ${report.status}, rejected ${num(report.totals.rejected)}, skipped ${num(report.totals.skipped)}, throttled ${report.totals.throttled}`,
   )
+  reportBenchRow({
+    label: `backfill, ${num(ITEMS)} items`,
+    figures: { perSecond: report.totals.read / backfillS },
+    baseline: { label: 'raw BatchWriteItem', figures: { perSecond: rawWritten / rawS } },
+    goal: 0.7,
+    note: `peak RSS +${((peak - rssBefore) / MiB).toFixed(0)} MiB`,
+  })
 } finally {
   client.destroy()
   await ddb.stop()

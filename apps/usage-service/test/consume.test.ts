@@ -106,3 +106,32 @@ t.test('the first refusal of a day writes Usage Limit Reached to the outbox once
     detail: { user_id: user, feature: 'simulation_run', date: '2026-11-26', usage_count: 1, limit_value: 1, correlation_id: 'req-0' },
   })
 })
+
+t.test('consume with include_day also answers every counter of the day, the one just counted included', async (t) => {
+  const now = new Date('2026-11-26T10:15:00.000Z')
+  const { app } = await build(t, { now: () => now })
+  const user = userId()
+  await app.inject(consume(user, { feature: 'monte_carlo_run', amount: 300, limit: 1000 }))
+  t.notOk((await app.inject(consume(user, { feature: 'api_request', limit: 10 }))).json().day, 'no day unless asked')
+  const res = await app.inject(consume(user, { feature: 'api_request', limit: 10, include_day: true }))
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.match(body, { feature: 'api_request', usage_count: 2, remaining: 8 })
+  t.same(body.day, (await app.inject({ url: `/users/${user}/usage`, headers: auth })).json(), 'the same day a read answers')
+  t.same(
+    body.day.features.map((f: { feature: string; usage_count: number }) => [f.feature, f.usage_count]),
+    [
+      ['monte_carlo_run', 300],
+      ['api_request', 2],
+    ],
+  )
+})
+
+t.test('consume with include_day at the limit is the same 429, with no day', async (t) => {
+  const { app } = await build(t)
+  const user = userId()
+  await app.inject(consume(user, { feature: 'api_request', limit: 1 }))
+  const res = await app.inject(consume(user, { feature: 'api_request', limit: 1, include_day: true }))
+  t.equal(res.statusCode, 429)
+  t.equal(errorOf(res).code, 'QUOTA_EXCEEDED')
+})

@@ -9,6 +9,12 @@ export const ConsumeBodySchema = Type.Object(
     feature: FeatureNameSchema,
     amount: Type.Optional(Amount),
     limit: Type.Integer({ minimum: 0, maximum: 10_000_000, description: "The caller plan's per-day limit for this feature" }),
+    include_day: Type.Optional(
+      Type.Boolean({
+        description:
+          "Also answer with every feature's counter of the day (`day`), read in the same request: a caller that shows usage needs no second call",
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -33,6 +39,10 @@ export const UsageDaySchema = Type.Object({
   features: Type.Array(UsageCounterSchema),
 })
 export type UsageDay = Static<typeof UsageDaySchema>
+
+/** What consume answers: the counter it counted on, and the whole day when `include_day` asked for it. */
+export const ConsumeResponseSchema = Type.Object({ ...UsageCounterSchema.properties, day: Type.Optional(UsageDaySchema) })
+export type ConsumeResponse = Static<typeof ConsumeResponseSchema>
 
 /** A ULID: 26 Crockford base32 characters, its first 10 the creation time in ms (so ids sort by time). */
 export const UlidSchema = Type.String({ minLength: 26, maxLength: 26, pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' })

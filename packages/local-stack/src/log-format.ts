@@ -1,7 +1,7 @@
 // Turns the apps' pino JSON lines into short readable ones for the dev console, with pino-pretty.
 import { prettyFactory } from 'pino-pretty'
 
-/** Fastify's request lines: the route on "incoming request", the status and time on "request completed". */
+/** The apps' one line per request ("request completed", service-kit app.ts): its route, status and time taken. */
 function requestMessage(log: Record<string, unknown>, messageKey: string): string {
   const req = log.req as { method?: string; url?: string } | undefined
   const res = log.res as { statusCode?: number } | undefined

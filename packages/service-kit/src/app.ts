@@ -5,6 +5,8 @@ import Fastify, {
   LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   type FastifyServerOptions,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
@@ -133,6 +135,21 @@ function loggerOptions(options: ServiceAppOptions): FastifyServerOptions['logger
 }
 
 /**
+ * One log line per request: the completed line also names the route, and Fastify's "incoming
+ * request" line, which told nothing more, is not written (a second serialisation and write on
+ * every request). Every other log of the controller (errors, 404s) stays as Fastify has it.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored')
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+  }
+}
+
+/**
  * A Fastify app with the platform's conventions. Add routes inside plugins (`app.register`), so
  * they are registered after the OpenAPI plugin and appear in the document; `listen` from server.ts.
  */
@@ -141,7 +158,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     logger: loggerOptions(options),
     bodyLimit: options.config.BODY_LIMIT_BYTES,
     requestIdHeader: false,
-    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    logController: new OneLinePerRequest({ requestIdLogLabel: 'request_id' }),
     genReqId: (req) => {
       const incoming = req.headers['x-request-id']
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()

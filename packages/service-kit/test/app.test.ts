@@ -120,7 +120,8 @@ t.test('an unknown route is a 404 in the error model', async (t) => {
   t.same(errorOf(res), { code: 'NOT_FOUND', message: 'Route GET /nope not found' })
 })
 
-t.test('the request id comes from x-request-id, is echoed, and is on every log line of the request', async (t) => {
+/** A log destination that keeps every line, parsed. */
+function captureLogs() {
   const lines: Array<Record<string, unknown>> = []
   const stream = new Writable({
     write(chunk, _enc, done) {
@@ -128,12 +129,26 @@ t.test('the request id comes from x-request-id, is echoed, and is on every log l
       done()
     },
   })
+  return { lines, stream }
+}
+
+t.test('the request id comes from x-request-id, is echoed, and is on every log line of the request', async (t) => {
+  const { lines, stream } = captureLogs()
   const { app } = build({ stream })
   const res = await app.inject({ url: '/search?page=1', headers: { 'x-request-id': 'req-abc.123' } })
   t.equal(res.headers['x-request-id'], 'req-abc.123')
-  const mine = lines.filter((l) => l.request_id === 'req-abc.123')
-  t.ok(mine.length >= 2, 'incoming and completed lines carry the id')
-  t.ok(lines.filter((l) => 'req' in l || 'res' in l).every((l) => l.request_id === 'req-abc.123'))
+  const requestLines = lines.filter((l) => 'req' in l || 'res' in l)
+  t.ok(requestLines.length > 0 && requestLines.every((l) => l.request_id === 'req-abc.123'))
+})
+
+t.test('a request is logged in one line: its route, status and time, under its request id', async (t) => {
+  const { lines, stream } = captureLogs()
+  const { app } = build({ stream })
+  await app.inject({ url: '/search?page=1', headers: { 'x-request-id': 'req-one' } })
+  const mine = lines.filter((l) => l.request_id === 'req-one')
+  t.equal(mine.length, 1, 'one line, not an incoming and a completed one')
+  t.match(mine[0], { msg: 'request completed', req: { method: 'GET', url: '/search?page=1' }, res: { statusCode: 200 } })
+  t.type(mine[0]?.responseTime, 'number')
 })
 
 t.test('an unsafe x-request-id is replaced by a generated one', async (t) => {

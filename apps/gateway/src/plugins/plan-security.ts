@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin'
 import type { PlanId } from '@f1/contracts/common'
 import type { Subscription } from '@f1/contracts/subscriptions'
+import type { UsageDay } from '@f1/contracts/usage'
 import { featureLimit } from '@f1/plans'
 
 declare module 'fastify' {
@@ -11,6 +12,12 @@ declare module 'fastify' {
     subscription: Subscription
     /** The plan in force for this request. */
     planId: PlanId
+    /** Today's usage as counted by this request's api_request, on routes whose config sets `usageDay`. */
+    usageToday: UsageDay | undefined
+  }
+  interface FastifyContextConfig {
+    /** The route shows today's usage: the api_request consume answers with it, saving a second call. */
+    usageDay?: boolean
   }
   interface FastifyInstance {
     /** Registers the hooks on the current scope: every route in it is authenticated and metered. */
@@ -37,6 +44,7 @@ export default fp<{ cacheTtlMs: number }>(
     app.decorate('forgetPlans', (userId?: string) => (userId ? cache.delete(userId) : cache.clear()) && undefined)
     app.decorateRequest('subscription', null as unknown as Subscription)
     app.decorateRequest('planId', null as unknown as PlanId)
+    app.decorateRequest('usageToday', undefined)
 
     app.decorate('usePlanSecurity', function (this: typeof app) {
       this.addHook('onRequest', app.authenticate)
@@ -51,12 +59,14 @@ export default fp<{ cacheTtlMs: number }>(
         request.subscription = subscription
         request.planId = subscription.effective_plan_id
         // Over the limit, usage-service's 429 (Retry-After, limit, usage) passes through as it is.
-        await app.usageService.consume({
+        const counted = await app.usageService.consume({
           userId,
           feature: 'api_request',
           limit: featureLimit(request.planId, 'api_request'),
+          includeDay: request.routeOptions.config.usageDay === true,
           requestId: request.id,
         })
+        request.usageToday = counted.day
       })
     })
   },

@@ -2,12 +2,20 @@
 // the charges of metered work, to settle an operation it lost sight of (`app.usageCharges`).
 import fp from 'fastify-plugin'
 import type { FeatureName } from '@f1/contracts/common'
-import type { UsageCounter, UsageDay } from '@f1/contracts/usage'
+import type { ConsumeResponse, UsageDay } from '@f1/contracts/usage'
 import { createServiceClient } from '@f1/service-kit/service-client'
 import { createChargesClient, type ChargesClient } from '@f1/usage-service/client'
 
 export interface UsageServiceClient {
-  consume(input: { userId: string; feature: FeatureName; amount?: number; limit: number; requestId: string }): Promise<UsageCounter>
+  /** Counts a use; with `includeDay`, the answer also holds every counter of the day (`day`). */
+  consume(input: {
+    userId: string
+    feature: FeatureName
+    amount?: number
+    limit: number
+    includeDay?: boolean
+    requestId: string
+  }): Promise<ConsumeResponse>
   readDay(input: { userId: string; date?: string | undefined; requestId: string }): Promise<UsageDay>
 }
 
@@ -23,11 +31,11 @@ export default fp<{ baseUrl: string; serviceToken: string; timeoutMs: number }>(
     const client = createServiceClient({ name: 'usage-service', ...options })
     const path = (userId: string, rest: string) => `/users/${encodeURIComponent(userId)}/usage${rest}`
     app.decorate('usageService', {
-      consume: ({ userId, feature, amount, limit, requestId }) =>
-        client.call<UsageCounter>({
+      consume: ({ userId, feature, amount, limit, includeDay, requestId }) =>
+        client.call<ConsumeResponse>({
           method: 'POST',
           path: path(userId, '/consume'),
-          body: { feature, limit, ...(amount === undefined ? {} : { amount }) },
+          body: { feature, limit, ...(amount === undefined ? {} : { amount }), ...(includeDay ? { include_day: true } : {}) },
           requestId,
         }),
       readDay: ({ userId, date, requestId }) =>

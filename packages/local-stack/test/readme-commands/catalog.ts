@@ -93,6 +93,13 @@ export const INLINE: Record<string, Run> = {
   'pnpm --filter @f1/migrator backfill -- --dry-run': {
     expect: { exit: 0, output: /^Backfill \(dry run\): completed \(dry run: nothing written\)/m },
   },
+  'pnpm bench': {
+    runAs: {
+      command: 'pnpm bench -- --help',
+      why: 'the whole run takes about five minutes of both cores and would distort every test beside it; --help proves the script and its arguments are wired',
+    },
+    expect: { exit: 0, output: /^Usage: pnpm bench/m },
+  },
   'pnpm dev -- --data-dir .local/dynamodb': {
     runAs: {
       command: `pnpm dev -- --data-dir ${TMP}/dynamodb --help`,

@@ -7,6 +7,7 @@ import { MeResponseSchema, UsageSummarySchema, type UsageSummary } from '@f1/con
 import { getPlan } from '@f1/plans'
 import type { PlanId } from '@f1/contracts/common'
 import type { ServiceApp } from '@f1/service-kit'
+import type { FastifyRequest } from 'fastify'
 import { UnknownUserError } from '../../errors.ts'
 
 const errors = { 401: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema }
@@ -37,9 +38,14 @@ function summarise(planId: PlanId, day: UsageDay): UsageSummary {
 export default async function userRoutes(app: ServiceApp) {
   app.usePlanSecurity()
 
+  /** Today's usage: counted with this request's api_request (no second call), or read when that did not carry it. */
+  const todayOf = (request: FastifyRequest) =>
+    request.usageToday ? Promise.resolve(request.usageToday) : app.usageService.readDay({ userId: request.user.sub, requestId: request.id })
+
   app.get(
     '/api/users/me',
     {
+      config: { usageDay: true },
       schema: {
         summary: "The signed-in user: profile, plan and today's usage",
         tags: ['users'],
@@ -50,10 +56,7 @@ export default async function userRoutes(app: ServiceApp) {
     async (request) => {
       const { planId, subscription } = request
       const userId = request.user.sub
-      const [profile, day] = await Promise.all([
-        app.profiles.findProfileById(userId),
-        app.usageService.readDay({ userId, requestId: request.id }),
-      ])
+      const [profile, day] = await Promise.all([app.profiles.findProfileById(userId), todayOf(request)])
       if (!profile) throw new UnknownUserError()
       return {
         profile: {
@@ -73,6 +76,7 @@ export default async function userRoutes(app: ServiceApp) {
   app.get(
     '/api/users/usage',
     {
+      config: { usageDay: true },
       schema: {
         summary: "Usage of every feature on a UTC day (default today) against the plan's limits",
         tags: ['users'],
@@ -82,7 +86,12 @@ export default async function userRoutes(app: ServiceApp) {
       },
     },
     async (request) => {
-      const day = await app.usageService.readDay({ userId: request.user.sub, date: request.query.date, requestId: request.id })
+      const { date } = request.query
+      const today = request.usageToday
+      const day =
+        today && (date === undefined || date === today.date)
+          ? today
+          : await app.usageService.readDay({ userId: request.user.sub, date, requestId: request.id })
       return summarise(request.planId, day)
     },
   )

@@ -1,7 +1,7 @@
 // /users/:userId/usage: consume (per-request counting) and read per-day feature usage.
-import { UserIdParamsSchema } from '@f1/contracts/common'
+import { FEATURES, UserIdParamsSchema } from '@f1/contracts/common'
 import { ErrorBodySchema } from '@f1/contracts/errors'
-import { ConsumeBodySchema, UsageCounterSchema, UsageDayQuerySchema, UsageDaySchema } from '@f1/contracts/usage'
+import { ConsumeBodySchema, ConsumeResponseSchema, UsageDayQuerySchema, UsageDaySchema, type UsageDay } from '@f1/contracts/usage'
 import type { ServiceApp } from '@f1/service-kit'
 import { utcDay } from '@f1/tables/keys'
 import { InvalidDayError } from '../../errors.ts'
@@ -23,16 +23,25 @@ export default async function usageRoutes(app: ServiceApp, options: UsageRoutesO
         description: 'For per-request counting (api_request). Work that can fail or be retried is charged with /charges instead.',
         params: UserIdParamsSchema,
         body: ConsumeBodySchema,
-        response: { 200: UsageCounterSchema, 429: ErrorBodySchema, ...errors },
+        response: { 200: ConsumeResponseSchema, 429: ErrorBodySchema, ...errors },
       },
     },
     async (request) => {
       const now = options.now()
       const { userId } = request.params
-      const { feature, amount = 1, limit } = request.body
-      return app.usage
+      const { feature, amount = 1, limit, include_day: includeDay } = request.body
+      const consumed = app.usage
         .consumeQuota({ userId, feature, amount, limit, now })
         .catch((err: unknown) => announceRefusal(app, request, userId, err, now))
+      if (!includeDay) return consumed
+      // The day is read beside the update, not after it: one round trip. The counter just counted
+      // comes from the update itself, so the read never shows it stale.
+      const date = utcDay(now)
+      const [counter, features] = await Promise.all([consumed, app.usage.findDayUsage(userId, date)])
+      const counters = new Map(features.map((f) => [f.feature, f]))
+      counters.set(feature, counter)
+      const day: UsageDay = { date, reset_date: resetInstant(date).toISOString(), features: FEATURES.flatMap((f) => counters.get(f) ?? []) }
+      return { ...counter, day }
     },
   )
 
