@@ -57,6 +57,14 @@ function exitOf(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.once('close', (code) => resolve(code ?? 1)))
 }
 
+/**
+ * turbo's arguments for the type-check and lint of every package the run tests: the user's filters
+ * as given. (The test phases' filters together would cancel out: `!x` and `x` select nothing.)
+ */
+export function prepareArgs(turboArgs: readonly string[], extra: readonly string[] = []): string[] {
+  return ['run', 'build', 'lint', '--continue', `--concurrency=${BUILD_CONCURRENCY}`, ...extra, ...turboArgs]
+}
+
 export async function runTests(args: string[]): Promise<number> {
   // `pnpm test -- --filter x` hands us the `--`; to turbo it would mean "pass the rest to every task".
   const turboArgs = args.filter((arg) => arg !== '--')
@@ -70,7 +78,7 @@ export async function runTests(args: string[]): Promise<number> {
   })
 
   await buildTapPlugins(repoRoot())
-  turbo = startTurbo(['run', 'build', 'lint', '--continue', `--concurrency=${BUILD_CONCURRENCY}`, ...grouped, ...phases.flat()], {})
+  turbo = startTurbo(prepareArgs(turboArgs, grouped), {})
   const prepared = await exitOf(turbo)
   if (prepared !== 0) {
     console.log(`\nType-check or lint failed (turbo exit ${prepared}); no test ran.\n0 passed, 1 failed`)
