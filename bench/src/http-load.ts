@@ -14,24 +14,14 @@ export class LoadClient {
 
   /** Sends one request and returns its status (the body is read and dropped). */
   async status(origin: string, hit: Hit): Promise<number> {
-    const res = await this.pool(origin).request({
-      method: hit.method ?? 'GET',
-      path: hit.path,
-      headers: hit.body === undefined ? hit.headers : { 'content-type': 'application/json', ...hit.headers },
-      body: hit.body,
-    })
+    const res = await this.send(origin, hit)
     await res.body.dump()
     return res.statusCode
   }
 
   /** Sends one request and returns its JSON body, or throws naming the status. */
   async json<T>(origin: string, hit: Hit): Promise<T> {
-    const res = await this.pool(origin).request({
-      method: hit.method ?? 'GET',
-      path: hit.path,
-      headers: hit.body === undefined ? hit.headers : { 'content-type': 'application/json', ...hit.headers },
-      body: hit.body,
-    })
+    const res = await this.send(origin, hit)
     const text = await res.body.text()
     if (res.statusCode >= 300) throw new Error(`${hit.method ?? 'GET'} ${hit.path} answered ${res.statusCode}: ${text.slice(0, 300)}`)
     return JSON.parse(text) as T
@@ -39,6 +29,15 @@ export class LoadClient {
 
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.close()))
+  }
+
+  private send(origin: string, hit: Hit) {
+    return this.pool(origin).request({
+      method: hit.method ?? 'GET',
+      path: hit.path,
+      headers: hit.body === undefined ? hit.headers : { 'content-type': 'application/json', ...hit.headers },
+      body: hit.body,
+    })
   }
 
   private pool(origin: string): Pool {

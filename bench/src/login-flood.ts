@@ -130,7 +130,7 @@ const latency = (f: Figures) =>
 const lines: string[] = []
 let atRest: Figures | undefined
 for (const [index, run] of RUNS.entries()) {
-  const gateway = await startApp('gateway', 'GATEWAY_PORT', { ...base, ...run.env })
+  const gateway = await startApp('gateway', { ...base, ...run.env })
   const email = `flood-${index}@example.com`
   await (
     await fetch(`${gateway.url}/api/auth/register`, {

@@ -1,6 +1,7 @@
 // bench/simulate: simulations/s through the gateway (JWT, plan security, quota, simulation-service,
 // storage) next to calling the engine in-process, in one run.
 //   pnpm --filter @f1/bench simulate [-- --count 200 --concurrency 8]
+import { urlVar } from '@f1/contracts/services'
 import { parseCliArgsOrExit } from '@f1/service-kit/cli-args'
 import { runSimulation } from '@f1/race-sim/simulate'
 import { startDynamoDbLocal } from '@f1/local-stack/dynamodb'
@@ -36,14 +37,14 @@ const secrets = {
   JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123',
 }
 const env = { ...secrets, DYNAMODB_ENDPOINT: ddb.endpoint, EVENTBRIDGE_ENDPOINT: 'http://127.0.0.1:9', ...tableNamesToEnv(names) }
-const usage = await startApp('usage-service', 'USAGE_SERVICE_PORT', env)
-const subscriptions = await startApp('subscription-service', 'SUBSCRIPTION_SERVICE_PORT', env)
-const simulations = await startApp('simulation-service', 'SIMULATION_SERVICE_PORT', env)
-const gateway = await startApp('gateway', 'GATEWAY_PORT', {
+const usage = await startApp('usage-service', env)
+const subscriptions = await startApp('subscription-service', env)
+const simulations = await startApp('simulation-service', env)
+const gateway = await startApp('gateway', {
   ...env,
-  USAGE_SERVICE_URL: usage.url,
-  SUBSCRIPTION_SERVICE_URL: subscriptions.url,
-  SIMULATION_SERVICE_URL: simulations.url,
+  [urlVar('usage-service')]: usage.url,
+  [urlVar('subscription-service')]: subscriptions.url,
+  [urlVar('simulation-service')]: simulations.url,
 })
 
 // A team user (1,000 simulation_run a day) so the bench measures work, not 429s.

@@ -1,6 +1,7 @@
 // Starts apps as real processes for a bench, each on a free port, and waits for /ready.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
+import { portVar, type ServiceName } from '@f1/contracts/services'
 import { freePort } from '@f1/local-stack/dynamodb'
 
 export interface RunningApp {
@@ -18,21 +19,18 @@ export interface StartOptions {
   nodeArgs?: string[]
 }
 
-const REPO = join(import.meta.dirname, '..', '..')
+/** The repository's root folder. */
+export const REPO_ROOT = join(import.meta.dirname, '..', '..')
 
-export async function startApp(
-  name: string,
-  portVar: string,
-  env: Record<string, string>,
-  options: StartOptions = {},
-): Promise<RunningApp> {
+/** Starts apps/<name> on a free port (its port variable set from @f1/contracts/services) and waits until it is ready. */
+export async function startApp(name: ServiceName, env: Record<string, string>, options: StartOptions = {}): Promise<RunningApp> {
   const port = await freePort()
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/server.ts'], {
-    cwd: join(REPO, 'apps', name),
+    cwd: join(REPO_ROOT, 'apps', name),
     env: {
       ...process.env,
       ...env,
-      [portVar]: String(port),
+      [portVar(name)]: String(port),
       LOG_LEVEL: options.logLevel ?? 'warn',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { urlVar, type ServiceName } from '@f1/contracts/services'
 import { BENCH_SUMMARY_FILE_VAR, benchTable, readBenchRows, type BenchRow } from '@f1/local-stack/bench-summary'
 import { startDynamoDbLocal } from '@f1/local-stack/dynamodb'
 import { parseCliArgsOrExit, pathFromInvocation } from '@f1/service-kit/cli-args'
@@ -18,7 +19,7 @@ import { startCountingProxy, type CountingProxy } from './counting-proxy.ts'
 import { LoadClient, type Hit } from './http-load.ts'
 import { BENCH_LIMIT, rawConsumeUpdate } from './raw-update.ts'
 import { closedLoop, type Figures } from './measure.ts'
-import { startApp, stopApps, type RunningApp } from './stack.ts'
+import { REPO_ROOT, startApp, stopApps, type RunningApp } from './stack.ts'
 
 const USAGE = `Usage: pnpm bench [-- options]
 
@@ -27,7 +28,8 @@ the DynamoDB calls and service hops of each gateway route; CPU per request by pr
 
   --seconds N          measured seconds per path (default 5)
   --concurrency N      requests in flight (default 16)
-  --users N            team-plan users the load is spread over (default 8)
+  --users N            team-plan users the load is spread over (default 8; simulation-service admits 4
+                       requests per user at once, so fewer users than concurrency/4 turn simulations into 503s)
   --skip-others        only this stack's paths, not the event-delivery and backfill benches
   --profile APPS       V8 CPU profiles of these apps (comma-separated, e.g. gateway,usage-service)
   --profile-dir DIR    where the profiles go (default ./profiles)
@@ -58,7 +60,6 @@ const USERS = Number(values.users)
 const WARM_SECONDS = 2
 const COUNTED_REQUESTS = 20
 const BACKFILL_SIZES = [3_000, 12_000]
-const REPO = join(import.meta.dirname, '..', '..')
 
 const secrets = {
   SERVICE_TOKEN: 'bench-service-token-0123456789',
@@ -104,31 +105,17 @@ async function startStack(
     showLogs: false,
     ...(profiled.includes(app) ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
   })
-  const env = (app: string, extra: Record<string, string> = {}) => ({ ...common, DYNAMODB_ENDPOINT: dynamoFor(app), ...extra })
-  const usage = await startApp('usage-service', 'USAGE_SERVICE_PORT', env('usage-service'), options('usage-service'))
+  const start = (app: ServiceName, extra: Record<string, string> = {}) =>
+    startApp(app, { ...common, DYNAMODB_ENDPOINT: dynamoFor(app), ...extra }, options(app))
+  const usage = await start('usage-service')
   const usageUrl = await urlOf(usage)
-  const subscriptions = await startApp(
-    'subscription-service',
-    'SUBSCRIPTION_SERVICE_PORT',
-    env('subscription-service'),
-    options('subscription-service'),
-  )
-  const simulations = await startApp(
-    'simulation-service',
-    'SIMULATION_SERVICE_PORT',
-    env('simulation-service', { USAGE_SERVICE_URL: usageUrl }),
-    options('simulation-service'),
-  )
-  const gateway = await startApp(
-    'gateway',
-    'GATEWAY_PORT',
-    env('gateway', {
-      USAGE_SERVICE_URL: usageUrl,
-      SUBSCRIPTION_SERVICE_URL: await urlOf(subscriptions),
-      SIMULATION_SERVICE_URL: await urlOf(simulations),
-    }),
-    options('gateway'),
-  )
+  const subscriptions = await start('subscription-service')
+  const simulations = await start('simulation-service', { [urlVar('usage-service')]: usageUrl })
+  const gateway = await start('gateway', {
+    [urlVar('usage-service')]: usageUrl,
+    [urlVar('subscription-service')]: await urlOf(subscriptions),
+    [urlVar('simulation-service')]: await urlOf(simulations),
+  })
   return { usage, subscriptions, simulations, gateway, apps: [gateway, simulations, subscriptions, usage] }
 }
 
@@ -273,11 +260,17 @@ const processes = [
   { name: 'DynamoDB Local', pid: ddb.process.pid },
   { name: 'load generator', pid: process.pid },
 ]
+/** Answers other than the path's success status, by path and status (warm-up included). */
+const unexpected = new Map<string, number>()
 /** Where each path's CPU went: ms per request by process. */
 const cpuPerRequest = new Map<string, string>()
 
 async function measure(path: Path): Promise<Figures> {
-  const op = async (i: number) => (await load.status(path.origin(stack), path.hit(users[i % users.length]!))) === path.ok
+  const op = async (i: number) => {
+    const status = await load.status(path.origin(stack), path.hit(users[i % users.length]!))
+    if (status !== path.ok) unexpected.set(`${path.label} ${status}`, (unexpected.get(`${path.label} ${status}`) ?? 0) + 1)
+    return status === path.ok
+  }
   await closedLoop(op, { concurrency: CONCURRENCY, seconds: WARM_SECONDS })
   const before = processes.map((p) => cpuOf(p.pid))
   const figures = await closedLoop(op, { concurrency: CONCURRENCY, seconds: SECONDS })
@@ -313,7 +306,7 @@ const summaryFile = join(mkdtempSync(join(tmpdir(), 'f1-bench-')), 'rows.jsonl')
 function runBench(cwd: string, script: string, args: string[]): Promise<void> {
   console.log(`\n--- ${script} ${args.join(' ')}`)
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: join(REPO, cwd),
+    cwd: join(REPO_ROOT, cwd),
     env: { ...process.env, [BENCH_SUMMARY_FILE_VAR]: summaryFile, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
@@ -347,6 +340,8 @@ const rows: BenchRow[] = [
 console.log(`\n${benchTable(rows)}`)
 console.log(`\nWhat one request costs downstream (mean of ${COUNTED_REQUESTS}, plan cache warm):`)
 for (const line of costs) console.log(line)
+if (unexpected.size)
+  console.log(`\nOther answers than the expected status: ${[...unexpected].map(([what, n]) => `${what} x${n}`).join(', ')}`)
 console.log('\nCPU ms per request, by process:')
 for (const [label, line] of cpuPerRequest) console.log(`${label.padEnd(40)} ${line}`)
 console.log('\nRSS (MiB): at rest -> peak under load')

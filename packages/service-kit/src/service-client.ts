@@ -3,6 +3,7 @@
 // Pool (keep-alive connections per callee): Node's global fetch builds WHATWG Request/Response
 // objects on every call and cost about four times the CPU per call (docs/performance.md).
 import { Pool } from 'undici'
+import { CONNECT_TIMEOUT_MS } from './connect-timeout.ts'
 import { SERVICE_TOKEN_HEADER } from './service-auth.ts'
 import { DependencyMisconfiguredError, DependencyUnavailableError, UpstreamFailedError, withExtras } from './errors.ts'
 import { BUDGET_HEADER, currentDeadline, DeadlineExceededError } from './deadline.ts'
@@ -72,9 +73,6 @@ function failureOutcome(err: unknown): CallOutcome {
   const code = (err as { code?: string } | null)?.code
   return code && NOT_SENT_CODES.has(code) ? 'not_sent' : 'unknown'
 }
-
-/** Above Linux's first SYN retransmit (1 s), so a connection dropped by a full accept queue gets a second try. */
-const CONNECT_TIMEOUT_MS = 1_500
 
 function queryString(query: ServiceCall['query']): string {
   const params = new URLSearchParams()

@@ -1,6 +1,7 @@
 // DynamoDB clients for every app: AWS in production, DynamoDB Local when an endpoint is given.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { CONNECT_TIMEOUT_MS } from '@f1/service-kit/connect-timeout'
 
 export interface DynamoClientOptions {
   region: string
@@ -21,11 +22,6 @@ export interface DynamoClients {
   doc: DynamoDBDocumentClient
 }
 
-/**
- * How long a new connection may take. Above Linux's first SYN retransmit (1 s), so a connection
- * attempt dropped by a full accept queue (DynamoDB Local's is 50 deep) gets its second try.
- */
-export const CONNECT_TIMEOUT_MS = 1_500
 
 type Sender = { send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown> }
 

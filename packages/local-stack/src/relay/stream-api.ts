@@ -9,7 +9,7 @@ import {
   type _Record,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams'
-import { CONNECT_TIMEOUT_MS } from '@f1/tables/client'
+import { CONNECT_TIMEOUT_MS } from '@f1/service-kit/connect-timeout'
 
 export type StreamRecord = _Record
 export type { Shard }

@@ -38,9 +38,15 @@ function summarise(planId: PlanId, day: UsageDay): UsageSummary {
 export default async function userRoutes(app: ServiceApp) {
   app.usePlanSecurity()
 
-  /** Today's usage: counted with this request's api_request (no second call), or read when that did not carry it. */
-  const todayOf = (request: FastifyRequest) =>
-    request.usageToday ? Promise.resolve(request.usageToday) : app.usageService.readDay({ userId: request.user.sub, requestId: request.id })
+  /**
+   * A day's usage (default today): today's came with this request's api_request consume (routes
+   * with `usageDay`), so only another day costs a call.
+   */
+  const usageOn = async (request: FastifyRequest, date?: string): Promise<UsageDay> => {
+    const today = request.usageToday
+    if (today && (date === undefined || date === today.date)) return today
+    return app.usageService.readDay({ userId: request.user.sub, date, requestId: request.id })
+  }
 
   app.get(
     '/api/users/me',
@@ -56,7 +62,7 @@ export default async function userRoutes(app: ServiceApp) {
     async (request) => {
       const { planId, subscription } = request
       const userId = request.user.sub
-      const [profile, day] = await Promise.all([app.profiles.findProfileById(userId), todayOf(request)])
+      const [profile, day] = await Promise.all([app.profiles.findProfileById(userId), usageOn(request)])
       if (!profile) throw new UnknownUserError()
       return {
         profile: {
@@ -86,13 +92,7 @@ export default async function userRoutes(app: ServiceApp) {
       },
     },
     async (request) => {
-      const { date } = request.query
-      const today = request.usageToday
-      const day =
-        today && (date === undefined || date === today.date)
-          ? today
-          : await app.usageService.readDay({ userId: request.user.sub, date, requestId: request.id })
-      return summarise(request.planId, day)
+      return summarise(request.planId, await usageOn(request, request.query.date))
     },
   )
 }
