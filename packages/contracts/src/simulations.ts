@@ -136,6 +136,18 @@ export const SimulationIdParamsSchema = Type.Object({ simulationId: SimulationId
 /** The owner of the simulation asked for: another user's id answers 404, so ids do not leak. */
 export const SimulationOwnerQuerySchema = Type.Object({ user_id: UserIdSchema }, { additionalProperties: false })
 
+/**
+ * What a race's data holds that the reference simulator refuses to run: the engine runs it and
+ * says so (see @f1/race-sim's README, "Race data the reference refuses").
+ */
+export const RACE_WARNING_CODES = ['FUEL_RUNS_OUT', 'RACE_PACE_GAP_OUT_OF_RANGE', 'FCY_PHASES_TOO_CLOSE', 'ONE_DRY_COMPOUND'] as const
+export type RaceWarningCode = (typeof RACE_WARNING_CODES)[number]
+export const RaceWarningSchema = Type.Object({
+  code: Type.Enum(RACE_WARNING_CODES),
+  message: Type.String({ description: 'The condition and what the engine does about it, in words' }),
+})
+export type RaceWarning = Static<typeof RaceWarningSchema>
+
 export const TrackSchema = Type.Object({
   id: Type.String({ description: 'The id simulations take as track_id, e.g. shanghai' }),
   name: Type.String(),
@@ -144,6 +156,9 @@ export const TrackSchema = Type.Object({
   aliases: Type.Array(Type.String(), { description: 'Other names track_id accepts' }),
   seasons: Type.Array(Type.Integer(), { description: 'Seasons that can be simulated, ascending' }),
   laps: Type.Record(Type.String(), Type.Integer(), { description: 'Race distance in laps per season' }),
+  warnings: Type.Record(Type.String(), Type.Array(RaceWarningSchema), {
+    description: 'Per season whose recorded race has them: what its data holds that the reference simulator refuses (a race simulation returns the same list)',
+  }),
 })
 export type Track = Static<typeof TrackSchema>
 

@@ -1,9 +1,9 @@
 // The engine's request and result shapes: what the simulation service stores and returns as they are.
 // Times are seconds rounded to the millisecond. Requests are the API's (@f1/contracts), less the
 // gateway's operation.
-import type { OptimizeBody, SimulationRequest as ApiSimulationRequest } from '@f1/contracts/simulations'
+import type { OptimizeBody, RaceWarning, SimulationRequest as ApiSimulationRequest } from '@f1/contracts/simulations'
 
-export type { SimulationMode } from '@f1/contracts/simulations'
+export type { RaceWarning, SimulationMode } from '@f1/contracts/simulations'
 
 export interface StintJson {
   start_lap: number
@@ -67,6 +67,8 @@ export interface RaceResult {
   positions: Record<string, number[]>
   pit_stops: PitStopEntry[]
   fcy_phases: FcyPhaseEntry[]
+  /** What the race's data (or the request's strategy) holds that the reference refuses to run. */
+  warnings: RaceWarning[]
 }
 
 export interface MonteCarloDriverResult {
@@ -85,6 +87,8 @@ export interface MonteCarloResult {
   runs: number
   seed: number
   drivers: MonteCarloDriverResult[]
+  /** Those of the race run without yellows or retirements (the study draws its own). */
+  warnings: RaceWarning[]
 }
 
 export interface OptimizedStrategy {

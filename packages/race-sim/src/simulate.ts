@@ -11,10 +11,9 @@ import {
 import type { MonteCarloResult, RaceResult, SimulationMode, SimulationRequest, SingleCarResult } from './contract.ts'
 import { RaceSimError } from './errors.ts'
 import { runMonteCarlo, type MonteCarloOptions } from './monte-carlo/monte-carlo.ts'
-import { runRace } from './race/engine.ts'
-import { prepareRace, recordedEvents } from './race/prepare.ts'
+import { runRecordedRace } from './race/prepare.ts'
 import { raceResult } from './race/result.ts'
-import { createWorkspace } from './race/workspace.ts'
+import { raceWarnings } from './race/warnings.ts'
 import { roundMs } from './round.ts'
 import { singleCarLapTimes } from './single-car.ts'
 import { findDriver, parseStrategy, validateStrategy } from './strategy.ts'
@@ -39,11 +38,8 @@ export function simulateSingleCar(race: RaceParams, driverCode: string, stints?:
  * With `override`, that driver runs the given strategy instead of his file strategy.
  */
 export function simulateRace(race: RaceParams, override?: { driver: string; stints: readonly Stint[] }): RaceResult {
-  const prepared = prepareRace(race, override)
-  const events = recordedEvents(prepared)
-  const workspace = createWorkspace(prepared.setup)
-  runRace(prepared.setup, events.phases, events.retirements, workspace, null)
-  return raceResult(prepared.setup, workspace, events.phases)
+  const { prepared, events, workspace } = runRecordedRace(race, override)
+  return { ...raceResult(prepared.setup, workspace, events.phases), warnings: raceWarnings(prepared, workspace) }
 }
 
 

@@ -1,6 +1,6 @@
 // Single-car mode: one driver alone on a free track (no traffic, no yellows), lap by lap.
 import type { DriverParams, RaceParams, Stint } from './catalog/types.ts'
-import { baseLapTime, fuelBurned, fuelLoss, pitStandstill, startLoss } from './model/lap-time.ts'
+import { baseLapTime, fuelLoss, pitStandstill, startLoss } from './model/lap-time.ts'
 import { tyreCurve, tyreLoss } from './model/tyres.ts'
 
 /** Lap times split into the driving part and the pit-lane part (the FCY pre-simulation needs them apart). */
@@ -49,7 +49,9 @@ export function freeTrackLaps(race: RaceParams, driver: DriverParams, stints: re
     t += tyreLoss(curve, age) + (lapsOnSet === 0 ? coldLoss : 0) + team.tCar + fuelLoss(fuel, track) + driver.tDriver
     if (lap === 1) t += startLoss(track, driver.grid)
 
-    fuel -= fuelBurned(team.fuelPerLapKg, team.autoFuelAdjust, fuel, laps - (lap - 1), false)
+    // The free-track simulation burns the file's figure evenly, as the reference's basic simulation
+    // (its pre-simulation and single-car figures) does; only the full race adjusts it.
+    fuel -= team.fuelPerLapKg
     if (fuel < 0) fuel = 0
     age += 1
     lapsOnSet++

@@ -106,7 +106,7 @@ export const sum = (values: readonly number[]): number => values.reduce((a, b) =
 export const near = (a: number, b: number, tolerance = 0.0005): boolean => Math.abs(a - b) <= tolerance
 
 /** Every rule of a valid result; returns the first broken one, or undefined. */
-export function brokenRule(race: RaceParams, result: RaceResult): string | undefined {
+export function brokenRule(race: RaceParams, result: Omit<RaceResult, 'warnings'>): string | undefined {
   const codes = race.drivers.map((d) => d.code)
   const n = codes.length
   if (result.classification.map((c) => c.position).join() !== codes.map((_, i) => i + 1).join()) return 'classification positions'

@@ -2,6 +2,7 @@
 import t from 'tap'
 import type { RaceParams } from '../src/catalog/types.ts'
 import { simulateRace, simulateSingleCar } from '../src/simulate.ts'
+import { prepareRace, recordedEvents } from '../src/race/prepare.ts'
 import { BASE, driver, near, race, rules, stints, track, tyres } from './helper.ts'
 
 /** Race time of a driver at the end of a lap, from the result's lap times. */
@@ -133,4 +134,20 @@ t.test('a stop under a VSC costs the FCY pit-lane loss, and a full yellow out-la
   // As in the reference, the slowed lap is max(lap incl. pit losses, FCY lap time): here the FCY time.
   t.ok(near(result[4]!, Math.max(BASE * 1.4, BASE + 2.5 + 12)), 'out-lap')
   t.equal(green[3], BASE + 5, 'green in-lap: t_pitdrive_inlap')
+})
+
+t.test('a safety car that comes out late in a lap meets the leader no sooner than a third of an SC lap later', async (t) => {
+  const timed = (start: number) => {
+    const r = race({ laps: 12, drivers: [driver('AAA')], events: { fcyPhases: [{ start, end: 7, type: 'SC' }], retirements: [] } })
+    return recordedEvents(prepareRace(r)).phases
+  }
+  const scLap = BASE * 1.6
+  const fcyLap = BASE * 1.4
+  const early = timed(4.5)
+  t.ok(near(early.scDelay[0]!, 0.5 * fcyLap, 1e-9), 'from mid-lap the rest of the lap at the FCY lap time')
+  const late = timed(4.9)
+  t.ok(near(late.scDelay[0]!, 0.33 * scLap, 1e-9), 'from 90 % of the lap: 0.33 SC laps, not 0.1 FCY laps')
+  // Lap 5 starts the phase, lap 6 runs behind the SC, lap 7 ends it at the line; a late start moves the end too.
+  t.ok(near(early.end[0]! - early.start[0]!, 0.5 * fcyLap + 2 * scLap, 1e-9), 'the early phase lasts its yellow half-lap and two SC laps')
+  t.ok(near(late.end[0]! - late.start[0]!, 0.33 * scLap + 2 * scLap, 1e-9), 'the late phase lasts the minimum delay and two SC laps')
 })

@@ -70,7 +70,7 @@ export default fp<{ workers?: number | undefined }>(
   async (app, options) => {
     const pool = createMonteCarloPool(options.workers ?? defaultWorkerCount())
     // The catalog never changes while the process runs.
-    const tracks: Track[] = listTracks().map(({ id, name, country, city, aliases, seasons, laps }) => ({
+    const tracks: Track[] = listTracks().map(({ id, name, country, city, aliases, seasons, laps, warnings }) => ({
       id,
       name,
       country,
@@ -78,6 +78,7 @@ export default fp<{ workers?: number | undefined }>(
       aliases: [...aliases],
       seasons,
       laps,
+      warnings,
     }))
     app.decorate('engine', {
       simulate: (request, signal) => runEngine(pool, request, signal),

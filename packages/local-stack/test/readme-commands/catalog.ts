@@ -67,6 +67,11 @@ export const RUN: Record<string, Run> = {
     files: { 'tally.json': null },
     expect: { exit: 0, output: /^Generated 1,000 users, [\d,]+ legacy items into /m },
   },
+  'pnpm --filter ./packages/race-sim compare-reference ref-races.json': {
+    // The reference's JSON needs its checkout (see the SKIP below); one refused race proves the wiring.
+    files: { 'ref-races.json': '{"Suzuka_2014": {"status": "refused", "reason": "RuntimeError: t_gap_racepace"}}' },
+    expect: { exit: 0, output: /^Suzuka_2014 +refused by reference: RuntimeError: t_gap_racepace {2}ours warns: RACE_PACE_GAP_OUT_OF_RANGE$/m },
+  },
   'pnpm --filter ./packages/race-sim convert-params path/to/racesim-params': {
     runAs: {
       command: `pnpm --filter ./packages/race-sim convert-params ${TMP}/empty-params`,
@@ -129,6 +134,10 @@ export const SKIP: Skip[] = [
   {
     match: (c) => c === 'pnpm dev',
     why: 'starts the whole stack on fixed ports (8000, 3000-3005) another stack on this machine may hold; INLINE checks its arguments',
+  },
+  {
+    match: (c) => c.startsWith('python3 packages/race-sim/scripts/reference-races.py '),
+    why: 'runs the reference simulator (TUMFTM/race-simulation), a checkout that is neither in the repository nor reachable from CI',
   },
   { match: (c) => /^GW=http:\/\/127\.0\.0\.1:3000$/.test(c) || /(^|[\s(=])curl /.test(c), why: STACK },
   {

@@ -38,13 +38,14 @@ export function pitStandstill(track: TrackParams, team: TeamParams, refuelKg: nu
 }
 
 /**
- * Fuel burned in a green lap: the file's consumption per lap ("burned evenly"). With auto
- * adjustment on, a car that saved fuel under a yellow burns the saving over the laps left
- * (max(mass / laps left, consumption)), as the parameter file describes ("increases consumption
- * after FCY phases"). Under a yellow the lap burns yellowShare() of the consumption.
+ * Fuel burned in a green lap of the race: the file's consumption per lap, or with auto adjustment
+ * on the mass left spread over the laps left when that is more (max(mass / laps left,
+ * consumption)), as the reference's race does on every green lap, so a car that saved fuel under
+ * a yellow burns the saving and a car whose file figure is a rounded-down one burns what it carries.
+ * Under a yellow the lap burns yellowShare() of the consumption.
  */
-export function fuelBurned(perLapKg: number, autoAdjust: boolean, fuelKg: number, lapsLeft: number, savedUnderYellow: boolean): number {
-  if (autoAdjust && savedUnderYellow && lapsLeft > 0) {
+export function fuelBurned(perLapKg: number, autoAdjust: boolean, fuelKg: number, lapsLeft: number): number {
+  if (autoAdjust && lapsLeft > 0) {
     const even = fuelKg / lapsLeft
     return even > perLapKg ? even : perLapKg
   }

@@ -3,11 +3,12 @@
 // result depends on the seed only, not on the machine or on how runs are split across workers.
 import { MCS, raceNoise } from '../catalog/mcs.ts'
 import type { McsParams, RaceParams } from '../catalog/types.ts'
-import type { MonteCarloDriverResult, MonteCarloResult } from '../contract.ts'
+import type { MonteCarloDriverResult, MonteCarloResult, RaceWarning } from '../contract.ts'
 import { runRace } from '../race/engine.ts'
 import { timeEvents } from '../race/fcy-timing.ts'
 import { lapsDone } from '../race/finish.ts'
-import { prepareRace, type StrategyOverride } from '../race/prepare.ts'
+import { prepareRace, runRecordedRace, type StrategyOverride } from '../race/prepare.ts'
+import { raceWarnings } from '../race/warnings.ts'
 import type { DriverNoise } from '../race/setup.ts'
 import { createWorkspace } from '../race/workspace.ts'
 import { createRng } from '../random.ts'
@@ -109,7 +110,17 @@ export function summarise(job: MonteCarloJob, chunks: readonly RunOutcomes[]): M
     }
   })
   drivers.sort((a, b) => b.win - a.win || b.podium - a.podium || a.driver.localeCompare(b.driver))
-  return { runs, seed: job.seed, drivers }
+  return { runs, seed: job.seed, drivers, warnings: studyWarnings(job) }
+}
+
+/**
+ * The study's warnings: its yellows and retirements are drawn, so they are those of the race run
+ * once without any (well under a millisecond): recorded phases do not apply, and without a yellow
+ * to save fuel a car short of it runs dry.
+ */
+function studyWarnings(job: MonteCarloJob): RaceWarning[] {
+  const { prepared, workspace } = runRecordedRace({ ...job.race, events: { fcyPhases: [], retirements: [] } }, job.override)
+  return raceWarnings(prepared, workspace)
 }
 
 /** A Monte Carlo study in this thread (pure; see workers.ts to keep a service's event loop free). */

@@ -146,16 +146,18 @@ function drs(s: RaceSetup, w: Workspace, lap: number, d: number): void {
 function ageCar(s: RaceSetup, ph: TimedPhases, w: Workspace, lap: number, d: number): void {
   const p = w.activePhase[d]!
   if (p < 0) {
-    w.fuel[d]! -= fuelBurned(s.fuelPerLap[d]!, s.autoFuel[d] === 1, w.fuel[d]!, s.laps - (lap - 1), w.fuelSaved[d] === 1)
+    w.fuel[d]! -= fuelBurned(s.fuelPerLap[d]!, s.autoFuel[d] === 1, w.fuel[d]!, s.laps - (lap - 1))
     w.tyreAge[d]! += 1
   } else {
     const share = normalLapShare(s, ph, w, d, lap)
     const sc = ph.sc[p] === 1
     w.fuel[d]! -= yellowShare(share, sc ? s.fuelMultSc[d]! : s.fuelMultFcy[d]!) * s.fuelPerLap[d]!
-    w.fuelSaved[d] = 1
     w.tyreAge[d]! += yellowShare(share, sc ? s.degMultSc[d]! : s.degMultFcy[d]!)
   }
-  if (w.fuel[d]! < 0) w.fuel[d] = 0
+  if (w.fuel[d]! < 0) {
+    w.fuel[d] = 0
+    w.ranDry[d] = 1
+  }
   w.lapsOnSet[d]!++
 }
 

@@ -11,6 +11,9 @@ export interface TimedEvents {
   retirements: TimedRetirements
 }
 
+/** The least share of an SC lap between an SC's start and the leader reaching it (the reference's 0.33). */
+const SC_MIN_DELAY_SHARE = 0.33
+
 const isClose = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b))
 
 /**
@@ -80,6 +83,14 @@ export function timeEvents(
     }
     if (sc) {
       out.scDelay[p] = timeAtLap(firstLap + 1) - out.start[p]!
+      // The SC drives its first lap slowly so the field can catch it: it meets the leader no sooner
+      // than a third of an SC lap after it came out, and its end and the next lap move with it.
+      const shortBy = SC_MIN_DELAY_SHARE * tLapSc - out.scDelay[p]
+      if (shortBy > 0) {
+        out.scDelay[p] += shortBy
+        out.end[p]! += shortBy
+        if (firstLap + 1 < laps) driving[firstLap + 1]! += shortBy
+      }
       out.scLaps[p] = untilFlag ? Infinity : lastLap - firstLap - 1
     }
   })

@@ -6,7 +6,7 @@ import type { RaceSetup } from './setup.ts'
 import type { TimedPhases, Workspace } from './workspace.ts'
 
 /** The contract's race result (times rounded to the ms) of a finished workspace. */
-export function raceResult(s: RaceSetup, w: Workspace, phases: TimedPhases): RaceResult {
+export function raceResult(s: RaceSetup, w: Workspace, phases: TimedPhases): Omit<RaceResult, 'warnings'> {
   const { n, laps } = s
   const winner = w.order[0]!
   const winnerTime = w.raceTime[lapsDone(s, w, winner) * n + winner]!

@@ -48,7 +48,8 @@ export interface Workspace {
   tyreAge: Float64Array
   lapsOnSet: Int32Array
   fuel: Float64Array
-  fuelSaved: Uint8Array
+  /** 1 once the car's fuel went below zero (kept at zero): the race's data carries too little. */
+  ranDry: Uint8Array
   drsLap: Int32Array
   activePhase: Int32Array
   nextPhase: Int32Array
@@ -86,7 +87,7 @@ export function createWorkspace(s: RaceSetup): Workspace {
     tyreAge: f(),
     lapsOnSet: i(),
     fuel: f(),
-    fuelSaved: u(),
+    ranDry: u(),
     drsLap: i(),
     activePhase: i(),
     nextPhase: i(),
@@ -125,7 +126,7 @@ export function resetWorkspace(s: RaceSetup, w: Workspace, retirements: TimedRet
     w.tyreAge[d] = s.stintAge[first]!
     w.lapsOnSet[d] = 0
     w.fuel[d] = s.fuelStart[d]!
-    w.fuelSaved[d] = 0
+    w.ranDry[d] = 0
     w.drsLap[d] = s.drsAllowLap
     w.activePhase[d] = -1
     w.nextPhase[d] = 0
