@@ -159,3 +159,42 @@ t.test('a body with an unknown field, or quota set by the client, is a 400 and c
   t.equal(res.statusCode, 400)
   t.equal(await usageOf(built, user.token, 'simulation_run'), 0)
 })
+
+t.test("a race with the request's own safety car and no retirements is run, stored with its scenario, and counted once", async (t) => {
+  const built = await build(t)
+  const user = await register(built.app)
+  const scenario = { fcy_phases: [{ type: 'SC', start_lap: 20.5, end_lap: 24 }], retirements: [] }
+  const payload = { ...single, mode: 'race', ...scenario }
+  const res = await built.app.inject({ method: 'POST', url: '/api/simulations', headers: bearer(user.token), payload })
+  t.equal(res.statusCode, 201, res.body)
+  const simulation = res.json()
+  t.match(simulation.strategy_data, scenario)
+  t.match(simulation.results.fcy_phases, [{ type: 'SC' }])
+  t.notOk(simulation.results.classification.some((c: { status: string }) => c.status === 'retired'))
+  t.same(simulation.results.warnings, [])
+  t.equal(await usageOf(built, user.token, 'simulation_run'), 1)
+})
+
+t.test('a scenario the engine cannot run (overlapping yellows) is a 400 naming why, stores nothing and gives the quota back', async (t) => {
+  const built = await build(t)
+  const user = await register(built.app)
+  const fcy_phases = [
+    { type: 'SC', start_lap: 10, end_lap: 14 },
+    { type: 'VSC', start_lap: 13, end_lap: 15 },
+  ]
+  const res = await built.app.inject({ method: 'POST', url: '/api/simulations', headers: bearer(user.token), payload: { ...single, mode: 'race', fcy_phases } })
+  t.equal(res.statusCode, 400)
+  t.match(errorOf(res), { code: 'INVALID_REQUEST', message: /fcy_phases\[1\] starts at 13, before fcy_phases\[0\] ends/ })
+  t.equal(await storedCount(built), 0)
+  t.equal(await usageOf(built, user.token, 'simulation_run'), 0)
+})
+
+t.test('the track catalog names, per season, what its recorded race holds that the reference refuses', async (t) => {
+  const built = await build(t)
+  const suzuka = json<{ tracks: Array<{ id: string; warnings: Record<string, Array<{ code: string }>> }> }>(await built.app.inject('/api/tracks')).tracks.find(
+    (track) => track.id === 'suzuka',
+  )!
+  t.same(suzuka.warnings['2014']!.map((w) => w.code), ['RACE_PACE_GAP_OUT_OF_RANGE'])
+  t.same(suzuka.warnings['2015']!.map((w) => w.code), ['FUEL_RUNS_OUT'])
+  t.notOk('2019' in suzuka.warnings)
+})

@@ -59,6 +59,29 @@ export const DEFAULT_MONTE_CARLO_RUNS = 1_000
 export const DEFAULT_MONTE_CARLO_SEED = 1
 export const MAX_MONTE_CARLO_SEED = 0xffff_ffff
 
+/** A yellow of the request's own, in race progress (laps of the leader: 12.5 is halfway round lap 13). */
+export const FcyPhaseInputSchema = Type.Object(
+  {
+    type: Type.Enum(['SC', 'VSC'] as const, { description: 'SC: safety car; VSC: virtual safety car' }),
+    start_lap: Type.Number({ minimum: 0, maximum: 200, description: 'Race progress at which it starts' }),
+    end_lap: Type.Number({ minimum: 0, maximum: 200, description: 'Race progress at which it ends (the race distance: until the flag)' }),
+  },
+  { additionalProperties: false },
+)
+export type FcyPhaseInput = Static<typeof FcyPhaseInputSchema>
+
+export const RetirementInputSchema = Type.Object(
+  {
+    driver: DriverCodeSchema,
+    lap: Type.Number({ minimum: 0, maximum: 200, description: 'Race progress at which the car stops' }),
+  },
+  { additionalProperties: false },
+)
+export type RetirementInput = Static<typeof RetirementInputSchema>
+
+export const DriverStrategySchema = Type.Object({ driver: DriverCodeSchema, strategy: StrategySchema }, { additionalProperties: false })
+export type DriverStrategy = Static<typeof DriverStrategySchema>
+
 export const SimulationRequestSchema = Type.Object(
   {
     track_id: TrackRefSchema,
@@ -78,6 +101,24 @@ export const SimulationRequestSchema = Type.Object(
         minimum: 0,
         maximum: MAX_MONTE_CARLO_SEED,
         description: `Monte Carlo only: PRNG seed (default ${DEFAULT_MONTE_CARLO_SEED})`,
+      }),
+    ),
+    strategies: Type.Optional(
+      Type.Array(DriverStrategySchema, {
+        maxItems: 30,
+        description: "Other drivers' strategies in place of their recorded ones (race and Monte Carlo); `driver` and `strategy` set the driver simulated",
+      }),
+    ),
+    fcy_phases: Type.Optional(
+      Type.Array(FcyPhaseInputSchema, {
+        maxItems: 10,
+        description: "Race mode: the race's yellows in place of the recorded ones, in order and not overlapping; [] for none",
+      }),
+    ),
+    retirements: Type.Optional(
+      Type.Array(RetirementInputSchema, {
+        maxItems: 30,
+        description: 'Race mode: the retirements in place of the recorded ones, one per driver; [] for none',
       }),
     ),
     operation: Type.Optional(OperationSchema),

@@ -59,6 +59,34 @@ export interface FcyPhaseEntry {
   end: number | null
 }
 
+/**
+ * Per driver, one entry per lap completed (index 0 = lap 1): the chart data of a race. The lap time
+ * is base + tyres + fuel + drs + pit + traffic_yellow, to the millisecond's rounding.
+ */
+export interface LapDetailJson {
+  /** The car's own flag in that lap: a yellow meets a lapped car in another lap than the leader. */
+  flag: ('green' | 'VSC' | 'SC')[]
+  compound: string[]
+  /** Age of the set at the start of the lap, laps (yellow laps count less). */
+  tyre_age: number[]
+  /** On board at the start of the lap, kg. */
+  fuel_kg: number[]
+  /** Seconds behind the leader when crossing the line at the end of the lap (0 for the leader). */
+  gap_to_leader: number[]
+  /** Qualifying time + race-pace gap + car + driver, and in lap 1 the start losses, s. */
+  base: number[]
+  /** Degradation by tyre age, cold tyres in a stint's first lap, s. */
+  tyres: number[]
+  /** Fuel mass x its lap-time sensitivity, s. */
+  fuel: number[]
+  /** DRS gains (negative), s. */
+  drs: number[]
+  /** In- and out-lap pit-lane and standing time, s. */
+  pit: number[]
+  /** The rest: yellows, duels, being held behind a car, overtaking losses, s. */
+  traffic_yellow: number[]
+}
+
 export interface RaceResult {
   classification: ClassificationEntry[]
   /** Lap times per driver, for the laps completed. */
@@ -67,6 +95,7 @@ export interface RaceResult {
   positions: Record<string, number[]>
   pit_stops: PitStopEntry[]
   fcy_phases: FcyPhaseEntry[]
+  lap_detail: Record<string, LapDetailJson>
   /** What the race's data (or the request's strategy) holds that the reference refuses to run. */
   warnings: RaceWarning[]
 }
@@ -81,6 +110,11 @@ export interface MonteCarloDriverResult {
   dnf: number
   /** Race time quantiles over the runs the driver was classified as finished in (null if never). */
   race_time: { p10: number; p50: number; p90: number } | null
+  /**
+   * Per lap (index 0 = lap 1): the share of runs the driver was still running at its end, and his
+   * position over those runs: mean and 10/50/90 % quantiles (null once no run has him running).
+   */
+  position_by_lap: { running: number[]; mean: (number | null)[]; p10: (number | null)[]; p50: (number | null)[]; p90: (number | null)[] }
 }
 
 export interface MonteCarloResult {

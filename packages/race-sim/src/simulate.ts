@@ -12,9 +12,10 @@ import type { MonteCarloResult, RaceResult, SimulationMode, SimulationRequest, S
 import { RaceSimError } from './errors.ts'
 import { runMonteCarlo, type MonteCarloOptions } from './monte-carlo/monte-carlo.ts'
 import { runRecordedRace } from './race/prepare.ts'
-import { raceResult } from './race/result.ts'
+import { lapDetail, raceResult } from './race/result.ts'
 import { raceWarnings } from './race/warnings.ts'
 import { roundMs } from './round.ts'
+import { onlyKeys, scenarioRace } from './scenario.ts'
 import { singleCarLapTimes } from './single-car.ts'
 import { findDriver, parseStrategy, validateStrategy } from './strategy.ts'
 
@@ -38,10 +39,16 @@ export function simulateSingleCar(race: RaceParams, driverCode: string, stints?:
  * With `override`, that driver runs the given strategy instead of his file strategy.
  */
 export function simulateRace(race: RaceParams, override?: { driver: string; stints: readonly Stint[] }): RaceResult {
-  const { prepared, events, workspace } = runRecordedRace(race, override)
-  return { ...raceResult(prepared.setup, workspace, events.phases), warnings: raceWarnings(prepared, workspace) }
+  const { prepared, events, workspace } = runRecordedRace(race, override, { detail: true })
+  const { setup } = prepared
+  return { ...raceResult(setup, workspace, events.phases), lap_detail: lapDetail(setup, workspace), warnings: raceWarnings(prepared, workspace) }
 }
 
+
+/** Every field a request may have (the API's, less the gateway's operation). */
+const REQUEST_FIELDS: readonly (keyof SimulationRequest)[] = [
+  'track_id', 'season', 'mode', 'driver', 'strategy', 'runs', 'seed', 'strategies', 'fcy_phases', 'retirements',
+]
 
 /** A request checked and resolved against the catalog. */
 export interface ResolvedRequest {
@@ -56,6 +63,7 @@ export interface ResolvedRequest {
 /** Checks a request's shape and resolves its track, season, driver and strategy. Throws RaceSimError. */
 export function resolveRequest(input: unknown): ResolvedRequest {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new RaceSimError('INVALID_REQUEST', 'request must be a JSON object')
+  onlyKeys(input as Record<string, unknown>, REQUEST_FIELDS, 'request')
   const r = input as Partial<Record<keyof SimulationRequest, unknown>>
   if (typeof r.track_id !== 'string' || r.track_id === '') throw new RaceSimError('INVALID_REQUEST', 'track_id must be a track id or name, e.g. "shanghai"')
   if (typeof r.season !== 'number' || !Number.isInteger(r.season)) throw new RaceSimError('INVALID_REQUEST', 'season must be a year, e.g. 2019')
@@ -73,8 +81,9 @@ export function resolveRequest(input: unknown): ResolvedRequest {
     throw new RaceSimError('INVALID_REQUEST', `seed must be a whole number from 0 to ${MAX_MONTE_CARLO_SEED}`)
   }
 
-  const race = getRace(r.track_id, r.season)
-  const driver = r.driver === undefined ? undefined : findDriver(race, r.driver).code
+  const catalogRace = getRace(r.track_id, r.season)
+  const driver = r.driver === undefined ? undefined : findDriver(catalogRace, r.driver).code
+  const race = scenarioRace(catalogRace, mode, r, driver)
   const stints = r.strategy === undefined ? undefined : parseStrategy(r.strategy)
   if (driver !== undefined && stints !== undefined) validateStrategy(race, findDriver(race, driver), stints)
   return { race, mode, driver, stints, runs, seed }

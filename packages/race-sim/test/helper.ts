@@ -2,6 +2,7 @@
 // so each test sees exactly the term it checks.
 import type { CompoundFit, DriverParams, RaceParams, RaceRules, Stint, TeamParams, TrackParams, TyreParams } from '../src/catalog/types.ts'
 import type { RaceResult } from '../src/contract.ts'
+import { RaceSimError } from '../src/errors.ts'
 
 export const BASE = 82 // tQuali 80 + tGapRacePace 2
 
@@ -106,7 +107,7 @@ export const sum = (values: readonly number[]): number => values.reduce((a, b) =
 export const near = (a: number, b: number, tolerance = 0.0005): boolean => Math.abs(a - b) <= tolerance
 
 /** Every rule of a valid result; returns the first broken one, or undefined. */
-export function brokenRule(race: RaceParams, result: Omit<RaceResult, 'warnings'>): string | undefined {
+export function brokenRule(race: RaceParams, result: Omit<RaceResult, 'warnings' | 'lap_detail'>): string | undefined {
   const codes = race.drivers.map((d) => d.code)
   const n = codes.length
   if (result.classification.map((c) => c.position).join() !== codes.map((_, i) => i + 1).join()) return 'classification positions'
@@ -137,4 +138,15 @@ export function brokenRule(race: RaceParams, result: Omit<RaceResult, 'warnings'
     }
   }
   return undefined
+}
+
+/** The RaceSimError `run` throws (fails the test if it throws nothing or something else). */
+export function raceSimErrorOf(run: () => unknown): RaceSimError {
+  try {
+    run()
+  } catch (err) {
+    if (err instanceof RaceSimError) return err
+    throw err
+  }
+  throw new Error('no error thrown')
 }

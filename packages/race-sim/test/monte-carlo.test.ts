@@ -91,6 +91,24 @@ t.test('Monte Carlo shares are probabilities: positions sum to 1 per driver and 
   t.equal(result.drivers[0]!.driver, 'BOT', 'sorted by win share; pole sitter BOT leads')
 })
 
+t.test('per lap, a study gives each driver his position fan over the runs he is still running in', async (t) => {
+  const result = runMonteCarlo(shanghai, { runs: 200, seed: 5 })
+  for (const d of result.drivers) {
+    const fan = d.position_by_lap
+    t.equal(fan.running.length, shanghai.laps, `${d.driver}: one entry per lap`)
+    fan.running.forEach((running, i) => {
+      if (i > 0 && running > fan.running[i - 1]! + 1e-12) t.fail(`${d.driver}: a car cannot come back (lap ${i + 1})`)
+      const [p10, p50, p90, mean] = [fan.p10[i], fan.p50[i], fan.p90[i], fan.mean[i]]
+      if (running === 0) t.ok(p10 === null && p50 === null && p90 === null && mean === null)
+      else if (!(p10! <= p50! && p50! <= p90! && mean! >= 1 && mean! <= 20)) t.fail(`${d.driver} lap ${i + 1}: ${p10} ${p50} ${p90} ${mean}`)
+    })
+    // The last lap's share is the runs he finished the full distance in, at most the classified ones.
+    t.ok(fan.running.at(-1)! <= 1 - d.dnf + 1e-12)
+  }
+  const bot = result.drivers.find((d) => d.driver === 'BOT')!.position_by_lap
+  t.equal(bot.p50[0], 1, 'the pole sitter leads lap 1 in most runs')
+})
+
 t.test('Monte Carlo in worker threads equals the in-process result for the same seed', async (t) => {
   const inProcess = runMonteCarlo(shanghai, { runs: 250, seed: 9 })
   const inWorkers = await runMonteCarloInWorkers(shanghai, { runs: 250, seed: 9, workers: 2 })

@@ -1,21 +1,14 @@
 import t from 'tap'
 import { RaceSimError } from '../src/errors.ts'
 import { runSimulation } from '../src/simulate.ts'
+import { raceSimErrorOf } from './helper.ts'
 
 const stint = (start_lap: number, compound: string, tire_age = 0, refuel_kg = 0) => ({ start_lap, compound, tire_age, refuel_kg })
 const request = (over: Record<string, unknown> = {}) => ({ track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'single', ...over })
 const strategy = (...stints: ReturnType<typeof stint>[]) => request({ strategy: { stints } })
 
 /** The RaceSimError a request throws. */
-function errorOf(input: unknown): RaceSimError {
-  try {
-    runSimulation(input)
-  } catch (err) {
-    if (err instanceof RaceSimError) return err
-    throw err
-  }
-  throw new Error('no error thrown')
-}
+const errorOf = (input: unknown): RaceSimError => raceSimErrorOf(() => runSimulation(input))
 
 t.test('a first stint that does not start at lap 0 is rejected, naming the lap', async (t) => {
   const err = errorOf(strategy(stint(1, 'A4'), stint(20, 'A3')))

@@ -47,7 +47,8 @@ export async function runEngine(pool: MonteCarloPool, request: EngineRequest, si
   signal?.throwIfAborted()
   const r = resolveRequest(request)
   const base = { trackId: r.race.trackId, season: r.race.season, mode: r.mode, driver: r.driver }
-  // The request's strategy replaces its driver's; every other car keeps the parameter file's.
+  // The request's strategy replaces its driver's; every other car keeps the parameter file's unless
+  // the request's strategies name him (resolveRequest puts those in r.race).
   const override = r.driver !== undefined && r.stints !== undefined ? { driver: r.driver, stints: r.stints } : undefined
   switch (r.mode) {
     case 'single': {

@@ -33,6 +33,11 @@ export interface RunOutcomes {
   position: Int32Array<ArrayBuffer>
   /** Race time over the laps completed; NaN for a retirement. */
   raceTime: Float64Array<ArrayBuffer>
+  /**
+   * Runs in which a driver, still running, held a position at the end of a lap: index
+   * ((lap - 1) * n + driver) * n + position - 1. A histogram, so chunks add up and it stays small.
+   */
+  lapPositions: Int32Array<ArrayBuffer>
 }
 
 export interface MonteCarloOptions {
@@ -57,6 +62,7 @@ export function runChunk(job: MonteCarloJob, from: number, to: number): RunOutco
   const count = to - from
   const position = new Int32Array(count * n)
   const raceTime = new Float64Array(count * n)
+  const lapPositions = new Int32Array(laps * n * n)
   for (let run = from; run < to; run++) {
     const rng = createRng(job.seed, run)
     const events = randomEvents(setup, job.fcy, rng)
@@ -67,8 +73,13 @@ export function runChunk(job: MonteCarloJob, from: number, to: number): RunOutco
       position[at + d] = w.pos[laps * n + d]!
       raceTime[at + d] = w.retireLap[d]! <= laps ? NaN : w.raceTime[lapsDone(setup, w, d) * n + d]!
     }
+    // A lap not driven (retired, or lapped at the flag) has no time and counts nowhere.
+    for (let lap = 1; lap <= laps; lap++) {
+      const row = lap * n
+      for (let d = 0; d < n; d++) if (w.lapTime[row + d] === w.lapTime[row + d]) lapPositions[((lap - 1) * n + d) * n + w.pos[row + d]! - 1]!++
+    }
   }
-  return { codes: setup.codes, from, to, position, raceTime }
+  return { codes: setup.codes, from, to, position, raceTime, lapPositions }
 }
 
 /** Linear interpolation between order statistics (numpy's default). */
@@ -77,6 +88,38 @@ function quantile(sorted: Float64Array, q: number): number {
   const lo = Math.floor(at)
   const hi = Math.min(lo + 1, sorted.length - 1)
   return sorted[lo]! + (at - lo) * (sorted[hi]! - sorted[lo]!)
+}
+
+/** Driver d's position at the end of every lap over the runs he was still running in (a fan chart). */
+function positionsByLap(chunks: readonly RunOutcomes[], n: number, runs: number, d: number): MonteCarloDriverResult['position_by_lap'] {
+  const laps = chunks.length === 0 ? 0 : chunks[0]!.lapPositions.length / (n * n)
+  const out: MonteCarloDriverResult['position_by_lap'] = { running: [], mean: [], p10: [], p50: [], p90: [] }
+  const counts = new Array<number>(n)
+  for (let lap = 1; lap <= laps; lap++) {
+    counts.fill(0)
+    const at = ((lap - 1) * n + d) * n
+    for (const chunk of chunks) for (let p = 0; p < n; p++) counts[p]! += chunk.lapPositions[at + p]!
+    const total = counts.reduce((a, b) => a + b, 0)
+    out.running.push(total / runs)
+    let sum = 0
+    for (let p = 0; p < n; p++) sum += (p + 1) * counts[p]!
+    out.mean.push(total === 0 ? null : Math.round((sum / total) * 100) / 100)
+    out.p10.push(histogramQuantile(counts, total, 0.1))
+    out.p50.push(histogramQuantile(counts, total, 0.5))
+    out.p90.push(histogramQuantile(counts, total, 0.9))
+  }
+  return out
+}
+
+/** The smallest position with at least q of the runs at or ahead of it; null when no run counts. */
+function histogramQuantile(counts: readonly number[], total: number, q: number): number | null {
+  if (total === 0) return null
+  let seen = 0
+  for (let p = 0; p < counts.length; p++) {
+    seen += counts[p]!
+    if (seen >= q * total) return p + 1
+  }
+  return counts.length
 }
 
 /** Win, podium and position shares and race-time quantiles per driver, from all runs' outcomes. */
@@ -98,6 +141,7 @@ export function summarise(job: MonteCarloJob, chunks: readonly RunOutcomes[]): M
       }
     }
     const sorted = Float64Array.from(times).sort()
+    const byLap = positionsByLap(chunks, n, runs, d)
     const positions: Record<string, number> = {}
     for (let p = 1; p <= n; p++) if (counts[p]! > 0) positions[String(p)] = counts[p]! / runs
     return {
@@ -107,6 +151,7 @@ export function summarise(job: MonteCarloJob, chunks: readonly RunOutcomes[]): M
       positions,
       dnf: dnf / runs,
       race_time: sorted.length === 0 ? null : { p10: roundMs(quantile(sorted, 0.1)), p50: roundMs(quantile(sorted, 0.5)), p90: roundMs(quantile(sorted, 0.9)) },
+      position_by_lap: byLap,
     }
   })
   drivers.sort((a, b) => b.win - a.win || b.podium - a.podium || a.driver.localeCompare(b.driver))

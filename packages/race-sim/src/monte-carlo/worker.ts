@@ -18,7 +18,7 @@ export default function runChunkTask(task: ChunkTask): ChunkResult | ReturnType<
     const outcome = runChunk(task.job, task.from, task.to)
     const result: ChunkResult = { ok: true, outcome }
     // The outcome's arrays move to the caller instead of being copied.
-    return move({ [transferableSymbol]: [outcome.position.buffer, outcome.raceTime.buffer], [valueSymbol]: result })
+    return move({ [transferableSymbol]: [outcome.position.buffer, outcome.raceTime.buffer, outcome.lapPositions.buffer], [valueSymbol]: result })
   } catch (err) {
     if (err instanceof RaceSimError) return { ok: false, error: err.toJSON() }
     throw err

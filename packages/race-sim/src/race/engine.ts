@@ -9,7 +9,7 @@ import { finishRace } from './finish.ts'
 import { handleOvertaking } from './overtaking.ts'
 import { keepMinimumGaps, sortByTimes } from './positions.ts'
 import type { RaceSetup } from './setup.ts'
-import { resetWorkspace, type TimedPhases, type TimedRetirements, type Workspace } from './workspace.ts'
+import { FLAG_SC, FLAG_VSC, resetWorkspace, type TimedPhases, type TimedRetirements, type Workspace } from './workspace.ts'
 
 /**
  * Simulates one race into `w`. With `rng`, lap times, start performance and pit stop standing
@@ -36,7 +36,10 @@ function simulateLap(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: Rng | nul
     for (let d = 0; d < n; d++) {
       if (lap >= w.retireLap[d]!) continue
       activatePhase(s, ph, w, d, lap)
-      if (w.activePhase[d]! >= 0) applyPhase(s, ph, w, d, lap)
+      const p = w.activePhase[d]!
+      if (p < 0) continue
+      applyPhase(s, ph, w, d, lap)
+      if (w.detail !== null) w.detail.flag[row + d] = ph.sc[p] === 1 ? FLAG_SC : FLAG_VSC
     }
   }
   for (let d = 0; d < n; d++) if (lap < w.retireLap[d]!) ageCar(s, ph, w, lap, d)
@@ -86,6 +89,7 @@ function pitOutlaps(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: Rng | null
     if (s.race.track.pitsAfterFinishLine) loss += standstill(s, w, rng, d, k)
     loss += outlapDriveLoss(s, ph, w, d, lap, loss)
     w.pitOutLoss[d] = loss
+    if (w.detail !== null) w.detail.pit[row + d]! += loss
   }
   if (!any) return
   const times = w.scratch
@@ -107,7 +111,16 @@ function lapTime(s: RaceSetup, w: Workspace, rng: Rng | null, lap: number, d: nu
   const k = w.stint[d]!
   let tyres = degradation(s.curveLog[k] === 1, s.k0[k]!, s.k1[k]!, s.k2[k]!, s.k3[k]!, w.tyreAge[d]!)
   if (w.lapsOnSet[d] === 0) tyres += s.coldLoss[d]!
-  let basic = tyres + s.tCar[d]! + w.fuel[d]! * t.massSensitivity + s.tDriver[d]!
+  const fuelLoss = w.fuel[d]! * t.massSensitivity
+  let basic = tyres + s.tCar[d]! + fuelLoss + s.tDriver[d]!
+  const detail = w.detail
+  if (detail !== null) {
+    detail.tyres[cell] = tyres
+    detail.fuelLoss[cell] = fuelLoss
+    detail.fuelKg[cell] = w.fuel[d]!
+    detail.tyreAge[cell] = w.tyreAge[d]!
+    detail.stint[cell] = k
+  }
   if (rng !== null) basic += rng.gauss() * s.lapSigma[d]!
   w.lapTime[cell]! += s.base
   w.lapTime[cell]! += basic
@@ -132,13 +145,19 @@ function drs(s: RaceSetup, w: Workspace, lap: number, d: number): void {
   if (atLine > 1) {
     const front = w.orderPrev[atLine - 2]!
     if (w.pitting[front] === 1) return
-    if (w.raceTime[prev + d]! - w.raceTime[prev + front]! <= s.drsWindow) w.lapTime[cell]! += s.drsHalf
+    if (w.raceTime[prev + d]! - w.raceTime[prev + front]! <= s.drsWindow) {
+      w.lapTime[cell]! += s.drsHalf
+      if (w.detail !== null) w.detail.drs[cell]! += s.drsHalf
+    }
   }
   const now = w.pos[cell]!
   if (now > 1) {
     const front = w.order[now - 2]!
     const gap = w.raceTime[prev + d]! + w.pitOutLoss[d]! - (w.raceTime[prev + front]! + w.pitOutLoss[front]!)
-    if (gap <= s.drsWindow) w.lapTime[cell]! += s.drsHalf
+    if (gap <= s.drsWindow) {
+      w.lapTime[cell]! += s.drsHalf
+      if (w.detail !== null) w.detail.drs[cell]! += s.drsHalf
+    }
   }
 }
 
@@ -223,6 +242,7 @@ function pitInlaps(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: Rng | null,
     let loss = s.race.track.pitsAfterFinishLine ? 0 : standstill(s, w, rng, d, k)
     loss += inlapDriveLoss(s, ph, w, d, lap)
     w.lapTime[row + d]! += loss
+    if (w.detail !== null) w.detail.pit[row + d]! += loss
   }
   if (!any) return
   const times = w.scratch

@@ -62,10 +62,14 @@ export function recordedEvents(p: PreparedRace): TimedEvents {
 }
 
 /** The race as it was run: the file's strategies (or the override), the real race's yellows and retirements. */
-export function runRecordedRace(race: RaceParams, override?: StrategyOverride): { prepared: PreparedRace; events: TimedEvents; workspace: Workspace } {
+export function runRecordedRace(
+  race: RaceParams,
+  override?: StrategyOverride,
+  options: { detail?: boolean } = {},
+): { prepared: PreparedRace; events: TimedEvents; workspace: Workspace } {
   const prepared = prepareRace(race, override)
   const events = recordedEvents(prepared)
-  const workspace = createWorkspace(prepared.setup)
+  const workspace = createWorkspace(prepared.setup, options)
   runRace(prepared.setup, events.phases, events.retirements, workspace, null)
   return { prepared, events, workspace }
 }

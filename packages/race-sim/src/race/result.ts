@@ -1,12 +1,12 @@
 // The contract's race result from a finished workspace.
-import type { ClassificationEntry, FcyPhaseEntry, PitStopEntry, RaceResult } from '../contract.ts'
+import type { ClassificationEntry, FcyPhaseEntry, LapDetailJson, PitStopEntry, RaceResult } from '../contract.ts'
 import { roundMs } from '../round.ts'
 import { lapsDone } from './finish.ts'
 import type { RaceSetup } from './setup.ts'
-import type { TimedPhases, Workspace } from './workspace.ts'
+import { FLAG_SC, FLAG_VSC, type LapDetail, type TimedPhases, type Workspace } from './workspace.ts'
 
 /** The contract's race result (times rounded to the ms) of a finished workspace. */
-export function raceResult(s: RaceSetup, w: Workspace, phases: TimedPhases): Omit<RaceResult, 'warnings'> {
+export function raceResult(s: RaceSetup, w: Workspace, phases: TimedPhases): Omit<RaceResult, 'warnings' | 'lap_detail'> {
   const { n, laps } = s
   const winner = w.order[0]!
   const winnerTime = w.raceTime[lapsDone(s, w, winner) * n + winner]!
@@ -58,4 +58,42 @@ export function raceResult(s: RaceSetup, w: Workspace, phases: TimedPhases): Omi
     fcyPhases.push({ type: phases.sc[p] === 1 ? 'SC' : 'VSC', start: roundMs(phases.start[p]!), end: end === Infinity ? null : roundMs(end) })
   }
   return { classification, lap_times: lapTimes, positions, pit_stops: pitStops, fcy_phases: fcyPhases }
+}
+
+const FLAG_NAMES = { [FLAG_SC]: 'SC', [FLAG_VSC]: 'VSC' } as const
+
+/** Every driver's laps broken down (the workspace must have been created with `detail`). */
+export function lapDetail(s: RaceSetup, w: Workspace): Record<string, LapDetailJson> {
+  const detail: LapDetail | null = w.detail
+  if (detail === null) throw new Error('lapDetail needs a workspace created with { detail: true }')
+  const { n } = s
+  const t = s.race.track
+  const leaderAt = (lap: number): number => {
+    for (let d = 0; d < n; d++) if (w.pos[lap * n + d] === 1) return d
+    return 0
+  }
+  const out: Record<string, LapDetailJson> = {}
+  for (let d = 0; d < n; d++) {
+    const laps: LapDetailJson = { flag: [], compound: [], tyre_age: [], fuel_kg: [], gap_to_leader: [], base: [], tyres: [], fuel: [], drs: [], pit: [], traffic_yellow: [] }
+    for (let lap = 1; lap <= lapsDone(s, w, d); lap++) {
+      const cell = lap * n + d
+      let base = s.base + s.tCar[d]! + s.tDriver[d]!
+      if (lap === 1) base += t.firstLapLoss + (s.grid[d]! - 1) * t.gridLossPerPosition
+      const flag = detail.flag[cell]!
+      laps.flag.push(flag === FLAG_SC || flag === FLAG_VSC ? FLAG_NAMES[flag] : 'green')
+      laps.compound.push(s.stints[detail.stint[cell]!]!.compound)
+      laps.tyre_age.push(roundMs(detail.tyreAge[cell]!))
+      laps.fuel_kg.push(roundMs(detail.fuelKg[cell]!))
+      laps.gap_to_leader.push(roundMs(w.raceTime[cell]! - w.raceTime[lap * n + leaderAt(lap)]!))
+      laps.base.push(roundMs(base))
+      laps.tyres.push(roundMs(detail.tyres[cell]!))
+      laps.fuel.push(roundMs(detail.fuelLoss[cell]!))
+      laps.drs.push(roundMs(detail.drs[cell]!))
+      laps.pit.push(roundMs(detail.pit[cell]!))
+      const explained = base + detail.tyres[cell]! + detail.fuelLoss[cell]! + detail.drs[cell]! + detail.pit[cell]!
+      laps.traffic_yellow.push(roundMs(w.lapTime[cell]! - explained))
+    }
+    out[s.codes[d]!] = laps
+  }
+  return out
 }

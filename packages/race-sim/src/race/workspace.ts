@@ -34,6 +34,28 @@ export const FLAG_GREEN = 0
 export const FLAG_VSC = 1
 export const FLAG_SC = 2
 
+/**
+ * What made each lap time (lap x driver cells, as lapTime), kept only when asked for (a single
+ * race's chart data); Monte Carlo runs keep none, so its hot loop pays one null check.
+ */
+export interface LapDetail {
+  /** Tyre degradation, cold tyres included. */
+  tyres: Float64Array
+  /** Fuel mass x mass sensitivity. */
+  fuelLoss: Float64Array
+  /** DRS gains (negative). */
+  drs: Float64Array
+  /** Pit-lane and standing time of in- and out-laps. */
+  pit: Float64Array
+  /** At the start of the lap. */
+  fuelKg: Float64Array
+  tyreAge: Float64Array
+  /** Setup stint index driven. */
+  stint: Int32Array
+  /** The car's own flag: FLAG_GREEN, FLAG_VSC or FLAG_SC. */
+  flag: Uint8Array
+}
+
 export interface Workspace {
   lapTime: Float64Array
   raceTime: Float64Array
@@ -67,11 +89,13 @@ export interface Workspace {
   flags: Uint8Array
   retireAt: Float64Array
   retireDomain: 'time' | 'progress'
+  detail: LapDetail | null
 }
 
 /** Buffers for one race of this setup, reusable run after run. */
-export function createWorkspace(s: RaceSetup): Workspace {
+export function createWorkspace(s: RaceSetup, options: { detail?: boolean } = {}): Workspace {
   const cells = (s.laps + 1) * s.n
+  const c = () => new Float64Array(cells)
   const f = () => new Float64Array(s.n)
   const i = () => new Int32Array(s.n)
   const u = () => new Uint8Array(s.n)
@@ -102,6 +126,9 @@ export function createWorkspace(s: RaceSetup): Workspace {
     flags: new Uint8Array(s.laps + 1),
     retireAt: f(),
     retireDomain: 'progress',
+    detail: options.detail
+      ? { tyres: c(), fuelLoss: c(), drs: c(), pit: c(), fuelKg: c(), tyreAge: c(), stint: new Int32Array(cells), flag: new Uint8Array(cells) }
+      : null,
   }
 }
 
@@ -112,6 +139,11 @@ export function resetWorkspace(s: RaceSetup, w: Workspace, retirements: TimedRet
   w.pos.fill(0)
   w.standstill.fill(NaN)
   w.flags.fill(FLAG_GREEN)
+  if (w.detail !== null) {
+    w.detail.drs.fill(0)
+    w.detail.pit.fill(0)
+    w.detail.flag.fill(FLAG_GREEN)
+  }
   const byGrid = Array.from({ length: s.n }, (_, d) => d).sort((a, b) => s.grid[a]! - s.grid[b]! || a - b)
   byGrid.forEach((d, p) => {
     w.order[p] = d
