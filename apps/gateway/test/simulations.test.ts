@@ -140,6 +140,22 @@ t.test('the optimizer needs strategy_compare (pro and up) and counts it', async 
   t.equal(await usageOf(built, user.token, 'strategy_compare'), 1)
 })
 
+t.test('the optimizer answers the top strategies per stop count and the one-stop curve through the gateway', async (t) => {
+  const built = await build(t)
+  const user = await register(built.app)
+  await setPlan(built.app, user.userId, 'pro')
+  const payload = { track_id: 'shanghai', season: 2019, driver: 'HAM', top: 2 }
+  const res = await built.app.inject({ method: 'POST', url: '/api/strategies/optimize', headers: bearer(user.token), payload })
+  t.equal(res.statusCode, 200)
+  const body = res.json<{ alternatives: Array<{ stops: number }>; pit_lap_curve: Array<{ pit_lap: number; compounds: string[] }> }>()
+  t.same(
+    body.alternatives.map((s) => s.stops),
+    [1, 1, 2, 2, 3, 3],
+  )
+  t.equal(body.pit_lap_curve.length, 55, 'laps 1 to 55 of 56')
+  t.equal(body.pit_lap_curve[0]!.compounds.length, 2)
+})
+
 t.test('the track catalog is public', async (t) => {
   const built = await build(t)
   const res = await built.app.inject('/api/tracks')

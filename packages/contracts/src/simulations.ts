@@ -212,6 +212,7 @@ const optimizeProperties = {
   driver: DriverCodeSchema,
   start_compound: Type.Optional(Type.String({ minLength: 1, maxLength: 8, description: 'Force the start compound' })),
   start_tire_age: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: "Age of the start set; default the file's" })),
+  top: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'Strategies kept per stop count in alternatives (default 3)' })),
 }
 
 /** What a client asks the optimizer (the gateway's body). */
@@ -224,10 +225,16 @@ export const OptimizeRequestSchema = Type.Object(
   { additionalProperties: false },
 )
 export type OptimizeRequest = Static<typeof OptimizeRequestSchema>
+const OptimizedStrategySchema = Type.Object({ stops: Type.Integer({ minimum: 1 }), strategy: StrategySchema, race_time: Type.Number() })
 export const OptimizeResultSchema = Type.Object({
   driver: Type.String(),
-  strategies: Type.Array(Type.Object({ stops: Type.Integer({ minimum: 1 }), strategy: StrategySchema, race_time: Type.Number() }), {
-    description: 'Fastest 1-, 2- and 3-stop strategies on a free track',
+  strategies: Type.Array(OptimizedStrategySchema, { description: 'Fastest 1-, 2- and 3-stop strategies on a free track' }),
+  alternatives: Type.Array(OptimizedStrategySchema, {
+    description: 'The `top` fastest per stop count, each the best split of its compounds, by stops then race time',
   }),
+  pit_lap_curve: Type.Array(
+    Type.Object({ pit_lap: Type.Integer({ minimum: 1 }), race_time: Type.Number(), compounds: Type.Array(Type.String(), { minItems: 2, maxItems: 2 }) }),
+    { description: 'One-stop race time on a free track against the in-lap, with the fastest pair of compounds for it' },
+  ),
 })
 export type OptimizeResult = Static<typeof OptimizeResultSchema>

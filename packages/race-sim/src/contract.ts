@@ -131,8 +131,19 @@ export interface OptimizedStrategy {
   race_time: number
 }
 
+/** The fastest one-stop race time with the stop at the end of `pit_lap`, and the compounds that give it. */
+export interface PitLapPoint {
+  pit_lap: number
+  race_time: number
+  compounds: [string, string]
+}
+
 export interface OptimizeResult {
   driver: string
   /** Fastest 1-, 2- and 3-stop strategies on a free track, each with two dry compounds at least. */
   strategies: OptimizedStrategy[]
+  /** The `top` fastest per stop count (each the best split of its compounds), by stops then time. */
+  alternatives: OptimizedStrategy[]
+  /** One-stop race time against the pit lap, laps 1 to the last but one. */
+  pit_lap_curve: PitLapPoint[]
 }

@@ -7,10 +7,11 @@
 // then timed by the single-car simulation itself.
 import type { DriverParams, RaceParams, Stint } from './catalog/types.ts'
 import { getRace } from './catalog/catalog.ts'
-import type { OptimizeRequest, OptimizeResult, OptimizedStrategy } from './contract.ts'
+import type { OptimizeRequest, OptimizeResult, OptimizedStrategy, PitLapPoint } from './contract.ts'
 import { RaceSimError } from './errors.ts'
 import { tyreCurve, tyreLoss } from './model/tyres.ts'
 import { roundMs } from './round.ts'
+import { onlyKeys } from './scenario.ts'
 import { singleCarLapTimes } from './single-car.ts'
 import { findDriver, toStrategyJson } from './strategy.ts'
 
@@ -21,7 +22,12 @@ export interface OptimizeOptions {
   startTyreAge?: number | undefined
   /** Stop counts to optimise; by default 1, 2 and 3. */
   stops?: readonly number[] | undefined
+  /** Strategies kept per stop count (each the best split of its compounds); by default 3. */
+  top?: number | undefined
 }
+
+export const DEFAULT_TOP = 3
+export const MAX_TOP = 10
 
 /** cost[l] = degradation over the first l laps of a set that starts `age` laps old. */
 function stintCosts(driver: DriverParams, compound: string, age: number, laps: number): Float64Array {
@@ -96,9 +102,11 @@ export function optimizeStrategy(race: RaceParams, driverCode: string, options: 
   const firstCost = compounds.map((c) => stintCosts(driver, c, startAge, laps))
   const freshCost = compounds.map((c) => stintCosts(driver, c, 0, laps))
 
+  const top = options.top ?? DEFAULT_TOP
   const strategies: OptimizedStrategy[] = []
+  const alternatives: OptimizedStrategy[] = []
   for (const stops of options.stops ?? [1, 2, 3]) {
-    let best: { stints: Stint[]; time: number } | undefined
+    const found: OptimizedStrategy[] = []
     for (const start of starts) {
       for (const rest of multisets(compounds.length, stops)) {
         if (new Set([start, ...rest]).size < 2) continue
@@ -110,23 +118,58 @@ export function optimizeStrategy(race: RaceParams, driverCode: string, options: 
           stints.push({ startLap: lap, compound: compounds[c]!, tyreAge: i === 0 ? startAge : 0, refuelKg: 0 })
           lap += lengths[i]!
         })
-        const time = singleCarLapTimes(race, driver, stints).reduce((a, b) => a + b, 0)
-        if (best === undefined || time < best.time) best = { stints, time }
+        found.push({ stops, strategy: toStrategyJson(stints), race_time: raceTime(race, driver, stints) })
       }
     }
-    if (best !== undefined) strategies.push({ stops, strategy: toStrategyJson(best.stints), race_time: roundMs(best.time) })
+    found.sort((a, b) => a.race_time - b.race_time)
+    if (found[0] !== undefined) strategies.push(found[0])
+    alternatives.push(...found.slice(0, top))
   }
-  return { driver: driver.code, strategies }
+  return { driver: driver.code, strategies, alternatives, pit_lap_curve: pitLapCurve(race, driver, compounds, starts, startAge) }
 }
 
-/** Runs an optimize request ({track_id, season, driver, start_compound?, start_tire_age?}). Throws RaceSimError. */
+function raceTime(race: RaceParams, driver: DriverParams, stints: readonly Stint[]): number {
+  return roundMs(singleCarLapTimes(race, driver, stints).reduce((a, b) => a + b, 0))
+}
+
+/**
+ * The one-stop race time against the pit lap: for each in-lap, the fastest pair of different dry
+ * compounds (what a strategist reads the stop window from).
+ */
+function pitLapCurve(race: RaceParams, driver: DriverParams, compounds: readonly string[], starts: readonly number[], startAge: number): PitLapPoint[] {
+  const curve: PitLapPoint[] = []
+  for (let pitLap = 1; pitLap < race.laps; pitLap++) {
+    let best: PitLapPoint | undefined
+    for (const start of starts) {
+      compounds.forEach((second, c) => {
+        if (c === start) return
+        const stints: Stint[] = [
+          { startLap: 0, compound: compounds[start]!, tyreAge: startAge, refuelKg: 0 },
+          { startLap: pitLap, compound: second, tyreAge: 0, refuelKg: 0 },
+        ]
+        const time = raceTime(race, driver, stints)
+        if (best === undefined || time < best.race_time) best = { pit_lap: pitLap, race_time: time, compounds: [compounds[start]!, second] }
+      })
+    }
+    if (best !== undefined) curve.push(best)
+  }
+  return curve
+}
+
+/** Runs an optimize request ({track_id, season, driver, start_compound?, start_tire_age?, top?}). Throws RaceSimError. */
 export function runOptimization(input: unknown): OptimizeResult {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new RaceSimError('INVALID_REQUEST', 'request must be a JSON object')
+  onlyKeys(input as Record<string, unknown>, OPTIMIZE_FIELDS, 'request')
   const r = input as Partial<Record<keyof OptimizeRequest, unknown>>
   if (typeof r.track_id !== 'string' || r.track_id === '') throw new RaceSimError('INVALID_REQUEST', 'track_id must be a track id or name, e.g. "shanghai"')
   if (typeof r.season !== 'number' || !Number.isInteger(r.season)) throw new RaceSimError('INVALID_REQUEST', 'season must be a year, e.g. 2019')
   if (typeof r.driver !== 'string') throw new RaceSimError('INVALID_REQUEST', 'driver must be a driver code, e.g. "HAM"')
   if (r.start_compound !== undefined && typeof r.start_compound !== 'string') throw new RaceSimError('INVALID_REQUEST', 'start_compound must be a compound, e.g. "A4"')
   if (r.start_tire_age !== undefined && typeof r.start_tire_age !== 'number') throw new RaceSimError('INVALID_REQUEST', 'start_tire_age must be a number of laps')
-  return optimizeStrategy(getRace(r.track_id, r.season), r.driver, { startCompound: r.start_compound, startTyreAge: r.start_tire_age })
+  if (r.top !== undefined && (typeof r.top !== 'number' || !Number.isInteger(r.top) || r.top < 1 || r.top > MAX_TOP)) {
+    throw new RaceSimError('INVALID_REQUEST', `top must be a whole number from 1 to ${MAX_TOP}`)
+  }
+  return optimizeStrategy(getRace(r.track_id, r.season), r.driver, { startCompound: r.start_compound, startTyreAge: r.start_tire_age, top: r.top })
 }
+
+const OPTIMIZE_FIELDS: readonly (keyof OptimizeRequest)[] = ['track_id', 'season', 'driver', 'start_compound', 'start_tire_age', 'top']

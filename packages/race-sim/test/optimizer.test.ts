@@ -72,3 +72,39 @@ t.test('an optimize request resolves track names and driver codes', async (t) =>
   t.same(runOptimization({ track_id: 'China', season: 2019, driver: 'ham' }), result)
   t.throws(() => runOptimization({ track_id: 'shanghai', season: 2019 }), { code: 'INVALID_REQUEST' })
 })
+
+t.test('the optimizer lists the top strategies per stop count, the best of each first', async (t) => {
+  const many = optimizeStrategy(shanghai, 'HAM', { top: 4 })
+  for (const stops of [1, 2, 3]) {
+    const ofCount = many.alternatives.filter((s) => s.stops === stops)
+    t.ok(ofCount.length >= 2 && ofCount.length <= 4, `${stops} stop(s): up to 4`)
+    t.same(ofCount[0], many.strategies.find((s) => s.stops === stops), 'the best is the strategy of that count')
+    for (let i = 1; i < ofCount.length; i++) t.ok(ofCount[i - 1]!.race_time <= ofCount[i]!.race_time, 'fastest first')
+    const compoundSets = ofCount.map((s) => s.strategy.stints.map((x) => x.compound).join('-'))
+    t.equal(new Set(compoundSets).size, compoundSets.length, 'each a different choice of compounds')
+  }
+  t.equal(result.alternatives.filter((s) => s.stops === 1).length <= 3, true, 'three by default')
+})
+
+t.test('the one-stop curve gives the race time for every pit lap, its minimum the best one-stop', async (t) => {
+  const curve = result.pit_lap_curve
+  t.same(
+    curve.map((p) => p.pit_lap),
+    Array.from({ length: shanghai.laps - 1 }, (_, i) => i + 1),
+  )
+  const fastest = curve.reduce((a, b) => (b.race_time < a.race_time ? b : a))
+  t.equal(fastest.race_time, result.strategies.find((s) => s.stops === 1)!.race_time)
+  for (const point of curve) {
+    t.not(point.compounds[0], point.compounds[1], 'two different compounds')
+    const stints = parseStrategy([[0, point.compounds[0], 2, 0], [point.pit_lap, point.compounds[1], 0, 0]])
+    if (simulateSingleCar(shanghai, 'HAM', stints).race_time !== point.race_time) t.fail(`pit lap ${point.pit_lap}`)
+  }
+  t.ok(curve[0]!.race_time > fastest.race_time + 10 && curve.at(-1)!.race_time > fastest.race_time + 10, 'a window, not a slope')
+})
+
+t.test('an optimize request with an unknown field or a bad top is refused, naming it', async (t) => {
+  const body = { track_id: 'shanghai', season: 2019, driver: 'HAM' }
+  t.throws(() => runOptimization({ ...body, stops: 2 }), { code: 'INVALID_REQUEST', message: /unknown field stops/ })
+  t.throws(() => runOptimization({ ...body, top: 11 }), { code: 'INVALID_REQUEST', message: /top must be a whole number from 1 to 10/ })
+  t.equal(runOptimization({ ...body, top: 1 }).alternatives.length, 3, 'one per stop count')
+})
