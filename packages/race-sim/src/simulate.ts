@@ -44,7 +44,6 @@ export function simulateRace(race: RaceParams, override?: { driver: string; stin
   return { ...raceResult(setup, workspace, events.phases), lap_detail: lapDetail(setup, workspace), warnings: raceWarnings(prepared, workspace) }
 }
 
-
 /** Every field a request may have (the API's, less the gateway's operation). */
 const REQUEST_FIELDS: readonly (keyof SimulationRequest)[] = [
   'track_id', 'season', 'mode', 'driver', 'strategy', 'runs', 'seed', 'strategies', 'fcy_phases', 'retirements',

@@ -22,7 +22,6 @@ export interface DynamoClients {
   doc: DynamoDBDocumentClient
 }
 
-
 type Sender = { send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown> }
 
 /** Makes `send` abort at the current deadline unless the caller passed a signal of its own. */

@@ -60,18 +60,15 @@ export function raceResult(s: RaceSetup, w: Workspace, phases: TimedPhases): Omi
   return { classification, lap_times: lapTimes, positions, pit_stops: pitStops, fcy_phases: fcyPhases }
 }
 
-const FLAG_NAMES = { [FLAG_SC]: 'SC', [FLAG_VSC]: 'VSC' } as const
-
 /** Every driver's laps broken down (the workspace must have been created with `detail`). */
 export function lapDetail(s: RaceSetup, w: Workspace): Record<string, LapDetailJson> {
   const detail: LapDetail | null = w.detail
   if (detail === null) throw new Error('lapDetail needs a workspace created with { detail: true }')
   const { n } = s
   const t = s.race.track
-  const leaderAt = (lap: number): number => {
-    for (let d = 0; d < n; d++) if (w.pos[lap * n + d] === 1) return d
-    return 0
-  }
+  // The car in first place at the end of each lap.
+  const leader = new Int32Array(s.laps + 1)
+  for (let lap = 1; lap <= s.laps; lap++) for (let d = 0; d < n; d++) if (w.pos[lap * n + d] === 1) leader[lap] = d
   const out: Record<string, LapDetailJson> = {}
   for (let d = 0; d < n; d++) {
     const laps: LapDetailJson = { flag: [], compound: [], tyre_age: [], fuel_kg: [], gap_to_leader: [], base: [], tyres: [], fuel: [], drs: [], pit: [], traffic_yellow: [] }
@@ -80,11 +77,11 @@ export function lapDetail(s: RaceSetup, w: Workspace): Record<string, LapDetailJ
       let base = s.base + s.tCar[d]! + s.tDriver[d]!
       if (lap === 1) base += t.firstLapLoss + (s.grid[d]! - 1) * t.gridLossPerPosition
       const flag = detail.flag[cell]!
-      laps.flag.push(flag === FLAG_SC || flag === FLAG_VSC ? FLAG_NAMES[flag] : 'green')
+      laps.flag.push(flag === FLAG_SC ? 'SC' : flag === FLAG_VSC ? 'VSC' : 'green')
       laps.compound.push(s.stints[detail.stint[cell]!]!.compound)
       laps.tyre_age.push(roundMs(detail.tyreAge[cell]!))
       laps.fuel_kg.push(roundMs(detail.fuelKg[cell]!))
-      laps.gap_to_leader.push(roundMs(w.raceTime[cell]! - w.raceTime[lap * n + leaderAt(lap)]!))
+      laps.gap_to_leader.push(roundMs(w.raceTime[cell]! - w.raceTime[lap * n + leader[lap]!]!))
       laps.base.push(roundMs(base))
       laps.tyres.push(roundMs(detail.tyres[cell]!))
       laps.fuel.push(roundMs(detail.fuelLoss[cell]!))

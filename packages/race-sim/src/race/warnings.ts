@@ -16,7 +16,7 @@ const WET_COMPOUNDS: readonly string[] = ['I', 'W']
 /** The warnings of a race (its events: the recorded yellows and retirements, or none) once it has run in `w`. */
 export function raceWarnings(prepared: PreparedRace, w: Workspace): RaceWarning[] {
   const race = prepared.setup.race
-  return [...fuelWarnings(race, prepared, w), ...gapWarnings(race), ...phaseWarnings(race), ...compoundWarnings(race, prepared)]
+  return [...fuelWarnings(race, prepared, w), ...gapWarnings(race), ...phaseWarnings(race), ...compoundWarnings(race, prepared, w)]
 }
 
 function fuelWarnings(race: RaceParams, prepared: PreparedRace, w: Workspace): RaceWarning[] {
@@ -69,14 +69,15 @@ function phaseWarnings(race: RaceParams): RaceWarning[] {
   return out
 }
 
-/** A car that retires is not held to the two-compound rule; nor is one on wet or intermediate tyres. */
-function compoundWarnings(race: RaceParams, prepared: PreparedRace): RaceWarning[] {
-  const retiring = new Set(race.events.retirements.map((r) => r.driver))
+/** A car that retires in the run is not held to the two-compound rule; nor is one on wet or intermediate tyres. */
+function compoundWarnings(race: RaceParams, prepared: PreparedRace, w: Workspace): RaceWarning[] {
+  // The workspace is in the setup's driver order, the strategies in the race's: codes join them.
+  const retired = new Set(prepared.setup.codes.filter((_, d) => w.retireLap[d]! <= race.laps))
   const out: RaceWarning[] = []
-  race.drivers.forEach((driver, d) => {
-    const compounds = new Set(prepared.strategies[d]!.map((stint) => stint.compound))
+  race.drivers.forEach((driver, i) => {
+    const compounds = new Set(prepared.strategies[i]!.map((stint) => stint.compound))
     const wet = [...compounds].some((c) => WET_COMPOUNDS.includes(c))
-    if (compounds.size > 1 || wet || retiring.has(driver.code)) return
+    if (compounds.size > 1 || wet || retired.has(driver.code)) return
     out.push({
       code: 'ONE_DRY_COMPOUND',
       message: `${driver.code} runs the whole race on ${[...compounds][0]}: a dry race requires two different compounds (the reference marks the race invalid); the engine runs the strategy as given.`,
