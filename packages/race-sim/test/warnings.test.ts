@@ -59,6 +59,9 @@ t.test('a finisher on one dry compound is warned about; a car on wets or one tha
   const shanghai = getRace('shanghai', 2019)
   const oneCompound = simulateRace(shanghai, { driver: 'HAM', stints: parseStrategy([[0, 'A3', 0, 0], [30, 'A3', 0, 0]]) })
   t.same(oneCompound.warnings.map((w) => w.code), ['ONE_DRY_COMPOUND'], "a request's strategy is held to the rule too")
+  const retiring = { ...shanghai, events: { ...shanghai.events, retirements: [{ driver: 'HAM', progress: 20.5 }] } }
+  const retired = simulateRace(retiring, { driver: 'HAM', stints: parseStrategy([[0, 'A3', 0, 0], [30, 'A3', 0, 0]]) })
+  t.same(retired.warnings, [], 'not once he retires in the run')
 })
 
 t.test('a race the reference runs carries no warning', async (t) => {
