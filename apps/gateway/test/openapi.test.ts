@@ -53,3 +53,48 @@ t.test('/docs serves the Swagger UI', async (t) => {
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], /html/)
 })
+
+interface JsonSchema {
+  title?: string
+  type?: string
+  properties?: Record<string, JsonSchema>
+  items?: JsonSchema
+  additionalProperties?: JsonSchema
+  anyOf?: JsonSchema[]
+}
+
+/** The `results` schema of an operation's response, as a generated client reads it. */
+function documentedResults(
+  spec: { paths: Record<string, Record<string, unknown>> },
+  path: string,
+  method: string,
+  status: string,
+): JsonSchema {
+  const operation = spec.paths[path]?.[method] as { responses: Record<string, { content: Record<string, { schema: JsonSchema }> }> }
+  return operation.responses[status]!.content['application/json']!.schema.properties!.results!
+}
+
+t.test("a simulation's results are documented as the engine's three results or a legacy row's, never as anything at all", async (t) => {
+  const { app } = await build(t)
+  const spec = (await app.inject('/docs/json')).json<{ paths: Record<string, Record<string, unknown>> }>()
+  for (const [path, method, status] of [
+    ['/api/simulations/{simulationId}', 'get', '200'],
+    ['/api/simulations', 'post', '201'],
+  ] as const) {
+    const branches: JsonSchema[] = documentedResults(spec, path, method, status).anyOf ?? []
+    const byTitle: Record<string, JsonSchema> = Object.fromEntries(branches.map((b) => [b.title ?? '', b]))
+    t.same(Object.keys(byTitle), ['RaceResult', 'MonteCarloResult', 'SingleCarResult', 'LegacyResults'], `${method} ${path}`)
+    const raceResult = byTitle.RaceResult!.properties!
+    t.ok(raceResult.classification?.items?.properties?.gap, 'race: the classification, with gaps')
+    t.ok(raceResult.lap_detail?.additionalProperties?.properties?.traffic_yellow, 'race: lap_detail per driver code')
+    const driver = byTitle.MonteCarloResult!.properties!.drivers!.items!.properties!
+    t.ok(driver.position_by_lap?.properties?.p90, 'Monte Carlo: position_by_lap per driver')
+    t.ok(byTitle.SingleCarResult!.properties!.lap_times, 'single car: its lap times')
+    t.same(
+      byTitle.LegacyResults!.anyOf!.map((b) => b.type),
+      ['object', 'array', 'string'],
+      'legacy: a map, a list or text, nothing else',
+    )
+    for (const branch of branches) t.ok(branch.type ?? branch.anyOf, `${branch.title} constrains its value`)
+  }
+})

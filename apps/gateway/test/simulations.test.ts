@@ -127,6 +127,42 @@ t.test('on pro a Monte Carlo run charges one simulation_run and one monte_carlo_
   t.equal(await usageOf(built, user.token, 'simulation_run'), 1)
 })
 
+t.test('a paired comparison is charged its runs twice, a sweep once more per value; both answer their study', async (t) => {
+  const built = await build(t)
+  const user = await register(built.app)
+  await setPlan(built.app, user.userId, 'pro')
+  const post = (payload: object) => built.app.inject({ method: 'POST', url: '/api/simulations', headers: bearer(user.token), payload })
+  const stints = (lap: number) => ({ stints: [{ start_lap: 0, compound: 'A4', tire_age: 2 }, { start_lap: lap, compound: 'A3', tire_age: 0 }] })
+  const study = { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'monte_carlo', runs: 30, seed: 3, strategy: stints(22) }
+  const paired = await post({ ...study, compare_strategy: stints(18) })
+  t.equal(paired.statusCode, 201)
+  t.match(paired.json().results.comparison, { driver: 'HAM', strategy_b: { stints: [{ start_lap: 0 }, { start_lap: 18 }] } })
+  t.equal(await usageOf(built, user.token, 'monte_carlo_run'), 60)
+  const swept = await post({ ...study, sensitivity: { pit_loss_pct: [-10, 10], tyre_degradation_pct: [20] } })
+  t.equal(swept.statusCode, 201)
+  t.equal(swept.json().results.sensitivity.pit_loss.length, 2)
+  t.equal(await usageOf(built, user.token, 'monte_carlo_run'), 60 + 30 * 4)
+  const refused = await post({ ...study, sensitivity: { pit_loss_pct: [10] }, compare_strategy: stints(18) })
+  t.equal(refused.statusCode, 400)
+  t.match(errorOf(refused).message, /separate studies/)
+  t.equal(await usageOf(built, user.token, 'monte_carlo_run'), 180, 'a refused study is given back')
+})
+
+t.test('the optimizer re-evaluates its strategies in Monte Carlo when asked, charging three runs per run', async (t) => {
+  const built = await build(t)
+  const user = await register(built.app)
+  await setPlan(built.app, user.userId, 'pro')
+  const payload = { track_id: 'shanghai', season: 2019, driver: 'HAM', evaluate_runs: 20, fcy_phases: [{ type: 'SC', start_lap: 15.5, end_lap: 19 }] }
+  const res = await built.app.inject({ method: 'POST', url: '/api/strategies/optimize', headers: bearer(user.token), payload })
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.equal(body.in_race.length, body.alternatives.length)
+  t.match(body.in_monte_carlo, { runs: 20, seed: 1 })
+  t.equal(body.in_monte_carlo.candidates.length, 3)
+  t.equal(await usageOf(built, user.token, 'monte_carlo_run'), 60)
+  t.equal(await usageOf(built, user.token, 'strategy_compare'), 1)
+})
+
 t.test('the optimizer needs strategy_compare (pro and up) and counts it', async (t) => {
   const built = await build(t)
   const user = await register(built.app)

@@ -63,7 +63,7 @@ export async function buildApp(config: SimulationConfig, options: BuildOptions =
   await app.register(async (scope) => {
     scope.addHook('onRequest', requireServiceToken(config.SERVICE_TOKEN))
     await scope.register(simulationRoutes, { now, maxBudgetMs: config.SIMULATION_MAX_BUDGET_MS })
-    await scope.register(strategyRoutes)
+    await scope.register(strategyRoutes, { maxBudgetMs: config.SIMULATION_MAX_BUDGET_MS })
     await scope.register(trackRoutes)
   })
   return app

@@ -12,21 +12,30 @@ const read = async (app: App, id: string, owner: string) => {
   return { status: res.statusCode, body: res.json<{ results: unknown }>() }
 }
 
-/** A race-shaped result of `laps` laps for 20 cars, lap times drawn at random (so it compresses like real ones, or worse). */
-function syntheticRace(laps: number, decimals: number) {
+/** A race result of `laps` laps for 20 cars, lap times drawn at random (so it compresses like real ones, or worse). */
+function syntheticRace(laps: number, decimals: number): RaceResult {
   const drivers = Array.from({ length: 20 }, (_, i) => `D${String(i).padStart(2, '0')}`)
   const scale = 10 ** decimals
   const lap = () => Math.round((85 + Math.random() * 20) * scale) / scale
   return {
-    classification: drivers.map((driver, i) => ({ position: i + 1, driver, laps, race_time: laps * 90 + i, gap: i, status: 'finished' })),
+    classification: drivers.map((driver, i) => ({
+      position: i + 1,
+      driver,
+      laps,
+      race_time: laps * 90 + i,
+      gap: i,
+      status: 'finished' as const,
+    })),
     lap_times: Object.fromEntries(drivers.map((d) => [d, Array.from({ length: laps }, lap)])),
     positions: Object.fromEntries(drivers.map((d, i) => [d, Array.from({ length: laps }, () => i + 1)])),
     pit_stops: [],
     fcy_phases: [],
+    lap_detail: {},
+    warnings: [],
   }
 }
 
-function newSimulation(user: string, results: unknown) {
+function newSimulation(user: string, results: RaceResult) {
   const createdAt = new Date()
   return {
     simulationId: ulid(createdAt.getTime()),

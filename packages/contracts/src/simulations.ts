@@ -1,8 +1,15 @@
 // Simulation service bodies (simulation-service and the gateway). The race engine's request types
-// (@f1/race-sim/contract) derive from these; its results are stored as it returns them.
+// (@f1/race-sim/contract) derive from these; its results are stored as it returns them, and typed
+// in simulation-results.ts.
 import Type, { type Static } from 'typebox'
 import { UserIdSchema } from './common.ts'
+import { RaceWarningSchema, SimulationResultsSchema } from './simulation-results.ts'
+import { StrategySchema } from './strategy.ts'
+import { OptimizerEvaluationSchema } from './study-results.ts'
 import { ChargeLineSchema, UlidSchema } from './usage.ts'
+
+export { RACE_WARNING_CODES, RaceWarningSchema, type RaceWarning, type RaceWarningCode } from './simulation-results.ts'
+export { StintSchema, StrategySchema, type Stint, type Strategy } from './strategy.ts'
 
 export const SIMULATION_MODES = ['single', 'race', 'monte_carlo'] as const
 export const SimulationModeSchema = Type.Enum(SIMULATION_MODES)
@@ -19,22 +26,6 @@ const TrackRefSchema = Type.String({
 const SeasonSchema = Type.Integer({ minimum: 1950, maximum: 2100, description: 'The season (year) of the race, e.g. 2019' })
 const DriverCodeSchema = Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9]+$', description: 'Driver code, e.g. HAM' })
 
-export const StintSchema = Type.Object(
-  {
-    start_lap: Type.Integer({ minimum: 0, description: 'In-lap of the stop that starts this stint; 0 for the start' }),
-    compound: Type.String({ minLength: 1, maxLength: 8, description: 'A1 (hardest) to A7 (softest), I or W' }),
-    tire_age: Type.Integer({ minimum: 0, maximum: 1000, description: 'Age of the set in laps when the stint starts' }),
-    refuel_kg: Type.Optional(Type.Number({ minimum: 0, description: 'Fuel added at the stop (0; refuelling is banned)' })),
-  },
-  { additionalProperties: false },
-)
-export type Stint = Static<typeof StintSchema>
-
-export const StrategySchema = Type.Object(
-  { stints: Type.Array(StintSchema, { minItems: 1, maxItems: 20 }) },
-  { additionalProperties: false },
-)
-export type Strategy = Static<typeof StrategySchema>
 
 /**
  * Set by the gateway: the unit of work's id (a ULID; it becomes the simulation's id and the id of
@@ -82,6 +73,63 @@ export type RetirementInput = Static<typeof RetirementInputSchema>
 export const DriverStrategySchema = Type.Object({ driver: DriverCodeSchema, strategy: StrategySchema }, { additionalProperties: false })
 export type DriverStrategy = Static<typeof DriverStrategySchema>
 
+/** The ranges of the strategy engineer's settings (the engine checks the same). */
+export const STRATEGY_ENGINEER_LIMITS = {
+  yellow_window_laps: [0, 30],
+  cover_gap_s: [0, 10],
+  cover_window_laps: [0, 20],
+} as const
+const [YW, CG, CW] = [STRATEGY_ENGINEER_LIMITS.yellow_window_laps, STRATEGY_ENGINEER_LIMITS.cover_gap_s, STRATEGY_ENGINEER_LIMITS.cover_window_laps]
+
+/** The virtual strategy engineer: brings a driver's planned stops forward under yellows and to cover an undercut. */
+export const StrategyEngineerInputSchema = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean({ description: 'Default: on in Monte Carlo, off in race mode (the recorded race as run)' })),
+    drivers: Type.Optional(Type.Array(DriverCodeSchema, { minItems: 1, maxItems: 30, description: 'The drivers it looks after (default: every driver)' })),
+    yellow_window_laps: Type.Optional(Type.Integer({ minimum: YW[0], maximum: YW[1], description: 'A stop is brought forward under an SC or VSC by at most this many laps (default 15)' })),
+    cover_gap_s: Type.Optional(Type.Number({ minimum: CG[0], maximum: CG[1], description: 'The car behind is an undercut threat within this many seconds (default 2.5)' })),
+    cover_window_laps: Type.Optional(Type.Integer({ minimum: CW[0], maximum: CW[1], description: 'A stop is brought forward to cover by at most this many laps (default 5)' })),
+  },
+  { additionalProperties: false },
+)
+export type StrategyEngineerInput = Static<typeof StrategyEngineerInputSchema>
+
+export const MAX_SWEEP_VALUES = 9
+/** A swept figure changes by -100 % (none of it) to +200 % (three times it). */
+export const SWEEP_PCT_RANGE = [-100, 200] as const
+const SweepSchema = (what: string) =>
+  Type.Optional(
+    Type.Array(Type.Number({ minimum: SWEEP_PCT_RANGE[0], maximum: SWEEP_PCT_RANGE[1] }), {
+      minItems: 1,
+      maxItems: MAX_SWEEP_VALUES,
+      description: `${what}, changed by each percentage in turn (e.g. [-20, -10, 10, 20])`,
+    }),
+  )
+
+/** Sensitivity sweeps: the driver's outcome with one figure changed by each percentage. */
+export const SensitivityInputSchema = Type.Object(
+  {
+    pit_loss_pct: SweepSchema('The pit-lane loss (the same seconds under yellows; standing times stay)'),
+    tyre_degradation_pct: SweepSchema("Every compound's wear"),
+    sc_probability_pct: SweepSchema('Monte Carlo only: the chance of at least one safety car'),
+  },
+  {
+    additionalProperties: false,
+    description: "Race or Monte Carlo, with `driver`: the results' `sensitivity`. A Monte Carlo study is charged its runs once more per swept value",
+  },
+)
+export type SensitivityInput = Static<typeof SensitivityInputSchema>
+
+/**
+ * Races a Monte Carlo request runs per run, and is charged for: its own, strategy B's, one per
+ * swept value. One rule for the gateway's charge and the engine's work.
+ */
+export function racesPerRun(request: { compare_strategy?: unknown; sensitivity?: SensitivityInput }): number {
+  let races = request.compare_strategy === undefined ? 1 : 2
+  for (const values of Object.values(request.sensitivity ?? {})) races += values?.length ?? 0
+  return races
+}
+
 export const SimulationRequestSchema = Type.Object(
   {
     track_id: TrackRefSchema,
@@ -121,6 +169,9 @@ export const SimulationRequestSchema = Type.Object(
         description: 'Race mode: the retirements in place of the recorded ones, one per driver; [] for none',
       }),
     ),
+    strategy_engineer: Type.Optional(StrategyEngineerInputSchema),
+    compare_strategy: Type.Optional(StrategySchema),
+    sensitivity: Type.Optional(SensitivityInputSchema),
     operation: Type.Optional(OperationSchema),
   },
   { additionalProperties: false },
@@ -146,12 +197,25 @@ const summaryProperties = {
   track_unresolved: Type.Optional(Type.Boolean()),
 }
 
-/** A stored simulation with its results (as the engine returned them). */
+/** A stored simulation with its results (as the engine returned them, or as migrated from legacy). */
 export const SimulationSchema = Type.Object({
   ...summaryProperties,
-  results: Type.Optional(Type.Unknown({ description: "The engine's output for the mode: single-car, race or Monte Carlo result" })),
+  results: Type.Optional(SimulationResultsSchema),
 })
 export type Simulation = Static<typeof SimulationSchema>
+
+/**
+ * What the routes that answer a Simulation hand the response serializer: its fields, `results` as
+ * JSON.stringify writes them. Results are already of their schema's shape (the engine's types are
+ * the schemas' static types; legacy results are free-form), so walking them by the schema could
+ * only drop fields, and it takes the serializer twice as long as JSON.stringify on a race with
+ * lap_detail (apps/simulation-service/bench/serialize-results.ts). SimulationSchema stays the
+ * documented response.
+ */
+export const SimulationWireSchema = Type.Object({
+  ...summaryProperties,
+  results: Type.Optional(Type.Unknown()),
+})
 
 /** A list entry: the simulation without its results (GET /simulations/:id has them). */
 export const SimulationSummarySchema = Type.Object(summaryProperties)
@@ -177,18 +241,6 @@ export const SimulationIdParamsSchema = Type.Object({ simulationId: SimulationId
 /** The owner of the simulation asked for: another user's id answers 404, so ids do not leak. */
 export const SimulationOwnerQuerySchema = Type.Object({ user_id: UserIdSchema }, { additionalProperties: false })
 
-/**
- * What a race's data holds that the reference simulator refuses to run: the engine runs it and
- * says so (see @f1/race-sim's README, "Race data the reference refuses").
- */
-export const RACE_WARNING_CODES = ['FUEL_RUNS_OUT', 'RACE_PACE_GAP_OUT_OF_RANGE', 'FCY_PHASES_TOO_CLOSE', 'ONE_DRY_COMPOUND'] as const
-export type RaceWarningCode = (typeof RACE_WARNING_CODES)[number]
-export const RaceWarningSchema = Type.Object({
-  code: Type.Enum(RACE_WARNING_CODES),
-  message: Type.String({ description: 'The condition and what the engine does about it, in words' }),
-})
-export type RaceWarning = Static<typeof RaceWarningSchema>
-
 export const TrackSchema = Type.Object({
   id: Type.String({ description: 'The id simulations take as track_id, e.g. shanghai' }),
   name: Type.String(),
@@ -206,6 +258,10 @@ export type Track = Static<typeof TrackSchema>
 export const TrackListSchema = Type.Object({ tracks: Type.Array(TrackSchema) })
 export type TrackList = Static<typeof TrackListSchema>
 
+/** The stop counts the optimizer searches. */
+export const OPTIMIZER_STOP_COUNTS = [1, 2, 3] as const
+export const MAX_EVALUATE_RUNS = 10_000
+
 const optimizeProperties = {
   track_id: TrackRefSchema,
   season: SeasonSchema,
@@ -213,6 +269,25 @@ const optimizeProperties = {
   start_compound: Type.Optional(Type.String({ minLength: 1, maxLength: 8, description: 'Force the start compound' })),
   start_tire_age: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: "Age of the start set; default the file's" })),
   top: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'Strategies kept per stop count in alternatives (default 3)' })),
+  fcy_phases: Type.Optional(
+    Type.Array(FcyPhaseInputSchema, {
+      maxItems: 10,
+      description: "The yellows of the race the alternatives are re-evaluated in (in_race), in place of the recorded ones; [] for none",
+    }),
+  ),
+  evaluate_runs: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: MAX_EVALUATE_RUNS,
+      description: `Re-evaluate each stop count's fastest in a Monte Carlo study of this many runs (in_monte_carlo; default 0: none). Charged ${OPTIMIZER_STOP_COUNTS.length} monte_carlo_run per run`,
+    }),
+  ),
+  seed: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_MONTE_CARLO_SEED, description: `The re-evaluation's PRNG seed (default ${DEFAULT_MONTE_CARLO_SEED})` })),
+}
+
+/** monte_carlo_run an optimize request is charged: its re-evaluation study runs every stop count's fastest. */
+export function optimizeStudyRuns(body: { evaluate_runs?: number }): number {
+  return (body.evaluate_runs ?? 0) * OPTIMIZER_STOP_COUNTS.length
 }
 
 /** What a client asks the optimizer (the gateway's body). */
@@ -236,5 +311,6 @@ export const OptimizeResultSchema = Type.Object({
     Type.Object({ pit_lap: Type.Integer({ minimum: 1 }), race_time: Type.Number(), compounds: Type.Array(Type.String(), { minItems: 2, maxItems: 2 }) }),
     { description: 'One-stop race time on a free track against the in-lap, with the fastest pair of compounds for it' },
   ),
+  ...OptimizerEvaluationSchema,
 })
 export type OptimizeResult = Static<typeof OptimizeResultSchema>

@@ -39,7 +39,7 @@ try {
 }
 
 try {
-  const result = command === 'simulate' ? runSimulation(request) : runOptimization(request)
+  const result = command === 'simulate' ? runSimulation(request) : await runOptimization(request)
   process.stdout.write(JSON.stringify(result) + '\n')
 } catch (err) {
   if (err instanceof RaceSimError) fail(1, err.toJSON())

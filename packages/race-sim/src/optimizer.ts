@@ -11,7 +11,11 @@ import type { OptimizeRequest, OptimizeResult, OptimizedStrategy, PitLapPoint } 
 import { RaceSimError } from './errors.ts'
 import { tyreCurve, tyreLoss } from './model/tyres.ts'
 import { roundMs } from './round.ts'
-import { onlyKeys } from './scenario.ts'
+import { DEFAULT_MONTE_CARLO_SEED, MAX_EVALUATE_RUNS, MAX_MONTE_CARLO_SEED, OPTIMIZER_STOP_COUNTS } from '@f1/contracts/simulations'
+import type { MonteCarloResult } from './contract.ts'
+import { runMonteCarlo, type MonteCarloOptions } from './monte-carlo/monte-carlo.ts'
+import { candidateStudy, inMonteCarlo, inRace } from './optimizer-evaluation.ts'
+import { invalid, onlyKeys, scenarioRace } from './scenario.ts'
 import { singleCarLapTimes } from './single-car.ts'
 import { findDriver, toStrategyJson } from './strategy.ts'
 
@@ -82,7 +86,10 @@ function bestSplit(costs: readonly Float64Array[], laps: number): number[] | nul
 }
 
 /** The fastest free-track strategies per stop count for a driver. Throws RaceSimError on bad input. */
-export function optimizeStrategy(race: RaceParams, driverCode: string, options: OptimizeOptions = {}): OptimizeResult {
+/** The optimizer's free-track answer, before its re-evaluation in the race. */
+export type FreeTrackOptimum = Omit<OptimizeResult, 'in_race' | 'in_monte_carlo'>
+
+export function optimizeStrategy(race: RaceParams, driverCode: string, options: OptimizeOptions = {}): FreeTrackOptimum {
   const driver = findDriver(race, driverCode)
   const compounds = race.dryCompounds.filter((c) => driver.tyres.compounds[c] !== undefined)
   if (new Set(compounds).size < 2) {
@@ -105,7 +112,7 @@ export function optimizeStrategy(race: RaceParams, driverCode: string, options: 
   const top = options.top ?? DEFAULT_TOP
   const strategies: OptimizedStrategy[] = []
   const alternatives: OptimizedStrategy[] = []
-  for (const stops of options.stops ?? [1, 2, 3]) {
+  for (const stops of options.stops ?? OPTIMIZER_STOP_COUNTS) {
     const found: OptimizedStrategy[] = []
     for (const start of starts) {
       for (const rest of multisets(compounds.length, stops)) {
@@ -156,20 +163,42 @@ function pitLapCurve(race: RaceParams, driver: DriverParams, compounds: readonly
   return curve
 }
 
-/** Runs an optimize request ({track_id, season, driver, start_compound?, start_tire_age?, top?}). Throws RaceSimError. */
-export function runOptimization(input: unknown): OptimizeResult {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new RaceSimError('INVALID_REQUEST', 'request must be a JSON object')
+/** Runs an optimize request (see OptimizeRequest); re-evaluation in Monte Carlo through `monteCarlo`. Throws RaceSimError. */
+export async function runOptimization(
+  input: unknown,
+  monteCarlo: (race: RaceParams, options: MonteCarloOptions) => MonteCarloResult | Promise<MonteCarloResult> = runMonteCarlo,
+): Promise<OptimizeResult> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw invalid('request must be a JSON object')
   onlyKeys(input as Record<string, unknown>, OPTIMIZE_FIELDS, 'request')
   const r = input as Partial<Record<keyof OptimizeRequest, unknown>>
-  if (typeof r.track_id !== 'string' || r.track_id === '') throw new RaceSimError('INVALID_REQUEST', 'track_id must be a track id or name, e.g. "shanghai"')
-  if (typeof r.season !== 'number' || !Number.isInteger(r.season)) throw new RaceSimError('INVALID_REQUEST', 'season must be a year, e.g. 2019')
-  if (typeof r.driver !== 'string') throw new RaceSimError('INVALID_REQUEST', 'driver must be a driver code, e.g. "HAM"')
-  if (r.start_compound !== undefined && typeof r.start_compound !== 'string') throw new RaceSimError('INVALID_REQUEST', 'start_compound must be a compound, e.g. "A4"')
-  if (r.start_tire_age !== undefined && typeof r.start_tire_age !== 'number') throw new RaceSimError('INVALID_REQUEST', 'start_tire_age must be a number of laps')
+  if (typeof r.track_id !== 'string' || r.track_id === '') throw invalid('track_id must be a track id or name, e.g. "shanghai"')
+  if (typeof r.season !== 'number' || !Number.isInteger(r.season)) throw invalid('season must be a year, e.g. 2019')
+  if (typeof r.driver !== 'string') throw invalid('driver must be a driver code, e.g. "HAM"')
+  if (r.start_compound !== undefined && typeof r.start_compound !== 'string') throw invalid('start_compound must be a compound, e.g. "A4"')
+  if (r.start_tire_age !== undefined && typeof r.start_tire_age !== 'number') throw invalid('start_tire_age must be a number of laps')
   if (r.top !== undefined && (typeof r.top !== 'number' || !Number.isInteger(r.top) || r.top < 1 || r.top > MAX_TOP)) {
-    throw new RaceSimError('INVALID_REQUEST', `top must be a whole number from 1 to ${MAX_TOP}`)
+    throw invalid(`top must be a whole number from 1 to ${MAX_TOP}`)
   }
-  return optimizeStrategy(getRace(r.track_id, r.season), r.driver, { startCompound: r.start_compound, startTyreAge: r.start_tire_age, top: r.top })
+  const runs = r.evaluate_runs ?? 0
+  if (typeof runs !== 'number' || !Number.isInteger(runs) || runs < 0 || runs > MAX_EVALUATE_RUNS) {
+    throw invalid(`evaluate_runs must be a whole number from 0 to ${MAX_EVALUATE_RUNS}`)
+  }
+  const seed = r.seed ?? DEFAULT_MONTE_CARLO_SEED
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_MONTE_CARLO_SEED) {
+    throw invalid(`seed must be a whole number from 0 to ${MAX_MONTE_CARLO_SEED}`)
+  }
+  const catalogRace = getRace(r.track_id, r.season)
+  // The race re-evaluation runs the request's yellows in place of the recorded ones, as a race request would.
+  const race = scenarioRace(catalogRace, 'race', { fcy_phases: r.fcy_phases }, undefined)
+  const found = optimizeStrategy(race, r.driver, { startCompound: r.start_compound, startTyreAge: r.start_tire_age, top: r.top })
+  const result: OptimizeResult = { ...found, in_race: inRace(race, found.driver, found.alternatives) }
+  if (runs > 0) {
+    const study = await monteCarlo(catalogRace, candidateStudy(catalogRace, found.driver, found.strategies, runs, seed))
+    result.in_monte_carlo = inMonteCarlo(study, found.strategies)
+  }
+  return result
 }
 
-const OPTIMIZE_FIELDS: readonly (keyof OptimizeRequest)[] = ['track_id', 'season', 'driver', 'start_compound', 'start_tire_age', 'top']
+const OPTIMIZE_FIELDS: readonly (keyof OptimizeRequest)[] = [
+  'track_id', 'season', 'driver', 'start_compound', 'start_tire_age', 'top', 'fcy_phases', 'evaluate_runs', 'seed',
+]

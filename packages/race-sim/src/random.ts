@@ -31,12 +31,98 @@ export function seedWord(seed: number | string): number {
   return hash >>> 0
 }
 
-function splitmix32(state: { s: number }): number {
-  state.s = (state.s + 0x9e3779b9) | 0
-  let z = state.s
+/** The golden-ratio step of splitmix32's state. */
+const SPLITMIX_STEP = 0x9e3779b9
+
+/** splitmix32's output for a state already stepped (as an unsigned word). */
+function splitmixMix(state: number): number {
+  let z = state
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
   return (z ^ (z >>> 16)) >>> 0
+}
+
+/** A generator that can be set to another stream in place, so a run's streams cost no allocation. */
+export interface SeedableRng extends Rng {
+  /** Restarts the generator on stream (seed, stream), as `createRng(seed, stream)` would start. */
+  reseed(seed: number | string, stream?: number): void
+}
+
+/**
+ * xoshiro128**. Its four words live in an Int32Array: every operation on them is 32-bit integer
+ * arithmetic anyway, and a typed array holds them unboxed (in closure variables or object fields
+ * most words would not fit a small integer, so each step would allocate numbers). A Monte Carlo
+ * race draws a few thousand numbers, so this matters.
+ */
+class Xoshiro128 implements SeedableRng {
+  private readonly s = new Int32Array(4)
+  /** The second normal of the last polar-method pair, NaN when used. */
+  private spare = NaN
+
+  constructor(seed: number | string, stream: number) {
+    this.reseed(seed, stream)
+  }
+
+  reseed(seed: number | string, stream = 0): void {
+    let state = seedWord(seed) ^ Math.imul(stream + 1, 0x632be5ab)
+    const s = this.s
+    for (let i = 0; i < 4; i++) {
+      state = (state + SPLITMIX_STEP) | 0
+      s[i] = splitmixMix(state)
+    }
+    if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1
+    this.spare = NaN
+  }
+
+  private nextU32(): number {
+    const s = this.s
+    const a = s[0]!
+    const b = s[1]!
+    const c = s[2]! ^ a
+    const d = s[3]! ^ b
+    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9)
+    s[0] = a ^ d
+    s[1] = b ^ c
+    s[2] = c ^ (b << 9)
+    s[3] = rotl(d, 11)
+    return result >>> 0
+  }
+
+  next(): number {
+    return this.nextU32() / 4294967296
+  }
+
+  // Marsaglia's polar method: only sqrt (exact in IEEE 754) and log.
+  gauss(): number {
+    const spare = this.spare
+    if (spare === spare) {
+      this.spare = NaN
+      return spare
+    }
+    let u: number
+    let v: number
+    let q: number
+    do {
+      u = 2 * this.next() - 1
+      v = 2 * this.next() - 1
+      q = u * u + v * v
+    } while (q >= 1 || q === 0)
+    const f = Math.sqrt((-2 * Math.log(q)) / q)
+    this.spare = v * f
+    return u * f
+  }
+
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1))
+  }
+
+  chance(probability: number): boolean {
+    return this.next() < probability
+  }
+
+  pick<T>(list: readonly T[]): T {
+    return list[Math.floor(this.next() * list.length)] as T
+  }
 }
 
 /**
@@ -45,53 +131,17 @@ function splitmix32(state: { s: number }): number {
  * split across workers, and a generated user's data does not depend on how many users there are.
  * Indices are taken modulo 2^32: within that range each gives its own stream.
  */
-export function createRng(seed: number | string, stream = 0): Rng {
-  const init = { s: seedWord(seed) ^ Math.imul(stream + 1, 0x632be5ab) }
-  let a = splitmix32(init)
-  let b = splitmix32(init)
-  let c = splitmix32(init)
-  let d = splitmix32(init)
-  if ((a | b | c | d) === 0) a = 1
-  let spare = NaN
+export function createRng(seed: number | string, stream = 0): SeedableRng {
+  return new Xoshiro128(seed, stream)
+}
 
-  const nextU32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9)
-    const t = b << 9
-    c ^= a
-    d ^= b
-    b ^= c
-    a ^= d
-    c ^= t
-    d = rotl(d, 11)
-    return result >>> 0
-  }
-  const next = (): number => nextU32() / 4294967296
-
-  return {
-    next,
-    // Marsaglia's polar method: only sqrt (exact in IEEE 754) and log.
-    gauss(): number {
-      if (spare === spare) {
-        const value = spare
-        spare = NaN
-        return value
-      }
-      let u: number
-      let v: number
-      let q: number
-      do {
-        u = 2 * next() - 1
-        v = 2 * next() - 1
-        q = u * u + v * v
-      } while (q >= 1 || q === 0)
-      const f = Math.sqrt((-2 * Math.log(q)) / q)
-      spare = v * f
-      return u * f
-    },
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    chance: (probability) => next() < probability,
-    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T,
-  }
+/**
+ * A 32-bit word of its own for stream (seed, stream), to seed the streams that stream owns (a Monte
+ * Carlo run's per-driver streams): they never overlap the stream's own draws.
+ */
+export function streamWord(seed: number | string, stream: number): number {
+  const state = seedWord(seed) ^ Math.imul(stream + 1, 0x632be5ab) ^ 0x2545f491
+  return splitmixMix((state + SPLITMIX_STEP) | 0)
 }
 
 function rotl(x: number, k: number): number {

@@ -86,6 +86,6 @@ export function onlyKeys(value: Record<string, unknown>, allowed: readonly strin
   if (unknown.length > 0) throw invalid(`${where}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${allowed.join(', ')})`)
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+export const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 const isProgress = (value: unknown, laps: number): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= laps
-const invalid = (message: string) => new RaceSimError('INVALID_REQUEST', message)
+export const invalid = (message: string) => new RaceSimError('INVALID_REQUEST', message)

@@ -15,7 +15,13 @@ import { runRecordedRace } from './race/prepare.ts'
 import { lapDetail, raceResult } from './race/result.ts'
 import { raceWarnings } from './race/warnings.ts'
 import { roundMs } from './round.ts'
-import { onlyKeys, scenarioRace } from './scenario.ts'
+import { engineerJson } from './race/strategy-engineer.ts'
+import { invalid, onlyKeys, scenarioRace } from './scenario.ts'
+import { raceSweeps, sweepVariants, type Sweeps } from './sensitivity.ts'
+import { parseCompare, parseEngineer, parseSweeps } from './study-options.ts'
+import type { StrategyEngineer } from './race/strategy-engineer.ts'
+import type { StrategyOverride } from './race/prepare.ts'
+import { MCS } from './catalog/mcs.ts'
 import { singleCarLapTimes } from './single-car.ts'
 import { findDriver, parseStrategy, validateStrategy } from './strategy.ts'
 
@@ -38,15 +44,28 @@ export function simulateSingleCar(race: RaceParams, driverCode: string, stints?:
  * A full race of every participant with the real race's yellows and retirements (deterministic).
  * With `override`, that driver runs the given strategy instead of his file strategy.
  */
-export function simulateRace(race: RaceParams, override?: { driver: string; stints: readonly Stint[] }): RaceResult {
-  const { prepared, events, workspace } = runRecordedRace(race, override, { detail: true })
+export function simulateRace(
+  race: RaceParams,
+  override?: { driver: string; stints: readonly Stint[] },
+  options: { engineer?: StrategyEngineer | null; sweeps?: { driver: string; sweeps: Sweeps } } = {},
+): RaceResult {
+  const engineer = options.engineer ?? null
+  const { prepared, events, workspace } = runRecordedRace(race, override, { detail: true, engineer })
   const { setup } = prepared
-  return { ...raceResult(setup, workspace, events.phases), lap_detail: lapDetail(setup, workspace), warnings: raceWarnings(prepared, workspace) }
+  const result: RaceResult = {
+    ...raceResult(setup, workspace, events.phases),
+    lap_detail: lapDetail(setup, workspace),
+    strategy_engineer: engineerJson(engineer),
+    warnings: raceWarnings(prepared, workspace),
+  }
+  if (options.sweeps !== undefined) result.sensitivity = raceSweeps(race, override, engineer, options.sweeps.driver, options.sweeps.sweeps)
+  return result
 }
 
 /** Every field a request may have (the API's, less the gateway's operation). */
 const REQUEST_FIELDS: readonly (keyof SimulationRequest)[] = [
   'track_id', 'season', 'mode', 'driver', 'strategy', 'runs', 'seed', 'strategies', 'fcy_phases', 'retirements',
+  'strategy_engineer', 'compare_strategy', 'sensitivity',
 ]
 
 /** A request checked and resolved against the catalog. */
@@ -57,6 +76,10 @@ export interface ResolvedRequest {
   stints: Stint[] | undefined
   runs: number
   seed: number
+  engineer: StrategyEngineer | null
+  /** Strategy B of a paired comparison (Monte Carlo). */
+  compare: Stint[] | undefined
+  sweeps: Sweeps | undefined
 }
 
 /** Checks a request's shape and resolves its track, season, driver and strategy. Throws RaceSimError. */
@@ -85,7 +108,11 @@ export function resolveRequest(input: unknown): ResolvedRequest {
   const race = scenarioRace(catalogRace, mode, r, driver)
   const stints = r.strategy === undefined ? undefined : parseStrategy(r.strategy)
   if (driver !== undefined && stints !== undefined) validateStrategy(race, findDriver(race, driver), stints)
-  return { race, mode, driver, stints, runs, seed }
+  const engineer = parseEngineer(race, mode, r.strategy_engineer)
+  const compare = parseCompare(race, mode, driver, r.compare_strategy)
+  const sweeps = parseSweeps(mode, driver, r.sensitivity)
+  if (compare !== undefined && sweeps !== undefined) throw invalid('compare_strategy and sensitivity are separate studies: send them as two requests')
+  return { race, mode, driver, stints, runs, seed, engineer, compare, sweeps }
 }
 
 /** Runs a request of any mode; Monte Carlo through `monteCarlo` (this thread, or a worker pool). */
@@ -93,16 +120,29 @@ export function dispatchSimulation<M>(
   request: unknown,
   monteCarlo: (race: RaceParams, options: MonteCarloOptions) => M,
 ): SingleCarResult | RaceResult | M {
-  const r = resolveRequest(request)
+  return runResolved(resolveRequest(request), monteCarlo)
+}
+
+/** Runs a resolved request of any mode; Monte Carlo through `monteCarlo`. */
+export function runResolved<M>(r: ResolvedRequest, monteCarlo: (race: RaceParams, options: MonteCarloOptions) => M): SingleCarResult | RaceResult | M {
   const override = r.driver !== undefined && r.stints !== undefined ? { driver: r.driver, stints: r.stints } : undefined
   switch (r.mode) {
     case 'single':
       return simulateSingleCar(r.race, r.driver!, r.stints)
     case 'race':
-      return simulateRace(r.race, override)
+      return simulateRace(r.race, override, { engineer: r.engineer, ...(r.sweeps && { sweeps: { driver: r.driver!, sweeps: r.sweeps } }) })
     case 'monte_carlo':
-      return monteCarlo(r.race, { override, runs: r.runs, seed: r.seed })
+      return monteCarlo(r.race, { override, runs: r.runs, seed: r.seed, engineer: r.engineer, variants: studyVariants(r, override) })
   }
+}
+
+/** A Monte Carlo request's races beside its own: strategy B, or one per swept value. */
+function studyVariants(r: ResolvedRequest, override: StrategyOverride | undefined): MonteCarloOptions['variants'] {
+  if (r.compare !== undefined) {
+    return { driver: r.driver!, list: [{ label: { kind: 'strategy' }, race: r.race, override: { driver: r.driver!, stints: r.compare }, fcy: MCS.fcy }] }
+  }
+  if (r.sweeps !== undefined) return { driver: r.driver!, list: sweepVariants(r.race, MCS.fcy, override, r.sweeps) }
+  return undefined
 }
 
 /** Runs a request of any mode in this thread (Monte Carlo included: see workers.ts to run it off the main thread). */

@@ -7,6 +7,8 @@ import { createMonteCarloPool, runMonteCarloInWorkers, simulateWithPool } from '
 import { runRace } from '../src/race/engine.ts'
 import { timeEvents } from '../src/race/fcy-timing.ts'
 import { prepareRace } from '../src/race/prepare.ts'
+import { createRunNoise, seedRunNoise } from '../src/race/noise.ts'
+import { DEFAULT_STRATEGY_ENGINEER } from '../src/race/strategy-engineer.ts'
 import { raceResult } from '../src/race/result.ts'
 import { compileRace } from '../src/race/setup.ts'
 import { createWorkspace } from '../src/race/workspace.ts'
@@ -166,20 +168,22 @@ t.test('a monte_carlo request replaces the driver\'s strategy and reports runs a
   t.match(result, { runs: 50, seed: 11 })
 })
 
-t.test('random races keep every rule of a valid result (positions, lap sums, minimum gaps)', async (t) => {
+t.test('random races with the strategy engineer keep every rule of a valid result (positions, lap sums, minimum gaps)', async (t) => {
   for (const [track, season] of [
     ['shanghai', 2019],
     ['montecarlo', 2018],
     ['silverstone', 2015],
   ] as const) {
     const race = getRace(track, season)
-    const prepared = prepareRace(race, undefined, raceNoise(race))
+    const prepared = prepareRace(race, undefined, raceNoise(race), DEFAULT_STRATEGY_ENGINEER)
     const workspace = createWorkspace(prepared.setup)
+    const noise = createRunNoise(prepared.setup.n)
     for (let run = 0; run < 40; run++) {
       const rng = createRng(99, run)
       const events = randomEvents(prepared.setup, MCS.fcy, rng)
       const timed = timeEvents(race, prepared.refDriver, prepared.refLaps, prepared.refStints, events.phases, events.retireProgress)
-      runRace(prepared.setup, timed.phases, timed.retirements, workspace, rng)
+      seedRunNoise(noise, 99, run)
+      runRace(prepared.setup, timed.phases, timed.retirements, workspace, noise)
       const broken = brokenRule(race, raceResult(prepared.setup, workspace, timed.phases))
       if (broken !== undefined) t.fail(`${track} ${season} run ${run}: ${broken}`)
     }

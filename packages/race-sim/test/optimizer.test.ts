@@ -2,7 +2,8 @@ import t from 'tap'
 import { getRace } from '../src/catalog/catalog.ts'
 import type { Stint } from '../src/catalog/types.ts'
 import { optimizeStrategy, runOptimization } from '../src/optimizer.ts'
-import { simulateSingleCar } from '../src/simulate.ts'
+import type { RaceResult } from '../src/contract.ts'
+import { runSimulation, simulateSingleCar } from '../src/simulate.ts'
 import { parseStrategy } from '../src/strategy.ts'
 
 const shanghai = getRace('shanghai', 2019)
@@ -69,8 +70,8 @@ t.test('a wet race without two fitted dry compounds cannot be optimized', async 
 })
 
 t.test('an optimize request resolves track names and driver codes', async (t) => {
-  t.same(runOptimization({ track_id: 'China', season: 2019, driver: 'ham' }), result)
-  t.throws(() => runOptimization({ track_id: 'shanghai', season: 2019 }), { code: 'INVALID_REQUEST' })
+  t.match(await runOptimization({ track_id: 'China', season: 2019, driver: 'ham' }), result)
+  await t.rejects(runOptimization({ track_id: 'shanghai', season: 2019 }), { code: 'INVALID_REQUEST' })
 })
 
 t.test('the optimizer lists the top strategies per stop count, the best of each first', async (t) => {
@@ -104,7 +105,34 @@ t.test('the one-stop curve gives the race time for every pit lap, its minimum th
 
 t.test('an optimize request with an unknown field or a bad top is refused, naming it', async (t) => {
   const body = { track_id: 'shanghai', season: 2019, driver: 'HAM' }
-  t.throws(() => runOptimization({ ...body, stops: 2 }), { code: 'INVALID_REQUEST', message: /unknown field stops/ })
-  t.throws(() => runOptimization({ ...body, top: 11 }), { code: 'INVALID_REQUEST', message: /top must be a whole number from 1 to 10/ })
-  t.equal(runOptimization({ ...body, top: 1 }).alternatives.length, 3, 'one per stop count')
+  await t.rejects(runOptimization({ ...body, stops: 2 }), { code: 'INVALID_REQUEST', message: /unknown field stops/ })
+  await t.rejects(runOptimization({ ...body, top: 11 }), { code: 'INVALID_REQUEST', message: /top must be a whole number from 1 to 10/ })
+  await t.rejects(runOptimization({ ...body, evaluate_runs: 10_001 }), { code: 'INVALID_REQUEST', message: /evaluate_runs must be a whole number from 0 to 10000/ })
+  await t.rejects(runOptimization({ ...body, fcy_phases: [{ type: 'SC', start_lap: 5, end_lap: 3 }] }), { code: 'INVALID_REQUEST', message: /fcy_phases\[0\]/ })
+  t.equal((await runOptimization({ ...body, top: 1 })).alternatives.length, 3, 'one per stop count')
+})
+
+t.test('every alternative is re-evaluated in the full race, best place first, with the yellows the request gives', async (t) => {
+  const body = { track_id: 'shanghai', season: 2019, driver: 'HAM' }
+  const out = await runOptimization(body)
+  t.equal(out.in_race.length, out.alternatives.length)
+  t.ok(out.in_race.every((c, i) => i === 0 || c.position >= out.in_race[i - 1]!.position), 'by place')
+  const fastest = out.alternatives.find((a) => a.strategy === out.strategies[0]!.strategy)!
+  const raced = out.in_race.find((c) => JSON.stringify(c.strategy) === JSON.stringify(fastest.strategy))!
+  const direct = runSimulation({ ...body, mode: 'race', strategy: fastest.strategy }) as RaceResult
+  const ham = direct.classification.find((c) => c.driver === 'HAM')!
+  t.strictSame([raced.position, raced.race_time, raced.free_track_time], [ham.position, ham.race_time, fastest.race_time], 'as a race request with that strategy')
+  const yellow = await runOptimization({ ...body, fcy_phases: [{ type: 'SC', start_lap: 15.5, end_lap: 19 }] })
+  t.strictSame(yellow.alternatives, out.alternatives, 'the free-track search does not see yellows')
+  t.notSame(yellow.in_race.map((c) => c.race_time), out.in_race.map((c) => c.race_time), 'the race does')
+})
+
+t.test('with evaluate_runs each stop count\'s fastest is re-evaluated in Monte Carlo on the same random races', async (t) => {
+  const out = await runOptimization({ track_id: 'shanghai', season: 2019, driver: 'HAM', evaluate_runs: 200, seed: 4 })
+  const mc = out.in_monte_carlo!
+  t.match(mc, { runs: 200, seed: 4 })
+  t.strictSame(mc.candidates.map((c) => c.stops).sort(), [1, 2, 3])
+  t.ok(mc.candidates.every((c, i) => i === 0 || c.points <= mc.candidates[i - 1]!.points), 'most points first')
+  t.ok(mc.candidates.every((c) => c.win >= 0 && c.win <= 1 && c.mean_position >= 1))
+  t.equal((await runOptimization({ track_id: 'shanghai', season: 2019, driver: 'HAM' })).in_monte_carlo, undefined, 'none unless asked')
 })

@@ -6,7 +6,7 @@ import type { OptimizeBody, OptimizeResult, SimulationMode, SimulationRequest, T
 import { listTracks } from '@f1/race-sim/catalog'
 import type { MonteCarloResult, RaceResult, SingleCarResult } from '@f1/race-sim/contract'
 import { runOptimization } from '@f1/race-sim/optimizer'
-import { resolveRequest, simulateRace, simulateSingleCar } from '@f1/race-sim/simulate'
+import { resolveRequest, runResolved } from '@f1/race-sim/simulate'
 import { createMonteCarloPool, defaultWorkerCount, type MonteCarloPool } from '@f1/race-sim/workers'
 
 export type EngineResults = SingleCarResult | RaceResult | MonteCarloResult
@@ -30,7 +30,8 @@ export type EngineRequest = Omit<SimulationRequest, 'operation'>
 export interface SimulationEngine {
   /** Runs a request; a Monte Carlo study stops between chunks when `signal` aborts. */
   simulate(request: EngineRequest, signal?: AbortSignal): Promise<EngineRun>
-  optimize(body: OptimizeBody): OptimizeResult
+  /** The optimizer; its Monte Carlo re-evaluation (evaluate_runs) runs on the pool and stops when `signal` aborts. */
+  optimize(body: OptimizeBody, signal?: AbortSignal): Promise<OptimizeResult>
   tracks(): Track[]
   /** The Monte Carlo workers (closed with the app). */
   readonly pool: MonteCarloPool
@@ -49,22 +50,18 @@ export async function runEngine(pool: MonteCarloPool, request: EngineRequest, si
   const base = { trackId: r.race.trackId, season: r.race.season, mode: r.mode, driver: r.driver }
   // The request's strategy replaces its driver's; every other car keeps the parameter file's unless
   // the request's strategies name him (resolveRequest puts those in r.race).
-  const override = r.driver !== undefined && r.stints !== undefined ? { driver: r.driver, stints: r.stints } : undefined
-  switch (r.mode) {
-    case 'single': {
-      const results = simulateSingleCar(r.race, r.driver!, r.stints)
-      return { ...base, results, totalTime: results.race_time }
-    }
-    case 'race': {
-      const results = simulateRace(r.race, override)
-      const entry = results.classification.find((e) => e.driver === r.driver)
-      return { ...base, results, totalTime: entry?.status === 'finished' ? entry.race_time : null }
-    }
-    case 'monte_carlo': {
-      const results = await pool.run(r.race, { override, runs: r.runs, seed: r.seed }, signal)
-      return { ...base, results, totalTime: results.drivers.find((d) => d.driver === r.driver)?.race_time?.p50 ?? null }
-    }
+  const results = await runResolved(r, (race, options) => pool.run(race, options, signal))
+  return { ...base, results, totalTime: totalTime(r.driver, results) }
+}
+
+/** The driver's race time: his own alone, his finishing time in a race, the median in Monte Carlo. */
+function totalTime(driver: string | undefined, results: EngineResults): number | null {
+  if ('drivers' in results) return results.drivers.find((d) => d.driver === driver)?.race_time?.p50 ?? null
+  if ('classification' in results) {
+    const entry = results.classification.find((e) => e.driver === driver)
+    return entry?.status === 'finished' ? entry.race_time : null
   }
+  return results.race_time
 }
 
 export default fp<{ workers?: number | undefined }>(
@@ -83,7 +80,7 @@ export default fp<{ workers?: number | undefined }>(
     }))
     app.decorate('engine', {
       simulate: (request, signal) => runEngine(pool, request, signal),
-      optimize: (body) => runOptimization(body),
+      optimize: (body, signal) => runOptimization(body, (race, options) => pool.run(race, options, signal)),
       tracks: () => tracks,
       pool,
     } satisfies SimulationEngine)

@@ -10,6 +10,7 @@ import {
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
+import type { SimulationResults } from '@f1/contracts/simulation-results'
 import type { Simulation, SimulationMode, SimulationSummary } from '@f1/contracts/simulations'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
@@ -36,7 +37,7 @@ export interface NewSimulation {
   driver: string | undefined
   /** The request as sent. */
   strategyData: Record<string, unknown>
-  results: unknown
+  results: SimulationResults
   totalTime: number | null
 }
 
@@ -224,8 +225,8 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
         total_time: input.totalTime,
         results: input.results,
       }
-      const { results, ...rest } = simulation
-      const stored = await storeResults(rest, results, limits)
+      const { results: _results, ...rest } = simulation
+      const stored = await storeResults(rest, input.results, limits)
       const { user_id: owner, ...unowned } = rest
       const item: SimulationItem =
         pendingUntil === undefined

@@ -3,6 +3,7 @@
 // above it, and that blob split over part items in the rare case it is still too big.
 import { promisify } from 'node:util'
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib'
+import type { SimulationResults } from '@f1/contracts/simulation-results'
 
 const gzip = promisify(gzipCb)
 const gunzip = promisify(gunzipCb)
@@ -14,7 +15,7 @@ export const MAX_BLOB_BYTES = 350 * 1024
 
 /** How the results are stored: inline map, one compressed blob, or a blob split over `parts` items. */
 export type StoredResults =
-  | { kind: 'inline'; results: unknown }
+  | { kind: 'inline'; results: SimulationResults }
   | { kind: 'gzip'; blob: Uint8Array }
   | { kind: 'parts'; parts: Uint8Array[] }
 
@@ -57,7 +58,7 @@ export function itemSize(item: Record<string, unknown>): number {
  */
 export async function storeResults(
   rest: Record<string, unknown>,
-  results: unknown,
+  results: SimulationResults,
   limits = { compressAbove: COMPRESS_ABOVE_BYTES, maxBlob: MAX_BLOB_BYTES },
 ): Promise<StoredResults> {
   if (itemSize({ ...rest, results }) <= limits.compressAbove) return { kind: 'inline', results }
@@ -68,8 +69,8 @@ export async function storeResults(
   return { kind: 'parts', parts }
 }
 
-/** The results of a compressed blob (or of its parts, in order). */
-export async function readCompressed(blob: Uint8Array | readonly Uint8Array[]): Promise<unknown> {
+/** The results of a compressed blob (or of its parts, in order): the JSON storeResults wrote. */
+export async function readCompressed(blob: Uint8Array | readonly Uint8Array[]): Promise<SimulationResults> {
   const whole = blob instanceof Uint8Array ? blob : Buffer.concat(blob)
-  return JSON.parse((await gunzip(whole)).toString('utf8')) as unknown
+  return JSON.parse((await gunzip(whole)).toString('utf8')) as SimulationResults
 }

@@ -79,6 +79,13 @@ export const RUN: Record<string, Run> = {
     },
     expect: { exit: 1, output: /convert-params: no pars_<Track>_<season>\.ini files and pars_mcs\.ini in / },
   },
+  'pnpm --filter ./packages/race-sim strategy-engineer-report': {
+    runAs: {
+      command: 'pnpm --filter ./packages/race-sim strategy-engineer-report --runs 10',
+      why: '1,000 runs per race and setting take half a minute of both cores; 10 prove the report end to end',
+    },
+    expect: { exit: 0, output: /^Wins that change hands over the season: [\d.]+ of 21 /m },
+  },
   'pnpm --filter ./packages/race-sim simulate request.json': {
     files: { 'request.json': { firstJsonOf: 'packages/race-sim/README.md' } },
     expect: { exit: 0, output: /"classification":\[\{"position":1,/ },

@@ -17,12 +17,15 @@ const MAX_ATTEMPTS = 1000
 /** True when the phase comes closer to another than the minimum distance (one phase per lap at most). */
 function tooClose(phases: readonly FcyPhaseProgress[], candidate: FcyPhaseProgress, minSc: number, minVsc: number): boolean {
   for (const p of phases) {
-    const [first, second] = p.start <= candidate.start ? [p, candidate] : [candidate, p]
+    const first = p.start <= candidate.start ? p : candidate
+    const second = first === p ? candidate : p
     const gap = first.type === 'SC' ? minSc : minVsc
     if (second.start <= first.end + gap && first.start - gap <= second.end) return true
   }
   return false
 }
+
+const byStart = (a: FcyPhaseProgress, b: FcyPhaseProgress): number => a.start - b.start
 
 /** SC start weights per lap: the first lap has its own probability, the rest is spread over the race's fifths. */
 function scStartWeights(laps: number, probs: readonly number[]): number[] {
@@ -37,18 +40,42 @@ function scStartWeights(laps: number, probs: readonly number[]): number[] {
   return weights
 }
 
-/** The random SC / VSC phases and retirements of one race, drawn from `rng`. */
-export function randomEvents(s: RaceSetup, fcy: McsParams['fcy'], rng: Rng): RandomEvents {
+/**
+ * What every run of a race draws its events with: the weights (the same each run) and the
+ * retirement array, reused from run to run by a Monte Carlo chunk.
+ */
+export interface EventTables {
+  scStartWeights: number[]
+  accidentWeights: number[]
+  retireProgress: Float64Array
+}
+
+export function eventTables(s: RaceSetup, fcy: McsParams['fcy']): EventTables {
+  const noise = s.noise
+  if (noise === null) throw new Error('random events need the drivers\' Monte Carlo figures')
+  return {
+    scStartWeights: scStartWeights(s.laps, fcy.scStartProbs),
+    accidentWeights: noise.map((x) => x.pAccident),
+    retireProgress: new Float64Array(s.n),
+  }
+}
+
+/**
+ * The random SC / VSC phases and retirements of one race, drawn from `rng`. With `tables` (built
+ * by eventTables for this setup and fcy) nothing is recomputed and the retirements are written
+ * into its array, valid until the next draw.
+ */
+export function randomEvents(s: RaceSetup, fcy: McsParams['fcy'], rng: Rng, tables: EventTables = eventTables(s, fcy)): RandomEvents {
   const { laps, n } = s
   const { minDistScLaps, minDistVscLaps } = s.race.monteCarlo
   const noise = s.noise
   if (noise === null) throw new Error('random events need the drivers\' Monte Carlo figures')
   const phases: FcyPhaseProgress[] = []
-  const retireProgress = new Float64Array(n).fill(NaN)
+  const retireProgress = tables.retireProgress.fill(NaN)
 
   const scCount = weightedIndex(rng, fcy.scCountProbs)
   if (scCount > 0) {
-    const weights = scStartWeights(laps, fcy.scStartProbs)
+    const weights = tables.scStartWeights
     const scPhases: FcyPhaseProgress[] = []
     for (let attempt = 0; scPhases.length < scCount && attempt < MAX_ATTEMPTS * scCount; attempt++) {
       const start = weightedIndex(rng, weights) + rng.next()
@@ -59,7 +86,7 @@ export function randomEvents(s: RaceSetup, fcy: McsParams['fcy'], rng: Rng): Ran
       const phase: FcyPhaseProgress = { start, end: Math.min(Math.floor(start + duration), laps), type: 'SC' }
       if (!tooClose(scPhases, phase, minDistScLaps, minDistVscLaps)) scPhases.push(phase)
     }
-    const accidentWeights = noise.map((x) => x.pAccident)
+    const accidentWeights = tables.accidentWeights
     for (const phase of scPhases) {
       let d = weightedIndex(rng, accidentWeights)
       // One accident per driver: draw again while the chosen one has crashed already.
@@ -88,6 +115,6 @@ export function randomEvents(s: RaceSetup, fcy: McsParams['fcy'], rng: Rng): Ran
     }
     retireProgress[d] = at === at ? at : rng.next() * laps
   }
-  phases.sort((a, b) => a.start - b.start)
+  phases.sort(byStart)
   return { phases, retireProgress }
 }

@@ -18,9 +18,16 @@ export default function runChunkTask(task: ChunkTask): ChunkResult | ReturnType<
     const outcome = runChunk(task.job, task.from, task.to)
     const result: ChunkResult = { ok: true, outcome }
     // The outcome's arrays move to the caller instead of being copied.
-    return move({ [transferableSymbol]: [outcome.position.buffer, outcome.raceTime.buffer, outcome.lapPositions.buffer], [valueSymbol]: result })
+    return move({ [transferableSymbol]: transferables(outcome), [valueSymbol]: result })
   } catch (err) {
     if (err instanceof RaceSimError) return { ok: false, error: err.toJSON() }
     throw err
   }
+}
+
+function transferables(outcome: RunOutcomes): ArrayBuffer[] {
+  const { position, raceTime, lapPositions, reactiveStops, variants } = outcome
+  const buffers = [position.buffer, raceTime.buffer, lapPositions.buffer, reactiveStops.buffer]
+  if (variants !== null) for (const o of [variants.base, variants.variant]) buffers.push(o.position.buffer, o.raceTime.buffer, o.fastestLap.buffer)
+  return buffers
 }

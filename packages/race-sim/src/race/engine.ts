@@ -3,63 +3,75 @@
 // out-laps, lap times, yellows, car ageing, retirements, overtaking, in-laps, end-of-lap yellows.
 import { fuelBurned, yellowShare } from '../model/lap-time.ts'
 import { degradation } from '../model/tyres.ts'
-import { fisk, type Rng } from '../random.ts'
+import { fisk } from '../random.ts'
 import { activatePhase, applyPhase, closeLapPhases, inlapDriveLoss, normalLapShare, outlapDriveLoss } from './fcy.ts'
 import { finishRace } from './finish.ts'
 import { handleOvertaking } from './overtaking.ts'
+import type { RunNoise } from './noise.ts'
 import { keepMinimumGaps, sortByTimes } from './positions.ts'
 import type { RaceSetup } from './setup.ts'
+import { reactToRace } from './strategy-engineer.ts'
 import { FLAG_SC, FLAG_VSC, resetWorkspace, type TimedPhases, type TimedRetirements, type Workspace } from './workspace.ts'
 
 /**
- * Simulates one race into `w`. With `rng`, lap times, start performance and pit stop standing
- * times are drawn (Monte Carlo); without, the race is deterministic.
+ * Simulates one race into `w`. With `rng` (a run's streams), lap times, start performance and pit
+ * stop standing times are drawn (Monte Carlo); without, the race is deterministic.
  */
-export function runRace(s: RaceSetup, phases: TimedPhases, retirements: TimedRetirements, w: Workspace, rng: Rng | null): void {
+export function runRace(s: RaceSetup, phases: TimedPhases, retirements: TimedRetirements, w: Workspace, rng: RunNoise | null): void {
   resetWorkspace(s, w, retirements)
   for (let lap = 1; lap <= s.laps; lap++) simulateLap(s, phases, w, rng, lap)
   finishRace(s, w)
 }
 
-function simulateLap(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: Rng | null, lap: number): void {
+function simulateLap(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: RunNoise | null, lap: number): void {
   const { n } = s
   const row = lap * n
   const prev = (lap - 1) * n
+  const { pos, retireLap } = w
   for (let d = 0; d < n; d++) {
-    w.pos[row + d] = w.pos[prev + d]!
+    pos[row + d] = pos[prev + d]!
     w.overtakeOk[d] = 1
   }
 
   pitOutlaps(s, ph, w, rng, lap)
-  for (let d = 0; d < n; d++) if (lap < w.retireLap[d]!) lapTime(s, w, rng, lap, d)
-  if (ph.count > 0) {
-    for (let d = 0; d < n; d++) {
-      if (lap >= w.retireLap[d]!) continue
-      activatePhase(s, ph, w, d, lap)
-      const p = w.activePhase[d]!
-      if (p < 0) continue
-      applyPhase(s, ph, w, d, lap)
-      if (w.detail !== null) w.detail.flag[row + d] = ph.sc[p] === 1 ? FLAG_SC : FLAG_VSC
-    }
+  // Each car's own lap in one pass: its time alone, its yellow, its ageing. None of these reads a
+  // figure another car's pass changes (DRS reads the gaps at the line and after the out-laps), and
+  // each car draws from his own streams, so the pass gives what three passes over the field did.
+  const phases = ph.count > 0
+  for (let d = 0; d < n; d++) {
+    if (lap >= retireLap[d]!) continue
+    lapTime(s, w, rng, lap, d)
+    if (phases) yellow(s, ph, w, lap, d)
+    ageCar(s, ph, w, lap, d)
   }
-  for (let d = 0; d < n; d++) if (lap < w.retireLap[d]!) ageCar(s, ph, w, lap, d)
   retirements(s, w, lap)
   handleOvertaking(s, w, lap)
+  if (s.engineer !== null) reactToRace(s, ph, w, lap)
   pitInlaps(s, ph, w, rng, lap)
+  const { raceTime, lapTime: lapTimes, order, orderPrev } = w
   for (let d = 0; d < n; d++) {
-    if (lap >= w.retireLap[d]!) continue
-    if (ph.count > 0) closeLapPhases(s, ph, w, d, lap)
-    w.raceTime[row + d] = w.raceTime[prev + d]! + w.lapTime[row + d]!
+    if (lap >= retireLap[d]!) continue
+    if (phases) closeLapPhases(s, ph, w, d, lap)
+    raceTime[row + d] = raceTime[prev + d]! + lapTimes[row + d]!
   }
-  w.orderPrev.set(w.order)
+  for (let p = 0; p < n; p++) orderPrev[p] = order[p]!
+}
+
+/** Driver d meets the yellow his lap overlaps (if any): slowed, no overtaking. */
+function yellow(s: RaceSetup, ph: TimedPhases, w: Workspace, lap: number, d: number): void {
+  activatePhase(s, ph, w, d, lap)
+  const p = w.activePhase[d]!
+  if (p < 0) return
+  applyPhase(s, ph, w, d, lap)
+  if (w.detail !== null) w.detail.flag[lap * s.n + d] = ph.sc[p] === 1 ? FLAG_SC : FLAG_VSC
 }
 
 /** Standing time of the stop that starts stint k: the team's figure, or a Fisk draw in Monte Carlo. */
-function standstill(s: RaceSetup, w: Workspace, rng: Rng | null, d: number, k: number): number {
+function standstill(s: RaceSetup, w: Workspace, rng: RunNoise | null, d: number, k: number): number {
   let time = s.stintStandstill[k]!
   if (rng !== null) {
     let extra = Infinity
-    while (extra > s.fiskCap[d]!) extra = fisk(rng, s.fiskC[d]!, s.fiskLoc[d]!, s.fiskScale[d]!)
+    while (extra > s.fiskCap[d]!) extra = fisk(rng.pit[d]!, s.fiskC[d]!, s.fiskLoc[d]!, s.fiskScale[d]!)
     time = s.race.track.pitTyreChangeMin + extra
     if (s.stintRefuelTime[k]! > time) time = s.stintRefuelTime[k]!
   }
@@ -72,15 +84,19 @@ function standstill(s: RaceSetup, w: Workspace, rng: Rng | null, d: number, k: n
  * pit-lane time (and the standing time when the pits are after the line). The field is re-ordered
  * by race time including these losses and held to the minimum gaps.
  */
-function pitOutlaps(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: Rng | null, lap: number): void {
+function pitOutlaps(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: RunNoise | null, lap: number): void {
   const { n } = s
   const row = lap * n
   const prev = (lap - 1) * n
-  let any = false
+  if (w.pitCount === 0) {
+    // Most laps nobody pits: nothing to re-order, no losses for DRS to compare.
+    if (w.pitOutLossSet) w.pitOutLoss.fill(0)
+    w.pitOutLossSet = false
+    return
+  }
   for (let d = 0; d < n; d++) {
     w.pitOutLoss[d] = 0
     if (w.pitting[d] === 0) continue
-    any = true
     const k = ++w.stint[d]!
     w.tyreAge[d] = s.stintAge[k]!
     w.lapsOnSet[d] = 0
@@ -91,7 +107,6 @@ function pitOutlaps(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: Rng | null
     w.pitOutLoss[d] = loss
     if (w.detail !== null) w.detail.pit[row + d]! += loss
   }
-  if (!any) return
   const times = w.scratch
   for (let d = 0; d < n; d++) {
     w.lapTime[row + d]! += w.pitOutLoss[d]!
@@ -101,34 +116,42 @@ function pitOutlaps(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: Rng | null
   keepMinimumGaps(s, w, lap, times)
   // DRS's second half compares cars after these losses and holds.
   for (let d = 0; d < n; d++) w.pitOutLoss[d] = w.lapTime[row + d]!
+  w.pitOutLossSet = true
 }
 
-/** The lap time of driver d without other cars: base, tyres, car, fuel, driver, start, DRS. */
-function lapTime(s: RaceSetup, w: Workspace, rng: Rng | null, lap: number, d: number): void {
-  const { n } = s
+/**
+ * The lap time of driver d without other cars: base, tyres, car, fuel, driver, start, DRS. Summed in
+ * a local in the model's order (the cell may already hold out-lap losses), then stored once.
+ */
+function lapTime(s: RaceSetup, w: Workspace, rng: RunNoise | null, lap: number, d: number): void {
   const t = s.race.track
-  const cell = lap * n + d
+  const cell = lap * s.n + d
   const k = w.stint[d]!
-  let tyres = degradation(s.curveLog[k] === 1, s.k0[k]!, s.k1[k]!, s.k2[k]!, s.k3[k]!, w.tyreAge[d]!)
+  const age = w.tyreAge[d]!
+  const fuel = w.fuel[d]!
+  let tyres = degradation(s.curveLog[k] === 1, s.k0[k]!, s.k1[k]!, s.k2[k]!, s.k3[k]!, age)
   if (w.lapsOnSet[d] === 0) tyres += s.coldLoss[d]!
-  const fuelLoss = w.fuel[d]! * t.massSensitivity
+  const fuelLoss = fuel * t.massSensitivity
   let basic = tyres + s.tCar[d]! + fuelLoss + s.tDriver[d]!
   const detail = w.detail
   if (detail !== null) {
     detail.tyres[cell] = tyres
     detail.fuelLoss[cell] = fuelLoss
-    detail.fuelKg[cell] = w.fuel[d]!
-    detail.tyreAge[cell] = w.tyreAge[d]!
+    detail.fuelKg[cell] = fuel
+    detail.tyreAge[cell] = age
     detail.stint[cell] = k
   }
-  if (rng !== null) basic += rng.gauss() * s.lapSigma[d]!
-  w.lapTime[cell]! += s.base
-  w.lapTime[cell]! += basic
+  const draws = rng === null ? null : rng.lap[d]!
+  if (draws !== null) basic += draws.gauss() * s.lapSigma[d]!
+  let time = w.lapTime[cell]!
+  time += s.base
+  time += basic
   if (lap === 1) {
-    w.lapTime[cell]! += t.firstLapLoss
-    w.lapTime[cell]! += (s.grid[d]! - 1) * t.gridLossPerPosition
-    if (rng !== null) w.lapTime[cell]! += s.startMean[d]! + rng.gauss() * s.startSigma[d]!
+    time += t.firstLapLoss
+    time += (s.grid[d]! - 1) * t.gridLossPerPosition
+    if (draws !== null) time += s.startMean[d]! + draws.gauss() * s.startSigma[d]!
   }
+  w.lapTime[cell] = time
   if (s.useDrs && lap >= w.drsLap[d]!) drs(s, w, lap, d)
 }
 
@@ -182,33 +205,36 @@ function ageCar(s: RaceSetup, ph: TimedPhases, w: Workspace, lap: number, d: num
 
 /**
  * Drivers whose retirement falls in this lap stop: classified behind every car still running (the
- * earliest retirement last), their times NaN from this lap on.
+ * earliest retirement last), their times NaN from this lap on. Only the drivers with a retirement
+ * to come are looked at; a retiring driver's progress is the laps he completed plus the share of
+ * this one (the others' is set once the race is over, in finishRace).
  */
 function retirements(s: RaceSetup, w: Workspace, lap: number): void {
+  if (w.pendingCount === 0) return
   const { n, laps } = s
   const row = lap * n
   const prev = (lap - 1) * n
   let retiring: number[] | undefined
-  for (let d = 0; d < n; d++) {
-    if (lap >= w.retireLap[d]!) continue
+  let kept = 0
+  for (let i = 0; i < w.pendingCount; i++) {
+    const d = w.pending[i]!
     const at = w.retireAt[d]!
     const lapStart = w.raceTime[prev + d]!
     const time = w.lapTime[row + d]!
     let share = NaN
-    if (at === at) {
-      if (w.retireDomain === 'time') {
-        if (lapStart + time > at) share = (at - lapStart) / time
-      } else if (lap > at) {
-        share = at - Math.floor(at)
-      }
+    if (w.retireDomain === 'time') {
+      if (lapStart + time > at) share = (at - lapStart) / time
+    } else if (lap > at) {
+      share = at - Math.floor(at)
     }
     if (share === share) {
-      w.progress[d]! += share > 0 ? share : 0
+      w.progress[d] = lap - 1 + (share > 0 ? share : 0)
       ;(retiring ??= []).push(d)
     } else {
-      w.progress[d] = lap
+      w.pending[kept++] = d
     }
   }
+  w.pendingCount = kept
   if (retiring === undefined) return
 
   retiring.sort((a, b) => w.progress[a]! - w.progress[b]! || w.pos[row + b]! - w.pos[row + a]!)
@@ -228,23 +254,24 @@ function retirements(s: RaceSetup, w: Workspace, lap: number): void {
 }
 
 /** Cars whose stop is at the end of this lap lose the in-lap pit-lane time (and the standing time with the pits before the line). */
-function pitInlaps(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: Rng | null, lap: number): void {
+function pitInlaps(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: RunNoise | null, lap: number): void {
   const { n } = s
   const row = lap * n
-  let any = false
+  let count = 0
   for (let d = 0; d < n; d++) {
     w.pitting[d] = 0
     if (lap >= w.retireLap[d]!) continue
     const k = w.stint[d]! + 1
-    if (k >= s.stintFrom[d + 1]! || s.stintLap[k] !== lap) continue
+    if (k >= s.stintFrom[d + 1]! || w.stopLap[k] !== lap) continue
     w.pitting[d] = 1
-    any = true
+    count++
     let loss = s.race.track.pitsAfterFinishLine ? 0 : standstill(s, w, rng, d, k)
     loss += inlapDriveLoss(s, ph, w, d, lap)
     w.lapTime[row + d]! += loss
     if (w.detail !== null) w.detail.pit[row + d]! += loss
   }
-  if (!any) return
+  w.pitCount = count
+  if (count === 0) return
   const times = w.scratch
   const prev = (lap - 1) * n
   for (let d = 0; d < n; d++) times[d] = w.raceTime[prev + d]! + w.lapTime[row + d]!

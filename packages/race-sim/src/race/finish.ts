@@ -2,7 +2,7 @@
 // cars complete fewer laps; then each lap's positions are re-ranked by race time.
 import type { RaceSetup } from './setup.ts'
 import type { Workspace } from './workspace.ts'
-import { reorderField } from './positions.ts'
+import { writePositions } from './positions.ts'
 
 /** Laps completed by driver d (after finishRace: the lapped cars' shortened distance). */
 export function lapsDone(s: RaceSetup, w: Workspace, d: number): number {
@@ -14,6 +14,8 @@ export function lapsDone(s: RaceSetup, w: Workspace, d: number): number {
 /** Cuts the lapped cars' laps after the flag and re-ranks every lap. */
 export function finishRace(s: RaceSetup, w: Workspace): void {
   const { n, laps } = s
+  // The lap loop sets a driver's progress only when he retires; a car still running has driven them all.
+  for (let d = 0; d < n; d++) if (w.retireLap[d]! > laps) w.progress[d] = laps
   const winner = w.order[0]!
   const winnerTime = w.raceTime[lapsDone(s, w, winner) * n + winner]!
 
@@ -39,19 +41,35 @@ export function finishRace(s: RaceSetup, w: Workspace): void {
 
   // Per lap: cars by race time at that lap, then those without one (most progress first), then as they were.
   const order = w.order
-  for (let l = 1; l <= laps; l++) {
-    const row = l * n
-    const before = (a: number, b: number): boolean => {
-      const ta = w.raceTime[row + a]!
-      const tb = w.raceTime[row + b]!
-      const ka = ta === ta ? ta : Infinity
-      const kb = tb === tb ? tb : Infinity
-      if (ka !== kb) return ka < kb
-      if (w.progress[a] !== w.progress[b]) return w.progress[a]! > w.progress[b]!
-      const pa = w.pos[row + a]!
-      const pb = w.pos[row + b]!
-      return pa !== pb ? pa < pb : a < b
+  for (let l = 1; l <= laps; l++) rankLap(w, order, l * n, n)
+}
+
+/** rankLap's order of cars a and b at the lap row starting at `row`. */
+function rankedAhead(w: Workspace, row: number, a: number, b: number): boolean {
+  const ta = w.raceTime[row + a]!
+  const tb = w.raceTime[row + b]!
+  const ka = ta === ta ? ta : Infinity
+  const kb = tb === tb ? tb : Infinity
+  if (ka !== kb) return ka < kb
+  if (w.progress[a] !== w.progress[b]) return w.progress[a]! > w.progress[b]!
+  const pa = w.pos[row + a]!
+  const pb = w.pos[row + b]!
+  return pa !== pb ? pa < pb : a < b
+}
+
+/**
+ * Re-orders `order` for one lap row (insertion sort from the previous lap's order, nearly sorted;
+ * a module-level comparison rather than a closure per lap, see positions.ts) and writes its positions.
+ */
+function rankLap(w: Workspace, order: Int32Array, row: number, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const x = order[i]!
+    let j = i - 1
+    while (j >= 0 && rankedAhead(w, row, x, order[j]!)) {
+      order[j + 1] = order[j]!
+      j--
     }
-    reorderField(order, w.pos, row, n, before)
+    order[j + 1] = x
   }
+  writePositions(order, w.pos, row, n)
 }

@@ -9,15 +9,17 @@ const MAX_ROUNDS = 20
 
 /** Duels, passes and minimum gaps of one lap, applied to the lap times. */
 export function handleOvertaking(s: RaceSetup, w: Workspace, lap: number): void {
-  const { n } = s
+  const { n, vMax, team, teamOrder } = s
   const { minGap, duelLoss, overtakenLoss } = s.race.rules
   const { overtakeGap, overtakeGapPerKmh } = s.race.track
+  // The field's arrays in locals: this is the lap's busiest loop.
+  const { order, pos, lapTime, raceTime, retireLap, overtakeOk, duelDone } = w
   const row = lap * n
   const prevRow = (lap - 1) * n
   const t = w.scratch
   for (let d = 0; d < n; d++) {
-    t[d] = w.raceTime[prevRow + d]! + w.lapTime[row + d]!
-    w.duelDone[d] = 0
+    t[d] = raceTime[prevRow + d]! + lapTime[row + d]!
+    duelDone[d] = 0
   }
 
   // Repeat while cars change places, so a much faster car can pass several in one lap.
@@ -25,43 +27,43 @@ export function handleOvertaking(s: RaceSetup, w: Workspace, lap: number): void 
   for (let round = 0; changed && round < MAX_ROUNDS; round++) {
     changed = false
     for (let p = 1; p < n; p++) {
-      const front = w.order[p - 1]!
-      const back = w.order[p]!
-      if (lap >= w.retireLap[back]!) break
-      const allowed = w.overtakeOk[front] === 1 && w.overtakeOk[back] === 1
+      const front = order[p - 1]!
+      const back = order[p]!
+      if (lap >= retireLap[back]!) break
+      const allowed = overtakeOk[front] === 1 && overtakeOk[back] === 1
 
       if (allowed && t[back]! - t[front]! < minGap) {
         // Both lose the duel time, once per lap each.
-        if (w.duelDone[front] === 0) {
-          w.lapTime[row + front]! += duelLoss
+        if (duelDone[front] === 0) {
+          lapTime[row + front]! += duelLoss
           t[front]! += duelLoss
-          w.duelDone[front] = 1
+          duelDone[front] = 1
         }
-        if (w.duelDone[back] === 0) {
-          w.lapTime[row + back]! += duelLoss
+        if (duelDone[back] === 0) {
+          lapTime[row + back]! += duelLoss
           t[back]! += duelLoss
-          w.duelDone[back] = 1
+          duelDone[back] = 1
         }
       }
 
       const advantage = t[front]! - t[back]!
       let required = Infinity
       if (allowed) {
-        required = overtakeGap + overtakeGapPerKmh * (s.vMax[back]! - s.vMax[front]!)
-        if (s.team[front] === s.team[back]) required += s.teamOrder[back]!
+        required = overtakeGap + overtakeGapPerKmh * (vMax[back]! - vMax[front]!)
+        if (team[front] === team[back]) required += teamOrder[back]!
       }
 
       if (advantage >= required) {
-        w.order[p - 1] = back
-        w.order[p] = front
-        w.pos[row + back] = p
-        w.pos[row + front] = p + 1
-        w.lapTime[row + front]! += overtakenLoss
+        order[p - 1] = back
+        order[p] = front
+        pos[row + back] = p
+        pos[row + front] = p + 1
+        lapTime[row + front]! += overtakenLoss
         t[front]! += overtakenLoss
         changed = true
       } else if (advantage > -minGap) {
         const held = t[front]! + minGap - t[back]!
-        w.lapTime[row + back]! += held
+        lapTime[row + back]! += held
         t[back] = t[front]! + minGap
       }
     }

@@ -1,40 +1,45 @@
 // Re-ordering the field by race time and keeping the minimum gap between cars.
+//
+// The sorts here run several times a lap, so they are insertion sorts over w.order with the
+// comparison a plain module-level function: each lap starts from the last lap's order, nearly
+// sorted, and a comparison closure built per lap costs more than the sort (and tsx, which runs
+// this code, wraps every closure it creates in a naming call).
 import type { RaceSetup } from './setup.ts'
 import type { Workspace } from './workspace.ts'
 
-/**
- * Re-orders `order[0..n)` so `before(a, b)` holds front to back, and writes each car's position of
- * lap `row / n` into `pos`. Insertion sort: each lap starts from the last lap's order, nearly sorted.
- */
-export function reorderField(order: Int32Array, pos: Int32Array, row: number, n: number, before: (a: number, b: number) => boolean): void {
-  for (let i = 1; i < n; i++) {
-    const x = order[i]!
-    let j = i - 1
-    while (j >= 0 && before(x, order[j]!)) {
-      order[j + 1] = order[j]!
-      j--
-    }
-    order[j + 1] = x
-  }
+/** Writes each car's position in `order[0..n)` into the lap row of `pos` starting at `row`. */
+export function writePositions(order: Int32Array, pos: Int32Array, row: number, n: number): void {
   for (let p = 0; p < n; p++) pos[row + order[p]!] = p + 1
+}
+
+/** sortByTimes' order: by time (NaN = retired, last), ties by current position, then driver index. */
+function aheadByTime(times: Float64Array, pos: Int32Array, row: number, a: number, b: number): boolean {
+  const ta = times[a]!
+  const tb = times[b]!
+  const ka = ta === ta ? ta : Infinity
+  const kb = tb === tb ? tb : Infinity
+  if (ka !== kb) return ka < kb
+  const pa = pos[row + a]!
+  const pb = pos[row + b]!
+  if (pa !== pb) return pa < pb
+  return a < b
 }
 
 /** Sorts w.order by `times` (NaN = retired, last), ties by current position then driver index, and writes the positions of `lap`. */
 export function sortByTimes(s: RaceSetup, w: Workspace, lap: number, times: Float64Array): void {
   const { order, pos } = w
-  const row = lap * s.n
-  const before = (a: number, b: number): boolean => {
-    const ta = times[a]!
-    const tb = times[b]!
-    const ka = ta === ta ? ta : Infinity
-    const kb = tb === tb ? tb : Infinity
-    if (ka !== kb) return ka < kb
-    const pa = pos[row + a]!
-    const pb = pos[row + b]!
-    if (pa !== pb) return pa < pb
-    return a < b
+  const { n } = s
+  const row = lap * n
+  for (let i = 1; i < n; i++) {
+    const x = order[i]!
+    let j = i - 1
+    while (j >= 0 && aheadByTime(times, pos, row, x, order[j]!)) {
+      order[j + 1] = order[j]!
+      j--
+    }
+    order[j + 1] = x
   }
-  reorderField(order, pos, row, s.n, before)
+  writePositions(order, pos, row, n)
 }
 
 /**

@@ -6,6 +6,7 @@ import { findDriver, validateStrategy } from '../strategy.ts'
 import { timeEvents, type TimedEvents } from './fcy-timing.ts'
 import { runRace } from './engine.ts'
 import { compileRace, type DriverNoise, type RaceSetup } from './setup.ts'
+import type { StrategyEngineer } from './strategy-engineer.ts'
 import { createWorkspace, type Workspace } from './workspace.ts'
 
 export interface StrategyOverride {
@@ -23,7 +24,12 @@ export interface PreparedRace {
 }
 
 /** Validates the override (if any) and compiles the race. */
-export function prepareRace(race: RaceParams, override?: StrategyOverride, noise: DriverNoise[] | null = null): PreparedRace {
+export function prepareRace(
+  race: RaceParams,
+  override?: StrategyOverride,
+  noise: DriverNoise[] | null = null,
+  engineer: StrategyEngineer | null = null,
+): PreparedRace {
   const strategies = raceStrategies(race, override)
   // The file names who the pre-simulation follows; should he not start, the pole sitter.
   const named = race.drivers.findIndex((d) => d.code === race.monteCarlo.refDriver)
@@ -31,7 +37,7 @@ export function prepareRace(race: RaceParams, override?: StrategyOverride, noise
   const refDriver = race.drivers[refAt]!
   const refStints = strategies[refAt]!
   return {
-    setup: compileRace(race, strategies, noise),
+    setup: compileRace(race, strategies, noise, engineer),
     strategies,
     refDriver,
     refStints,
@@ -65,9 +71,9 @@ export function recordedEvents(p: PreparedRace): TimedEvents {
 export function runRecordedRace(
   race: RaceParams,
   override?: StrategyOverride,
-  options: { detail?: boolean } = {},
+  options: { detail?: boolean; engineer?: StrategyEngineer | null } = {},
 ): { prepared: PreparedRace; events: TimedEvents; workspace: Workspace } {
-  const prepared = prepareRace(race, override)
+  const prepared = prepareRace(race, override, null, options.engineer ?? null)
   const events = recordedEvents(prepared)
   const workspace = createWorkspace(prepared.setup, options)
   runRace(prepared.setup, events.phases, events.retirements, workspace, null)

@@ -3,7 +3,10 @@ import type { ClassificationEntry, FcyPhaseEntry, LapDetailJson, PitStopEntry, R
 import { roundMs } from '../round.ts'
 import { lapsDone } from './finish.ts'
 import type { RaceSetup } from './setup.ts'
-import { FLAG_SC, FLAG_VSC, type LapDetail, type TimedPhases, type Workspace } from './workspace.ts'
+import { FLAG_SC, FLAG_VSC, STOP_COVER, STOP_PLANNED, STOP_YELLOW, type LapDetail, type TimedPhases, type Workspace } from './workspace.ts'
+
+/** A stop's reason as results name it, by workspace code. */
+const STOP_REASONS: Record<number, PitStopEntry['reason']> = { [STOP_PLANNED]: 'planned', [STOP_YELLOW]: 'yellow', [STOP_COVER]: 'cover' }
 
 /** The contract's race result (times rounded to the ms) of a finished workspace. */
 export function raceResult(s: RaceSetup, w: Workspace, phases: TimedPhases): Omit<RaceResult, 'warnings' | 'lap_detail'> {
@@ -42,11 +45,12 @@ export function raceResult(s: RaceSetup, w: Workspace, phases: TimedPhases): Omi
       const stint = s.stints[k]!
       pitStops.push({
         driver: code,
-        lap: stint.startLap,
+        lap: w.stopLap[k]!,
         compound: stint.compound,
         tire_age: stint.tyreAge,
         refuel_kg: stint.refuelKg,
         standstill: roundMs(standstill),
+        reason: STOP_REASONS[w.stopReason[k]!]!,
       })
     }
   }

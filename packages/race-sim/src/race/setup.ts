@@ -3,6 +3,7 @@
 import type { RaceParams, Stint } from '../catalog/types.ts'
 import { baseLapTime, fcyLapTime, pitStandstill, scLapTime } from '../model/lap-time.ts'
 import { tyreCurve } from '../model/tyres.ts'
+import { compileEngineer, type EngineerSetup, type StrategyEngineer } from './strategy-engineer.ts'
 
 /** Random-influence figures of one driver (pars_mcs.ini), resolved by the catalog. */
 export interface DriverNoise {
@@ -32,6 +33,8 @@ export interface RaceSetup {
   tCar: Float64Array
   tDriver: Float64Array
   grid: Float64Array
+  /** Drivers by grid slot (ties by index): the order every run starts in. */
+  gridOrder: Int32Array
   team: Int32Array
   teamOrder: Float64Array
   vMax: Float64Array
@@ -64,6 +67,8 @@ export interface RaceSetup {
   fiskScale: Float64Array
   /** The reference caps a drawn extra standing time at 3x the distribution's mean. */
   fiskCap: Float64Array
+  /** The virtual strategy engineer; null when every driver keeps to his plan. */
+  engineer: EngineerSetup | null
 }
 
 /** Mean of a Fisk distribution (finite for c > 1). */
@@ -76,7 +81,12 @@ function fiskMean(c: number, loc: number, scale: number): number {
  * Compiles a race with one validated strategy per participant (in `race.drivers` order).
  * `noise` (per participant, same order) is only needed for Monte Carlo runs.
  */
-export function compileRace(race: RaceParams, strategies: readonly (readonly Stint[])[], noise: DriverNoise[] | null = null): RaceSetup {
+export function compileRace(
+  race: RaceParams,
+  strategies: readonly (readonly Stint[])[],
+  noise: DriverNoise[] | null = null,
+  engineer: StrategyEngineer | null = null,
+): RaceSetup {
   const order = race.drivers.map((_, i) => i).sort((a, b) => race.drivers[a]!.carNo - race.drivers[b]!.carNo)
   const n = order.length
   const teamNames = Object.keys(race.teams)
@@ -97,6 +107,7 @@ export function compileRace(race: RaceParams, strategies: readonly (readonly Sti
     tCar: f(),
     tDriver: f(),
     grid: f(),
+    gridOrder: new Int32Array(n),
     team: new Int32Array(n),
     teamOrder: f(),
     vMax: f(),
@@ -127,6 +138,7 @@ export function compileRace(race: RaceParams, strategies: readonly (readonly Sti
     fiskLoc: f(),
     fiskScale: f(),
     fiskCap: f(),
+    engineer: null,
   }
 
   const total = order.reduce((sum, i) => sum + strategies[i]!.length, 0)
@@ -186,5 +198,8 @@ export function compileRace(race: RaceParams, strategies: readonly (readonly Sti
     }
   })
   s.stintFrom[n] = k
+  const byGrid = Array.from({ length: n }, (_, d) => d).sort((a, b) => s.grid[a]! - s.grid[b]! || a - b)
+  s.gridOrder.set(byGrid)
+  if (engineer !== null) s.engineer = compileEngineer(s, engineer)
   return s
 }

@@ -30,6 +30,12 @@ export const NO_PHASES: TimedPhases = {
   scLaps: new Float64Array(0),
 }
 
+export const STOP_PLANNED = 0
+/** Brought forward to pit under a safety car or VSC. */
+export const STOP_YELLOW = 1
+/** Brought forward to answer the undercut of the car behind. */
+export const STOP_COVER = 2
+
 export const FLAG_GREEN = 0
 export const FLAG_VSC = 1
 export const FLAG_SC = 2
@@ -81,14 +87,25 @@ export interface Workspace {
   overtakeOk: Uint8Array
   duelDone: Uint8Array
   pitting: Uint8Array
+  /** Cars pitting at the end of the last lap (the 1s in `pitting`): most laps none, and the out-lap pass is skipped. */
+  pitCount: number
   pitOutLoss: Float64Array
+  /** True while pitOutLoss holds a lap's figures (after a lap with out-laps); else all zero. */
+  pitOutLossSet: boolean
   scratch: Float64Array
   /** Standing time of each stint's stop (setup stint index), NaN if the stop was not made. */
   standstill: Float64Array
+  /** In-lap of each stint's stop (setup stint index): the plan's, unless the strategy engineer moved it. */
+  stopLap: Int32Array
+  /** Why each stint's stop was made when it was: STOP_PLANNED, STOP_YELLOW or STOP_COVER. */
+  stopReason: Uint8Array
   /** Leader's flag per lap: FLAG_GREEN, FLAG_VSC or FLAG_SC. */
   flags: Uint8Array
   retireAt: Float64Array
   retireDomain: 'time' | 'progress'
+  /** Drivers with a retirement still to come, first `pendingCount` entries in driver order: a few per run, so the lap checks them alone. */
+  pending: Int32Array
+  pendingCount: number
   detail: LapDetail | null
 }
 
@@ -120,12 +137,18 @@ export function createWorkspace(s: RaceSetup, options: { detail?: boolean } = {}
     overtakeOk: u(),
     duelDone: u(),
     pitting: u(),
+    pitCount: 0,
     pitOutLoss: f(),
+    pitOutLossSet: false,
     scratch: f(),
     standstill: new Float64Array(s.stintLap.length),
+    stopLap: new Int32Array(s.stintLap.length),
+    stopReason: new Uint8Array(s.stintLap.length),
     flags: new Uint8Array(s.laps + 1),
     retireAt: f(),
     retireDomain: 'progress',
+    pending: i(),
+    pendingCount: 0,
     detail: options.detail
       ? { tyres: c(), fuelLoss: c(), drs: c(), pit: c(), fuelKg: c(), tyreAge: c(), stint: new Int32Array(cells), flag: new Uint8Array(cells) }
       : null,
@@ -138,18 +161,21 @@ export function resetWorkspace(s: RaceSetup, w: Workspace, retirements: TimedRet
   w.raceTime.fill(0)
   w.pos.fill(0)
   w.standstill.fill(NaN)
+  w.stopLap.set(s.stintLap)
+  w.stopReason.fill(STOP_PLANNED)
   w.flags.fill(FLAG_GREEN)
   if (w.detail !== null) {
     w.detail.drs.fill(0)
     w.detail.pit.fill(0)
     w.detail.flag.fill(FLAG_GREEN)
   }
-  const byGrid = Array.from({ length: s.n }, (_, d) => d).sort((a, b) => s.grid[a]! - s.grid[b]! || a - b)
-  byGrid.forEach((d, p) => {
+  for (let p = 0; p < s.n; p++) {
+    const d = s.gridOrder[p]!
     w.order[p] = d
+    w.orderPrev[p] = d
     w.pos[d] = p + 1
-  })
-  w.orderPrev.set(w.order)
+  }
+  w.pendingCount = 0
   for (let d = 0; d < s.n; d++) {
     const first = s.stintFrom[d]!
     w.retireLap[d] = s.laps + 1
@@ -166,7 +192,11 @@ export function resetWorkspace(s: RaceSetup, w: Workspace, retirements: TimedRet
     w.ghostLaps[d] = -1
     w.pitting[d] = 0
     w.pitOutLoss[d] = 0
-    w.retireAt[d] = retirements.at[d]!
+    const at = retirements.at[d]!
+    w.retireAt[d] = at
+    if (at === at) w.pending[w.pendingCount++] = d
   }
+  w.pitCount = 0
+  w.pitOutLossSet = false
   w.retireDomain = retirements.domain
 }

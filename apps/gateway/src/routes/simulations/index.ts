@@ -11,9 +11,12 @@ import {
   SimulationPageSchema,
   SimulationRequestSchema,
   SimulationSchema,
+  SimulationWireSchema,
+  optimizeStudyRuns,
+  racesPerRun,
 } from '@f1/contracts/simulations'
 import type { ServiceApp } from '@f1/service-kit'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { runOperation, type Charge } from '../../lib/operations.ts'
 import { IdempotencyHeadersSchema } from '../../plugins/idempotency.ts'
 
@@ -38,6 +41,18 @@ export interface SimulationRoutesOptions {
 /** A key is held a little longer than its request can run, so a retry never overlaps the first attempt. */
 const LEASE_MARGIN_MS = 10_000
 
+// One object for the route's cache of compiled serializers (a plain object, as Fastify's types want).
+const wireSchema = { ...SimulationWireSchema }
+
+/**
+ * A simulation answered (idempotent replays too) is written by SimulationWireSchema: SimulationSchema
+ * documents its results, JSON.stringify writes them (why: @f1/contracts/simulations). Errors keep theirs.
+ */
+async function writeResultsAsJson(_request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  if (reply.statusCode < 300) reply.serializer(reply.compileSerializationSchema(wireSchema))
+  return payload
+}
+
 export default async function simulationRoutes(app: ServiceApp, options: SimulationRoutesOptions) {
   app.usePlanSecurity()
   const simulationConfig = {
@@ -57,10 +72,12 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
     '/api/simulations',
     {
       config: simulationConfig,
+      preSerialization: writeResultsAsJson,
       schema: {
         summary: 'Run a simulation (single car, full race or Monte Carlo) and store it',
         description:
-          `Charges one simulation_run, and for monte_carlo one monte_carlo_run per run (max ${MAX_MONTE_CARLO_RUNS}): kept when the ` +
+          `Charges one simulation_run, and for monte_carlo one monte_carlo_run per run (max ${MAX_MONTE_CARLO_RUNS}) and race it runs ` +
+          '(its own, compare_strategy, each swept value): kept when the ' +
           'result is stored, given back in full when it is not. Send an Idempotency-Key to retry safely: the same key and body ' +
           'answer the first result (idempotent-replayed: true) without running or charging again; another body is 422; while ' +
           'the first runs, 409 IDEMPOTENCY_KEY_IN_USE. 503 SIMULATION_BUSY (Retry-After) when the simulators are full, before any charge.',
@@ -75,7 +92,7 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       const userId = request.user.sub
       const charges: Charge[] = [{ feature: 'simulation_run', amount: 1 }]
       if (request.body.mode === 'monte_carlo')
-        charges.push({ feature: 'monte_carlo_run', amount: request.body.runs ?? DEFAULT_MONTE_CARLO_RUNS })
+        charges.push({ feature: 'monte_carlo_run', amount: (request.body.runs ?? DEFAULT_MONTE_CARLO_RUNS) * racesPerRun(request.body) })
       const simulation = await runOperation(app, request, charges, (operation, call) =>
         app.simulationService.run({ userId, body: request.body, operation, requestId: request.id, ...call }),
       )
@@ -100,6 +117,7 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
   app.get(
     '/api/simulations/:simulationId',
     {
+      preSerialization: writeResultsAsJson,
       schema: {
         summary: "One of your simulations with its results (another user's id is a 404)",
         tags: ['simulations'],
@@ -118,6 +136,9 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       config: { idempotency: { leaseMs: options.runBudgetMs + LEASE_MARGIN_MS }, budgetMs: options.runBudgetMs },
       schema: {
         summary: 'The fastest 1-, 2- and 3-stop strategies for a driver (strategy_compare: pro and team)',
+        description:
+          'Charges one strategy_compare, and with evaluate_runs one monte_carlo_run per run of the re-evaluation study ' +
+          '(each stop count\'s fastest: three per run).',
         tags: ['simulations'],
         security: [{ bearerAuth: [] }],
         headers: IdempotencyHeadersSchema,
@@ -127,7 +148,10 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
     },
     async (request) => {
       const userId = request.user.sub
-      return runOperation(app, request, [{ feature: 'strategy_compare', amount: 1 }], (operation, call) =>
+      const charges: Charge[] = [{ feature: 'strategy_compare', amount: 1 }]
+      const studyRuns = optimizeStudyRuns(request.body)
+      if (studyRuns > 0) charges.push({ feature: 'monte_carlo_run', amount: studyRuns })
+      return runOperation(app, request, charges, (operation, call) =>
         app.simulationService.optimize({ userId, body: request.body, operation, requestId: request.id, ...call }),
       )
     },

@@ -8,11 +8,13 @@ import {
   SimulationPageSchema,
   SimulationRequestSchema,
   SimulationSchema,
+  SimulationWireSchema,
   type Simulation,
 } from '@f1/contracts/simulations'
 import { RaceSimError } from '@f1/race-sim/errors'
 import type { ServiceApp } from '@f1/service-kit'
 import { withoutDeadline } from '@f1/service-kit/deadline'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { decodeTime, monotonicFactory } from 'ulid'
 import { EngineFailedError, OperationTakenError, SimulationNotFoundError } from '../../errors.ts'
 import { completedEvent } from '../../lib/completed-event.ts'
@@ -27,6 +29,18 @@ export interface SimulationRoutesOptions {
   now: () => Date
   /** The longest a run may take when its caller sets no budget. */
   maxBudgetMs: number
+}
+
+// One object for the route's cache of compiled serializers (a plain object, as Fastify's types want).
+const wireSchema = { ...SimulationWireSchema }
+
+/**
+ * A simulation answered is written by SimulationWireSchema: SimulationSchema documents its results,
+ * JSON.stringify writes them (why: @f1/contracts/simulations). Errors keep their schema.
+ */
+async function writeResultsAsJson(_request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  if (reply.statusCode < 300) reply.serializer(reply.compileSerializationSchema(wireSchema))
+  return payload
 }
 
 /** The coded error's code (RaceSimError, ENGINE_FAILED, DEPENDENCY_UNAVAILABLE, ...), for Simulation Failed. */
@@ -68,6 +82,7 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
     '/users/:userId/simulations',
     {
       config: { budgetMs: options.maxBudgetMs },
+      preSerialization: writeResultsAsJson,
       schema: {
         summary: 'Run a simulation and store its result',
         description:
@@ -167,6 +182,7 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
   app.get(
     '/simulations/:simulationId',
     {
+      preSerialization: writeResultsAsJson,
       schema: {
         summary: 'One simulation with its results, for its owner',
         description: "`user_id` is the caller's user (the gateway's JWT subject): another user's simulation is a 404, not a 403.",

@@ -5,12 +5,13 @@ import { OptimizeRequestSchema, OptimizeResultSchema } from '@f1/contracts/simul
 import type { ServiceApp } from '@f1/service-kit'
 import { runMetered } from '../../lib/metered.ts'
 
-export default async function strategyRoutes(app: ServiceApp) {
+export default async function strategyRoutes(app: ServiceApp, options: { maxBudgetMs: number }) {
   app.post(
     '/users/:userId/strategies/optimize',
     {
+      config: { budgetMs: options.maxBudgetMs },
       schema: {
-        summary: 'Fastest 1-, 2- and 3-stop strategies of a driver on a free track (nothing stored)',
+        summary: 'Fastest 1-, 2- and 3-stop strategies of a driver on a free track, re-evaluated in the race (nothing stored)',
         description:
           'With an operation, its charges are held before the search and committed once it succeeds (refunded if it fails); ' +
           'the same operation again is answered without charging twice (the search is deterministic).',
@@ -28,8 +29,9 @@ export default async function strategyRoutes(app: ServiceApp) {
     },
     async (request) => {
       const { operation, ...body } = request.body
-      // A few milliseconds of dynamic programming: cheaper here than a round trip to a worker.
-      return runMetered(app, request, request.params.userId, operation, { work: async () => app.engine.optimize(body) })
+      // The search (a few milliseconds of dynamic programming) and the race re-evaluation run here;
+      // a Monte Carlo re-evaluation on the worker pool, stopped when the budget runs out.
+      return runMetered(app, request, request.params.userId, operation, { work: (signal) => app.engine.optimize(body, signal) })
     },
   )
 }
