@@ -35,7 +35,8 @@ async function teamUser(built: Built) {
 }
 
 t.test("a simulation longer than the gateway's budget stops, answers 504, stores nothing and gives the whole charge back", async (t) => {
-  const built = await build(t, { gatewayEnv: { SIMULATION_TIMEOUT_MS: '1500' } })
+  // A synchronous run (bigger studies are jobs): the gateway's budget is what stops it.
+  const built = await build(t, { gatewayEnv: { SIMULATION_TIMEOUT_MS: '1500' }, simulationEnv: { SIMULATION_JOB_ABOVE_RUNS: '100000' } })
   const user = await teamUser(built)
   const res = await built.app.inject({ method: 'POST', url: '/api/simulations', headers: bearer(user.token), payload: monteCarlo(100_000) })
   t.equal(res.statusCode, 504, res.body)

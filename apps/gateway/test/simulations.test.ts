@@ -138,9 +138,15 @@ t.test('a paired comparison is charged its runs twice, a sweep once more per val
   t.equal(paired.statusCode, 201)
   t.match(paired.json().results.comparison, { driver: 'HAM', strategy_b: { stints: [{ start_lap: 0 }, { start_lap: 18 }] } })
   t.equal(await usageOf(built, user.token, 'monte_carlo_run'), 60)
+  // A sensitivity study runs as a job: 202, then read back once done.
   const swept = await post({ ...study, sensitivity: { pit_loss_pct: [-10, 10], tyre_degradation_pct: [20] } })
-  t.equal(swept.statusCode, 201)
-  t.equal(swept.json().results.sensitivity.pit_loss.length, 2)
+  t.equal(swept.statusCode, 202)
+  let job = swept.json()
+  while (job.status !== 'done' && job.status !== 'failed') {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    job = (await built.app.inject({ url: swept.headers.location!, headers: bearer(user.token) })).json()
+  }
+  t.equal(job.results.sensitivity.pit_loss.length, 2)
   t.equal(await usageOf(built, user.token, 'monte_carlo_run'), 60 + 30 * 4)
   const refused = await post({ ...study, sensitivity: { pit_loss_pct: [10] }, compare_strategy: stints(18) })
   t.equal(refused.statusCode, 400)

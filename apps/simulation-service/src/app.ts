@@ -8,6 +8,7 @@ import underPressure from '@fastify/under-pressure'
 import dynamodb from '@f1/tables/plugin'
 import type { SimulationConfig } from './config.ts'
 import engine from './plugins/engine.ts'
+import jobRunner from './plugins/job-runner.ts'
 import pendingSweeper from './plugins/pending-sweeper.ts'
 import simulationsRepository from './plugins/simulations-repository.ts'
 import usageService from './plugins/usage-service.ts'
@@ -59,10 +60,23 @@ export async function buildApp(config: SimulationConfig, options: BuildOptions =
     // Running work gets most of the shutdown time, keeping some to refund what it must abort.
     graceMs: Math.max(0, config.SHUTDOWN_TIMEOUT_MS - SHUTDOWN_REFUND_MS),
   })
+  await app.register(jobRunner, {
+    tableName: config.SIMULATION_RESULTS_TABLE,
+    limits: options.resultLimits,
+    concurrency: config.SIMULATION_JOB_CONCURRENCY,
+    pollMs: config.SIMULATION_JOB_POLL_MS,
+    leaseMs: config.SIMULATION_JOB_LEASE_MS,
+    maxAttempts: config.SIMULATION_JOB_MAX_ATTEMPTS,
+  })
   await app.register(pendingSweeper, { intervalMs: config.PENDING_SWEEP_INTERVAL_MS, graceMs: PENDING_GRACE_MS, now })
   await app.register(async (scope) => {
     scope.addHook('onRequest', requireServiceToken(config.SERVICE_TOKEN))
-    await scope.register(simulationRoutes, { now, maxBudgetMs: config.SIMULATION_MAX_BUDGET_MS })
+    await scope.register(simulationRoutes, {
+      now,
+      maxBudgetMs: config.SIMULATION_MAX_BUDGET_MS,
+      jobAboveRuns: config.SIMULATION_JOB_ABOVE_RUNS,
+      jobMaxMs: config.SIMULATION_JOB_MAX_MS,
+    })
     await scope.register(strategyRoutes, { maxBudgetMs: config.SIMULATION_MAX_BUDGET_MS })
     await scope.register(trackRoutes)
   })

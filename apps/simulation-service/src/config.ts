@@ -41,6 +41,42 @@ export const SimulationConfigProperties = {
     default: 10_000,
     description: 'How often results left hidden by a crash are settled with their charge (0: never)',
   }),
+  SIMULATION_JOB_ABOVE_RUNS: Type.Integer({
+    minimum: 1,
+    maximum: 10_000_000,
+    default: 20_000,
+    description: 'Monte Carlo requests charged more runs than this (runs x races per run), and every Monte Carlo sensitivity study, run as jobs (202)',
+  }),
+  SIMULATION_JOB_MAX_MS: Type.Integer({
+    minimum: 1_000,
+    maximum: 55 * 60_000,
+    default: 30 * 60_000,
+    description: 'A job not finished this long after its submission is failed and refunded (its charge is held this long and a minute)',
+  }),
+  SIMULATION_JOB_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    default: 1,
+    description: 'Jobs running at once per instance (each also takes a SIMULATION_CONCURRENCY slot)',
+  }),
+  SIMULATION_JOB_POLL_MS: Type.Integer({
+    minimum: 0,
+    maximum: 600_000,
+    default: 5_000,
+    description: 'How often queued jobs and jobs whose runner died (lease run out) are looked for, besides at start and on submission (0: never)',
+  }),
+  SIMULATION_JOB_LEASE_MS: Type.Integer({
+    minimum: 500,
+    maximum: 600_000,
+    default: 30_000,
+    description: "A runner's lease on its job, renewed every third of it; a job whose runner died is taken again once it runs out",
+  }),
+  SIMULATION_JOB_MAX_ATTEMPTS: Type.Integer({
+    minimum: 1,
+    maximum: 100,
+    default: 3,
+    description: 'Times a job may be started; past it the job is failed and refunded (its runners keep dying)',
+  }),
   SIMULATION_COMPRESS_ABOVE_BYTES: Type.Integer({
     minimum: 0,
     maximum: 390_000,

@@ -11,3 +11,11 @@ export const SimulationBusyError = createError('SIMULATION_BUSY', 'Too many simu
 export const ShuttingDownError = createError('SHUTTING_DOWN', 'This instance is shutting down; retry shortly', 503)
 /** An operation id already names a stored simulation of someone else (never happens with fresh ULIDs). */
 export const OperationTakenError = createError('OPERATION_ID_TAKEN', 'Operation %s belongs to another user', 409)
+/** A cancel of a job that finished (done or failed) or of a simulation that is not a job. */
+export const JobNotCancellableError = createError('JOB_NOT_CANCELLABLE', 'Simulation %s cannot be cancelled: %s', 409)
+/** A job not finished by its deadline (SIMULATION_JOB_MAX_MS after it was submitted): failed and refunded. */
+export const JobDeadlineError = createError('JOB_DEADLINE_EXCEEDED', 'The job did not finish within %s s', 504)
+/** A job received more often than allowed (its runners kept dying): failed and refunded (SQS: the dead-letter queue). */
+export const JobAttemptsError = createError('JOB_TOO_MANY_ATTEMPTS', 'The job was started %s times without finishing', 500)
+/** The runner lost its job (its lease ran out and another runner took it, or it was cancelled): it stops and settles nothing. */
+export const JobLostError = createError('JOB_LOST', 'This runner no longer holds the job', 409)

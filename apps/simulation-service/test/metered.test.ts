@@ -9,6 +9,9 @@ const MC_CHARGES = (runs: number) => [
   { feature: 'monte_carlo_run', amount: runs, limit: 1_000_000 },
 ]
 
+// These studies of 100,000 runs test synchronous runs: without this they would be jobs (above 20,000).
+const SYNC = { SIMULATION_JOB_ABOVE_RUNS: '100000' }
+
 const run = (built: Built, user: string, body: object, headers: Record<string, string> = {}) =>
   built.app.inject({ method: 'POST', url: `/users/${user}/simulations`, headers: { ...auth, ...headers }, payload: body })
 
@@ -53,7 +56,7 @@ t.test("another user's operation id is refused and nothing of theirs is shown", 
 })
 
 t.test('a run whose budget runs out stops, stores nothing and refunds its charge', async (t) => {
-  const built = await build(t)
+  const built = await build(t, { env: SYNC })
   const user = userId()
   const op = operation(MC_CHARGES(100_000))
   const started = Date.now()
@@ -67,7 +70,7 @@ t.test('a run whose budget runs out stops, stores nothing and refunds its charge
 })
 
 t.test('a caller that hangs up stops its Monte Carlo run and gets its charge back', async (t) => {
-  const built = await build(t)
+  const built = await build(t, { env: SYNC })
   const url = await built.app.listen({ port: 0, host: '127.0.0.1' })
   const user = userId()
   const op = operation(MC_CHARGES(100_000))
@@ -116,7 +119,7 @@ t.test('an operation whose charge was refunded cannot run again: 409, nothing ch
 })
 
 t.test('on shutdown waiting work is refused at once and running work is aborted after its grace, both refunded', async (t) => {
-  const built = await build(t, { env: { SIMULATION_CONCURRENCY: '1', SHUTDOWN_TIMEOUT_MS: '2500' } })
+  const built = await build(t, { env: { ...SYNC, SIMULATION_CONCURRENCY: '1', SHUTDOWN_TIMEOUT_MS: '2500' } })
   const url = await built.app.listen({ port: 0, host: '127.0.0.1' })
   const user = userId()
   const running = operation(MC_CHARGES(100_000))

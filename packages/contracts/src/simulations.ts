@@ -3,6 +3,7 @@
 // in simulation-results.ts.
 import Type, { type Static } from 'typebox'
 import { UserIdSchema } from './common.ts'
+import { jobProperties } from './jobs.ts'
 import { RaceWarningSchema, SimulationResultsSchema } from './simulation-results.ts'
 import { StrategySchema } from './strategy.ts'
 import { OptimizerEvaluationSchema } from './study-results.ts'
@@ -195,6 +196,8 @@ const summaryProperties = {
   migrated_from: Type.Optional(Type.String()),
   migrated_at: Type.Optional(Type.String()),
   track_unresolved: Type.Optional(Type.Boolean()),
+  // A simulation run as a job (202): its status and progress; results once done.
+  ...jobProperties,
 }
 
 /** A stored simulation with its results (as the engine returned them, or as migrated from legacy). */

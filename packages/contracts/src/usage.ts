@@ -64,8 +64,8 @@ export const ChargeLineSchema = Type.Object(
 )
 export type ChargeLine = Static<typeof ChargeLineSchema>
 
-/** Longest a charge may stay held before it is refunded as abandoned (the longest simulation budget and then some). */
-export const MAX_HOLD_MS = 15 * 60_000
+/** Longest a charge may stay held before it is refunded as abandoned: a simulation job's longest life (55 min) and its margin. */
+export const MAX_HOLD_MS = 60 * 60_000
 
 export const CreateChargeBodySchema = Type.Object(
   {

@@ -78,6 +78,9 @@ export const TABLES = {
       // Sparse: only results stored but not yet revealed (their charge not yet committed) carry
       // pending_shard, so the sweeper that settles them after a crash reads just those.
       { name: 'pending-results-index', partitionKey: S('pending_shard'), sortKey: N('pending_until') },
+      // Sparse: only open jobs (queued or running) carry job_queue; job_visible_at is when a runner may
+      // take one (0 while queued, the end of its runner's lease while running), the local JobQueue.
+      { name: 'open-jobs-index', partitionKey: S('job_queue'), sortKey: N('job_visible_at') },
     ],
     // Only outbox items carry it: everything else in the table is kept.
     ttlAttribute: 'expires_at',

@@ -23,6 +23,8 @@ export interface SimulationServiceClient {
   }): Promise<Simulation>
   list(input: { userId: string; query: SimulationListQuery; requestId: string }): Promise<SimulationPage>
   get(input: { userId: string; simulationId: string; requestId: string }): Promise<Simulation>
+  /** Cancels a queued or running job of the user; answers the cancelled job. */
+  cancel(input: { userId: string; simulationId: string; requestId: string }): Promise<Simulation>
   tracks(input: { requestId: string }): Promise<TrackList>
   optimize(input: {
     userId: string
@@ -63,6 +65,8 @@ export default fp<{ baseUrl: string; serviceToken: string; timeoutMs: number; ru
         }),
       get: ({ userId, simulationId, requestId }) =>
         client.call({ method: 'GET', path: `/simulations/${encodeURIComponent(simulationId)}`, query: { user_id: userId }, requestId }),
+      cancel: ({ userId, simulationId, requestId }) =>
+        client.call({ method: 'DELETE', path: `/simulations/${encodeURIComponent(simulationId)}`, query: { user_id: userId }, requestId }),
       tracks: ({ requestId }) => client.call({ method: 'GET', path: '/tracks', requestId }),
       optimize: ({ userId, body, operation, requestId, deadline }) =>
         runner.call({

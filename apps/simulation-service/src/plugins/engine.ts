@@ -7,7 +7,7 @@ import { listTracks } from '@f1/race-sim/catalog'
 import type { MonteCarloResult, RaceResult, SingleCarResult } from '@f1/race-sim/contract'
 import { runOptimization } from '@f1/race-sim/optimizer'
 import { resolveRequest, runResolved } from '@f1/race-sim/simulate'
-import { createMonteCarloPool, defaultWorkerCount, type MonteCarloPool } from '@f1/race-sim/workers'
+import { createMonteCarloPool, defaultWorkerCount, type MonteCarloPool, type ProgressListener } from '@f1/race-sim/workers'
 
 export type EngineResults = SingleCarResult | RaceResult | MonteCarloResult
 
@@ -28,8 +28,8 @@ export interface EngineRun {
 export type EngineRequest = Omit<SimulationRequest, 'operation'>
 
 export interface SimulationEngine {
-  /** Runs a request; a Monte Carlo study stops between chunks when `signal` aborts. */
-  simulate(request: EngineRequest, signal?: AbortSignal): Promise<EngineRun>
+  /** Runs a request; a Monte Carlo study stops between chunks when `signal` aborts and tells `onProgress` after each. */
+  simulate(request: EngineRequest, signal?: AbortSignal, onProgress?: ProgressListener): Promise<EngineRun>
   /** The optimizer; its Monte Carlo re-evaluation (evaluate_runs) runs on the pool and stops when `signal` aborts. */
   optimize(body: OptimizeBody, signal?: AbortSignal): Promise<OptimizeResult>
   tracks(): Track[]
@@ -44,13 +44,18 @@ declare module 'fastify' {
 }
 
 /** Runs a request: resolves it (RaceSimError on bad input), then the mode's simulation. */
-export async function runEngine(pool: MonteCarloPool, request: EngineRequest, signal?: AbortSignal): Promise<EngineRun> {
+export async function runEngine(
+  pool: MonteCarloPool,
+  request: EngineRequest,
+  signal?: AbortSignal,
+  onProgress?: ProgressListener,
+): Promise<EngineRun> {
   signal?.throwIfAborted()
   const r = resolveRequest(request)
   const base = { trackId: r.race.trackId, season: r.race.season, mode: r.mode, driver: r.driver }
   // The request's strategy replaces its driver's; every other car keeps the parameter file's unless
   // the request's strategies name him (resolveRequest puts those in r.race).
-  const results = await runResolved(r, (race, options) => pool.run(race, options, signal))
+  const results = await runResolved(r, (race, options) => pool.run(race, options, signal, onProgress))
   return { ...base, results, totalTime: totalTime(r.driver, results) }
 }
 
@@ -79,7 +84,7 @@ export default fp<{ workers?: number | undefined }>(
       warnings,
     }))
     app.decorate('engine', {
-      simulate: (request, signal) => runEngine(pool, request, signal),
+      simulate: (request, signal, onProgress) => runEngine(pool, request, signal, onProgress),
       optimize: (body, signal) => runOptimization(body, (race, options) => pool.run(race, options, signal)),
       tracks: () => tracks,
       pool,

@@ -59,6 +59,15 @@ interface SimulationItem extends Omit<Simulation, 'total_time' | 'user_id'> {
   pending_shard?: string
   /** While pending: epoch ms after which the sweeper settles it (its charge's hold). */
   pending_until?: number
+  // A job's bookkeeping (repositories/jobs.ts, lib/job-queue.ts), never answered.
+  job_queue?: string
+  job_visible_at?: number
+  job_deadline?: number
+  job_attempts?: number
+  job_charged?: boolean
+  lease_owner?: string
+  started_at?: number
+  results_kept?: boolean
 }
 
 type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
@@ -88,6 +97,13 @@ const USER_INDEX = indexName('simulations', 'user_id-created_at-index')
 // A part's sort key extends the simulation's, so a query by simulation_id returns the item first, then its parts in order.
 const partKey = (createdAt: string, index: number) => `${createdAt}#part#${String(index).padStart(4, '0')}`
 
+/** The item holding part `index` of a simulation's compressed results. */
+export const partItem = (simulationId: string, createdAt: string, index: number, part: Uint8Array): PartItem => ({
+  simulation_id: simulationId,
+  created_at: partKey(createdAt, index),
+  results_gz_part: part,
+})
+
 // What a list entry holds: everything but the results, which can be big.
 const SUMMARY_ATTRIBUTES = [
   'simulation_id',
@@ -102,6 +118,10 @@ const SUMMARY_ATTRIBUTES = [
   'migrated_from',
   'migrated_at',
   'track_unresolved',
+  'status',
+  'progress',
+  'eta_s',
+  'error',
 ] as const
 const SUMMARY_NAMES = Object.fromEntries(SUMMARY_ATTRIBUTES.map((name, i) => [`#a${i}`, name]))
 const SUMMARY_PROJECTION = Object.keys(SUMMARY_NAMES).join(', ')
@@ -114,6 +134,14 @@ function toSummary(item: SimulationItem): SimulationSummary {
     pending_owner: owner,
     pending_shard: _shard,
     pending_until: _until,
+    job_queue: _queue,
+    job_visible_at: _visible,
+    job_deadline: _deadline,
+    job_attempts: _attempts,
+    job_charged: _charged,
+    lease_owner: _lease,
+    started_at: _started,
+    results_kept: _kept,
     ...summary
   } = item
   return { ...summary, user_id: item.user_id ?? owner ?? '', total_time: item.total_time ?? null }
@@ -140,6 +168,8 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
 
   async function withResults(item: SimulationItem, parts: readonly PartItem[]): Promise<Simulation> {
     const simulation: Simulation = toSummary(item)
+    // A job's results are shown once it is done (its charge committed), never while it runs.
+    if (item.status !== undefined && item.status !== 'done') return simulation
     if (item.results_gz !== undefined) simulation.results = await readCompressed(item.results_gz)
     else if (item.results_gz_parts !== undefined) {
       if (parts.length !== item.results_gz_parts) {
@@ -239,8 +269,7 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
         // Parts first, the item last: a simulation is found only once all of it is stored.
         if (stored.kind === 'parts') {
           for (const [i, part] of stored.parts.entries()) {
-            const partItem: PartItem = { simulation_id: rest.simulation_id, created_at: partKey(rest.created_at, i), results_gz_part: part }
-            await doc.send(new PutCommand({ TableName: tableName, Item: partItem }))
+            await doc.send(new PutCommand({ TableName: tableName, Item: partItem(rest.simulation_id, rest.created_at, i, part) }))
           }
         }
         const put = {

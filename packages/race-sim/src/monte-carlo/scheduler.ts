@@ -13,12 +13,15 @@ import type { ChunkResult, ChunkTask } from './worker.ts'
 /** Runs per chunk: small enough to share workers between concurrent studies, big enough to amortise a message. */
 const CHUNK_RUNS = 100
 
+/** Told after each chunk of a study comes back: runs finished so far, of the study's runs (a job's progress). */
+export type ProgressListener = (runsDone: number, runsTotal: number) => void
+
 export interface MonteCarloPool {
   /**
    * Runs a study on the pool's workers. Rejects with RaceSimError on a bad strategy, and with the
    * signal's reason when it aborts (no chunk of the study starts after that).
    */
-  run(race: RaceParams, options: MonteCarloOptions, signal?: AbortSignal): Promise<MonteCarloResult>
+  run(race: RaceParams, options: MonteCarloOptions, signal?: AbortSignal, onProgress?: ProgressListener): Promise<MonteCarloResult>
   /** Terminates the workers; pending studies reject. */
   close(): Promise<void>
 }
@@ -39,6 +42,9 @@ interface Study {
   next: number
   /** Chunks handed out and not yet back. */
   running: number
+  /** Runs whose chunks came back. */
+  done: number
+  onProgress: ProgressListener | undefined
   failed: boolean
   resolve: (result: MonteCarloResult) => void
   reject: (err: Error) => void
@@ -70,7 +76,7 @@ export function scheduleStudies(runner: ChunkRunner): ScheduledPool {
     study.reject(err)
   }
 
-  const settle = (study: Study, result: ChunkResult): void => {
+  const settle = (study: Study, result: ChunkResult, runs: number): void => {
     if (study.failed) return
     if (!result.ok) {
       const { code, message, details } = result.error
@@ -78,6 +84,14 @@ export function scheduleStudies(runner: ChunkRunner): ScheduledPool {
       return
     }
     study.outcomes.push(result.outcome)
+    study.done += runs
+    if (study.onProgress) {
+      try {
+        study.onProgress(study.done, study.job.runs)
+      } catch {
+        // A listener's failure is its own: the study carries on.
+      }
+    }
     if (study.running === 0 && study.next >= study.job.runs) {
       open.delete(study)
       study.resolve(summarise(study.job, study.outcomes))
@@ -103,7 +117,7 @@ export function scheduleStudies(runner: ChunkRunner): ScheduledPool {
       runner.run({ job: study.job, from, to }).then(
         (result) => {
           back()
-          settle(study, result)
+          settle(study, result, to - from)
           dispatch()
         },
         (err: Error) => {
@@ -117,7 +131,7 @@ export function scheduleStudies(runner: ChunkRunner): ScheduledPool {
   }
 
   return {
-    run(race, options, signal) {
+    run(race, options, signal, onProgress) {
       if (closed) return Promise.reject(refusal ?? new Error('the Monte Carlo pool is closed'))
       if (signal?.aborted) return Promise.reject(signal.reason as Error)
       try {
@@ -128,7 +142,7 @@ export function scheduleStudies(runner: ChunkRunner): ScheduledPool {
       }
       const job = monteCarloJob(race, options)
       return new Promise<MonteCarloResult>((resolve, reject) => {
-        const study: Study = { job, outcomes: [], next: 0, running: 0, failed: false, resolve, reject }
+        const study: Study = { job, outcomes: [], next: 0, running: 0, done: 0, onProgress, failed: false, resolve, reject }
         if (signal) {
           const onAbort = () => fail(study, signal.reason as Error)
           signal.addEventListener('abort', onAbort, { once: true })

@@ -10,7 +10,7 @@ import type { MonteCarloOptions } from './monte-carlo.ts'
 import { scheduleStudies, type MonteCarloPool } from './scheduler.ts'
 import type { ChunkResult, ChunkTask } from './worker.ts'
 
-export type { MonteCarloPool } from './scheduler.ts'
+export type { MonteCarloPool, ProgressListener } from './scheduler.ts'
 
 /** The default pool size: every core but one, which stays with the caller's event loop. */
 export function defaultWorkerCount(): number {

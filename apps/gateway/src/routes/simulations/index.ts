@@ -80,12 +80,15 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
           '(its own, compare_strategy, each swept value): kept when the ' +
           'result is stored, given back in full when it is not. Send an Idempotency-Key to retry safely: the same key and body ' +
           'answer the first result (idempotent-replayed: true) without running or charging again; another body is 422; while ' +
-          'the first runs, 409 IDEMPOTENCY_KEY_IN_USE. 503 SIMULATION_BUSY (Retry-After) when the simulators are full, before any charge.',
+          'the first runs, 409 IDEMPOTENCY_KEY_IN_USE. 503 SIMULATION_BUSY (Retry-After) when the simulators are full, before any charge. ' +
+          'A Monte Carlo study charged more runs than the service\'s job threshold (20,000 by default), or with sensitivity, runs as a job: ' +
+          '202 with the queued simulation (status, progress; no results) and Location: /api/simulations/<id>, to read until its status is ' +
+          'done (results), failed (error; refunded) or cancelled (refunded). Its charge stays held until it ends.',
         tags: ['simulations'],
         security: [{ bearerAuth: [] }],
         headers: IdempotencyHeadersSchema,
         body: PublicSimulationRequestSchema,
-        response: { 201: SimulationSchema, ...errors },
+        response: { 201: SimulationSchema, 202: SimulationSchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -96,6 +99,10 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       const simulation = await runOperation(app, request, charges, (operation, call) =>
         app.simulationService.run({ userId, body: request.body, operation, requestId: request.id, ...call }),
       )
+      // A job (it has a status) is answered at once and read back at its URL.
+      if (simulation.status !== undefined) {
+        return reply.code(202).header('location', `/api/simulations/${encodeURIComponent(simulation.simulation_id)}`).send(simulation)
+      }
       return reply.code(201).send(simulation)
     },
   )
@@ -120,6 +127,9 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       preSerialization: writeResultsAsJson,
       schema: {
         summary: "One of your simulations with its results (another user's id is a 404)",
+        description:
+          'A job also has status (queued, running, done, failed, cancelled), progress {runs_done, runs_total}, eta_s (seconds ' +
+          'left at its measured rate; null until known) and, when failed, error {code, message}; results once done.',
         tags: ['simulations'],
         security: [{ bearerAuth: [] }],
         params: SimulationIdParamsSchema,
@@ -128,6 +138,25 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
     },
     async (request) =>
       app.simulationService.get({ userId: request.user.sub, simulationId: request.params.simulationId, requestId: request.id }),
+  )
+
+  app.delete(
+    '/api/simulations/:simulationId',
+    {
+      preSerialization: writeResultsAsJson,
+      schema: {
+        summary: 'Cancel one of your queued or running jobs',
+        description:
+          'Stops the job and refunds its whole charge; nothing of it is kept. Cancelling again answers the cancelled job. ' +
+          "409 JOB_NOT_CANCELLABLE when it is done or failed, or not a job; another user's id is a 404.",
+        tags: ['simulations'],
+        security: [{ bearerAuth: [] }],
+        params: SimulationIdParamsSchema,
+        response: { 200: SimulationSchema, 404: ErrorBodySchema, ...errors },
+      },
+    },
+    async (request) =>
+      app.simulationService.cancel({ userId: request.user.sub, simulationId: request.params.simulationId, requestId: request.id }),
   )
 
   app.post(

@@ -19,6 +19,7 @@ import { decodeTime, monotonicFactory } from 'ulid'
 import { EngineFailedError, OperationTakenError, SimulationNotFoundError } from '../../errors.ts'
 import { completedEvent } from '../../lib/completed-event.ts'
 import { runMetered } from '../../lib/metered.ts'
+import { cancelJob, runsAsJob, submitJob } from '../../lib/jobs.ts'
 import { settlePending } from '../../lib/pending.ts'
 import type { EngineRun } from '../../plugins/engine.ts'
 
@@ -29,6 +30,10 @@ export interface SimulationRoutesOptions {
   now: () => Date
   /** The longest a run may take when its caller sets no budget. */
   maxBudgetMs: number
+  /** Monte Carlo requests charged more runs than this run as jobs (202). */
+  jobAboveRuns: number
+  /** A job's deadline, from its submission. */
+  jobMaxMs: number
 }
 
 // One object for the route's cache of compiled serializers (a plain object, as Fastify's types want).
@@ -91,10 +96,11 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
           'is not; the same operation again answers the stored simulation without running or charging twice. ' +
           'An engine rejection is a 400 with its code (INVALID_STRATEGY, UNKNOWN_DRIVER, ...). A full queue is a 503 ' +
           'SIMULATION_BUSY with Retry-After, before anything is charged. The run stops when the caller hangs up or its ' +
-          'budget (x-request-budget-ms) runs out.',
+          'budget (x-request-budget-ms) runs out. A Monte Carlo study charged more runs than SIMULATION_JOB_ABOVE_RUNS, or with ' +
+          'sensitivity, runs as a job: 202 with the queued simulation (status, progress), its charge held until the job ends.',
         params: UserIdParamsSchema,
         body: SimulationRequestSchema,
-        response: { 201: SimulationSchema, 409: ErrorBodySchema, 429: ErrorBodySchema, ...errors },
+        response: { 201: SimulationSchema, 202: SimulationSchema, 409: ErrorBodySchema, 429: ErrorBodySchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -102,6 +108,19 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       const { operation, ...simulation } = request.body
       const simulationId = operation?.id ?? newId(options.now().getTime())
       const createdAt = new Date(decodeTime(simulationId))
+      if (runsAsJob(simulation, options.jobAboveRuns)) {
+        const { job, replayed } = await submitJob(app, {
+          userId,
+          simulationId,
+          operation,
+          request: simulation,
+          requestId: request.id,
+          maxMs: options.jobMaxMs,
+        })
+        if (!replayed) void app.pollJobs().catch((err: unknown) => request.log.warn({ err }, 'could not start jobs; the next poll will'))
+        if (replayed) reply.header('idempotent-replayed', 'true')
+        return reply.code(202).send(job)
+      }
       if (operation) {
         const earlier = await earlierAnswer(userId, simulationId, request.id)
         if (earlier) return reply.code(201).header('idempotent-replayed', 'true').send(earlier)
@@ -177,6 +196,23 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       })
       return { simulations: page.simulations, next_cursor: page.nextCursor }
     },
+  )
+
+  app.delete(
+    '/simulations/:simulationId',
+    {
+      preSerialization: writeResultsAsJson,
+      schema: {
+        summary: 'Cancel a queued or running job of its owner',
+        description:
+          'Stops the job (between chunks of its study) and refunds its whole charge; nothing of it is kept. Again: the ' +
+          'cancelled job. 409 JOB_NOT_CANCELLABLE when it is done or failed (or not a job); 404 when absent or another user\'s.',
+        params: SimulationIdParamsSchema,
+        querystring: SimulationOwnerQuerySchema,
+        response: { 200: SimulationSchema, 404: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
+      },
+    },
+    async (request) => cancelJob(app, request.query.user_id, request.params.simulationId, request.id),
   )
 
   app.get(

@@ -1,0 +1,133 @@
+// The queue behind simulation jobs. A runner receives a job under a lease (SQS: a message under its
+// visibility timeout), extends it while it works (ChangeMessageVisibility), and deletes it once the
+// job is settled (DeleteMessage). A runner that dies stops extending: the lease runs out and the job
+// is received again, by this instance or another, and run from the start (same seed, same result).
+// Locally the queue is the simulations table itself: an open job's item carries job_queue and
+// job_visible_at (the sparse open-jobs-index), and the lease is two attributes changed only by
+// conditional updates, so two runners never hold the same job at once.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { indexName } from '@f1/tables'
+import { rethrowDynamoError } from '@f1/tables/errors'
+
+export interface JobLease {
+  jobId: string
+  createdAt: string
+  /** The runner holding it (unique per process). */
+  owner: string
+  /** How many times the job has been received, this time included (SQS: ApproximateReceiveCount). */
+  attempt: number
+}
+
+export interface JobQueue {
+  /** Takes one job whose lease is free (queued, or its runner's lease ran out) for `leaseMs`; undefined when none. */
+  receive(owner: string, leaseMs: number): Promise<JobLease | undefined>
+  /** Keeps the lease for `leaseMs` more; false when it was lost (it ran out and another runner took the job). */
+  extend(lease: JobLease, leaseMs: number): Promise<boolean>
+  /** Gives the job back at once (a shutdown): the next receive takes it. */
+  release(lease: JobLease): Promise<void>
+  /** The job is settled (done, failed or cancelled): it is never received again. */
+  delete(lease: JobLease): Promise<void>
+}
+
+/** The value of job_queue on every open job (one partition: jobs are few and long; shard it if that changes). */
+export const OPEN_JOBS = 'open'
+const OPEN_JOBS_INDEX = indexName('simulations', 'open-jobs-index')
+/** Jobs looked at per receive: a few, since the first free one is taken. */
+const RECEIVE_PAGE = 10
+
+export function createTableJobQueue(options: { doc: DynamoDBDocumentClient; tableName: string; now: () => number }): JobQueue {
+  const { doc, tableName, now } = options
+  const key = (lease: Pick<JobLease, 'jobId' | 'createdAt'>) => ({ simulation_id: lease.jobId, created_at: lease.createdAt })
+
+  return {
+    async receive(owner, leaseMs) {
+      try {
+        const at = now()
+        const res = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: OPEN_JOBS_INDEX,
+            KeyConditionExpression: 'job_queue = :open AND job_visible_at <= :now',
+            ExpressionAttributeValues: { ':open': OPEN_JOBS, ':now': at },
+            Limit: RECEIVE_PAGE,
+          }),
+        )
+        for (const candidate of res.Items ?? []) {
+          try {
+            // The index is read eventually: the condition on the item decides who gets the job.
+            const taken = await doc.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: { simulation_id: candidate.simulation_id, created_at: candidate.created_at },
+                UpdateExpression: 'SET lease_owner = :owner, job_visible_at = :until ADD job_attempts :one',
+                ConditionExpression: 'job_queue = :open AND job_visible_at <= :now',
+                ExpressionAttributeValues: { ':owner': owner, ':until': now() + leaseMs, ':one': 1, ':open': OPEN_JOBS, ':now': now() },
+                ReturnValues: 'ALL_NEW',
+              }),
+            )
+            const item = taken.Attributes ?? {}
+            return { jobId: String(item.simulation_id), createdAt: String(item.created_at), owner, attempt: Number(item.job_attempts) }
+          } catch (err) {
+            if (!(err instanceof ConditionalCheckFailedException)) throw err
+            // Another runner took it first: try the next one.
+          }
+        }
+        return undefined
+      } catch (err) {
+        rethrowDynamoError(err)
+      }
+    },
+
+    async extend(lease, leaseMs) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(lease),
+            UpdateExpression: 'SET job_visible_at = :until',
+            ConditionExpression: 'job_queue = :open AND lease_owner = :owner',
+            ExpressionAttributeValues: { ':until': now() + leaseMs, ':open': OPEN_JOBS, ':owner': lease.owner },
+          }),
+        )
+        return true
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false
+        rethrowDynamoError(err)
+      }
+    },
+
+    async release(lease) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(lease),
+            UpdateExpression: 'SET job_visible_at = :zero REMOVE lease_owner',
+            ConditionExpression: 'job_queue = :open AND lease_owner = :owner',
+            ExpressionAttributeValues: { ':zero': 0, ':open': OPEN_JOBS, ':owner': lease.owner },
+          }),
+        )
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) rethrowDynamoError(err)
+      }
+    },
+
+    async delete(lease) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(lease),
+            UpdateExpression: 'REMOVE job_queue, job_visible_at, lease_owner',
+            ConditionExpression: 'lease_owner = :owner',
+            ExpressionAttributeValues: { ':owner': lease.owner },
+          }),
+        )
+      } catch (err) {
+        // Lost meanwhile: its new holder deletes it once it finds the job settled.
+        if (!(err instanceof ConditionalCheckFailedException)) rethrowDynamoError(err)
+      }
+    },
+  }
+}

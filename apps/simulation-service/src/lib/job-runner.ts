@@ -1,0 +1,155 @@
+// Runs one received job to its end: start it, run the study (heartbeating the lease, writing
+// progress about once a second), keep the results, commit the charge, show the results (status done,
+// with Simulation Completed), delete it from the queue. Whatever fails it (its deadline, too many
+// attempts, the engine) refunds the charge and ends it failed, with Simulation Failed. A runner that
+// loses its job (its lease ran out, or it was cancelled) stops and settles nothing: whoever has it
+// now does. A shutdown gives the job back to the queue, to be run again from the start.
+import type { FastifyInstance } from 'fastify'
+import type { JobError } from '@f1/contracts/jobs'
+import { callOutcome } from '@f1/service-kit/service-client'
+import { RaceSimError } from '@f1/race-sim/errors'
+import { EngineFailedError, JobAttemptsError, JobDeadlineError, JobLostError } from '../errors.ts'
+import type { EngineRequest, EngineRun } from '../plugins/engine.ts'
+import type { JobItem } from '../repositories/jobs.ts'
+import { completedEvent } from './completed-event.ts'
+import type { JobLease } from './job-queue.ts'
+import { settleCharge } from './metered.ts'
+import type { Ticket } from './work-queue.ts'
+
+export interface JobRunOptions {
+  leaseMs: number
+  maxAttempts: number
+  /** Least time between two progress writes. */
+  progressEveryMs: number
+  /** Aborted when the service stops: the job goes back to the queue. */
+  stopping: AbortSignal
+}
+
+/** A job's code and message as GET shows them. */
+function jobError(err: unknown): JobError {
+  const e = err as { code?: unknown; message?: unknown } | null
+  return {
+    code: typeof e?.code === 'string' ? e.code : 'INTERNAL_ERROR',
+    message: typeof e?.message === 'string' ? e.message : 'The job failed',
+  }
+}
+
+/** Simulation Failed for a job, as the outbox item written with the change that ends it. */
+export function failedEvent(app: FastifyInstance, causeId: string, job: Pick<JobItem, 'simulation_id' | 'user_id' | 'track_id' | 'mode'>, code: string) {
+  return app.outbox.put(
+    app.outbox.event('SimulationFailed', { id: causeId }, job.user_id, {
+      simulation_id: job.simulation_id,
+      track_id: job.track_id,
+      mode: job.mode,
+      error_code: code,
+      charge_id: job.simulation_id,
+    }),
+  )
+}
+
+export async function runJob(app: FastifyInstance, lease: JobLease, options: JobRunOptions): Promise<void> {
+  const job = await app.jobs.read(lease.jobId, lease.createdAt)
+  if (!job || (job.status !== 'queued' && job.status !== 'running')) {
+    // Settled already (cancelled, or done by a runner that died before deleting it).
+    await app.jobQueue.delete(lease)
+    return
+  }
+  const causeId = `job-${lease.jobId}-${lease.attempt}`
+  const ref = { userId: job.user_id, chargeId: job.simulation_id, requestId: causeId }
+
+  /** Refunds and ends the job failed; a charge committed meanwhile shows the stored results instead. */
+  async function fail(err: unknown): Promise<void> {
+    const error = jobError(err)
+    if (job!.job_charged && (await settleCharge(app, ref, error.code)) === 'committed') await app.jobs.finish(lease.jobId, lease.createdAt, completedEvent(app, causeId))
+    else await app.jobs.close(lease.jobId, lease.createdAt, 'failed', error, failedEvent(app, causeId, job!, error.code))
+    await app.jobQueue.delete(lease)
+  }
+
+  /** Commits the charge of kept results and shows them; a charge gone (refunded: cancelled, expired) ends the job failed. */
+  async function commitAndShow(): Promise<void> {
+    try {
+      if (job!.job_charged) await app.usageCharges.commit(ref)
+    } catch (err) {
+      const outcome = callOutcome(err) === 'unknown' ? await settleCharge(app, ref, 'commit_unknown') : undefined
+      if (outcome !== 'committed') {
+        const code = (err as { code?: string }).code
+        if (outcome === undefined && code !== 'CHARGE_REFUNDED' && code !== 'CHARGE_EXPIRED') throw err
+        // Refunded (a cancel, the sweeper): nothing is shown. A cancelled job is closed already.
+        const error = jobError(err)
+        await app.jobs.close(lease.jobId, lease.createdAt, 'failed', error, failedEvent(app, causeId, job!, error.code))
+        await app.jobQueue.delete(lease)
+        return
+      }
+    }
+    await app.jobs.finish(lease.jobId, lease.createdAt, completedEvent(app, causeId))
+    await app.jobQueue.delete(lease)
+  }
+
+  // Results kept by an earlier attempt that died before showing them: the same seed would give them again.
+  if (job.results_kept) return commitAndShow()
+  if (Date.now() >= job.job_deadline) return fail(new JobDeadlineError(Math.round((job.job_deadline - Date.parse(job.created_at)) / 1000)))
+  if (lease.attempt > options.maxAttempts) return fail(new JobAttemptsError(lease.attempt - 1))
+
+  const lost = new AbortController()
+  const heartbeat = setInterval(() => {
+    app.jobQueue.extend(lease, options.leaseMs).then(
+      (held) => held || lost.abort(new JobLostError()),
+      // The database did not answer: the lease has time left, the next beat tries again.
+      (err: unknown) => app.log.warn({ err, job_id: lease.jobId }, 'could not extend a job lease'),
+    )
+  }, Math.max(100, Math.floor(options.leaseMs / 3)))
+  const deadline = setTimeout(
+    () => lost.abort(new JobDeadlineError(Math.round((job.job_deadline - Date.parse(job.created_at)) / 1000))),
+    Math.max(1, job.job_deadline - Date.now()),
+  )
+  const signal = AbortSignal.any([lost.signal, options.stopping])
+  let ticket: Ticket | undefined
+  let run: EngineRun
+  try {
+    // Jobs share the run slots with requests: one waits its turn like a request (all jobs as one user).
+    ticket = app.workQueue.admit('#jobs')
+    await ticket.start(signal)
+    if (!(await app.jobs.start(lease, Date.now()))) {
+      await app.jobQueue.delete(lease)
+      return
+    }
+    const startedAt = Date.now()
+    let lastWrite = startedAt
+    const onProgress = (done: number, total: number) => {
+      const now = Date.now()
+      if (now - lastWrite < options.progressEveryMs || done >= total) return
+      lastWrite = now
+      // The rate of this attempt so far: what is left at that rate.
+      const etaS = Math.round(((total - done) * (now - startedAt)) / done / 100) / 10
+      app.jobs.progress(lease, done, etaS).then(
+        (running) => running || lost.abort(new JobLostError()),
+        (err: unknown) => app.log.warn({ err, job_id: lease.jobId }, 'could not write job progress'),
+      )
+    }
+    run = await app.engine.simulate(job.strategy_data as EngineRequest, signal, onProgress).catch((err: unknown) => {
+      if (err instanceof RaceSimError || signal.aborted) throw err
+      throw new EngineFailedError({ cause: err })
+    })
+    signal.throwIfAborted()
+  } catch (err) {
+    if (lost.signal.reason instanceof JobLostError) {
+      // Cancelled (still ours: out of the queue), or taken by another runner (then this deletes nothing).
+      await app.jobQueue.delete(lease)
+      return
+    }
+    const code = (err as { code?: string }).code
+    if (options.stopping.aborted || code === 'SHUTTING_DOWN' || code === 'SIMULATION_BUSY') {
+      // Stopping, or no slot: the job runs again from the start on the next runner.
+      await app.jobQueue.release(lease)
+      return
+    }
+    await fail(err)
+    return
+  } finally {
+    clearInterval(heartbeat)
+    clearTimeout(deadline)
+    ticket?.release()
+  }
+  if (!(await app.jobs.keep(lease, run))) return
+  await commitAndShow()
+}

@@ -1,0 +1,101 @@
+// Simulations that run as jobs: which requests do, their submission (charge held for the job's whole
+// life, the queued item stored, 202) and their cancel (charge refunded, job ended cancelled, with
+// Simulation Failed). The run itself is job-runner.ts's.
+import { DEFAULT_MONTE_CARLO_RUNS, racesPerRun, type Operation, type Simulation } from '@f1/contracts/simulations'
+import { resolveRequest } from '@f1/race-sim/simulate'
+import { callOutcome } from '@f1/service-kit/service-client'
+import type { FastifyInstance } from 'fastify'
+import { decodeTime } from 'ulid'
+import { JobNotCancellableError, OperationTakenError, SimulationNotFoundError } from '../errors.ts'
+import type { EngineRequest } from '../plugins/engine.ts'
+import { failedEvent } from './job-runner.ts'
+import { settleCharge } from './metered.ts'
+
+/** A job's charge stays held this long past its deadline: time for a runner that finished just in time to commit. */
+export const JOB_HOLD_MARGIN_MS = 60_000
+
+/** Whether a request runs as a job: a Monte Carlo study charged more than `aboveRuns` runs, or any sensitivity study. */
+export function runsAsJob(request: EngineRequest, aboveRuns: number): boolean {
+  if (request.mode !== 'monte_carlo') return false
+  return request.sensitivity !== undefined || (request.runs ?? DEFAULT_MONTE_CARLO_RUNS) * racesPerRun(request) > aboveRuns
+}
+
+/**
+ * Stores a job for `request` under `operation` (its id is the job's and its charge's) and charges it,
+ * held until the job's deadline. The same operation again answers the job as it stands (replayed).
+ */
+export async function submitJob(
+  app: FastifyInstance,
+  input: { userId: string; simulationId: string; operation: Operation | undefined; request: EngineRequest; requestId: string; maxMs: number },
+): Promise<{ job: Simulation; replayed: boolean }> {
+  const { userId, simulationId, operation, request } = input
+  const earlier = await app.simulations.simulationState(simulationId)
+  if (earlier.state !== 'absent') {
+    if (earlier.owner !== userId) throw new OperationTakenError(simulationId)
+    const job = await app.simulations.findSimulation(simulationId, userId)
+    if (job) return { job, replayed: true }
+  }
+  // A bad request is a 400 now, before any charge (the runner would only fail it later).
+  const resolved = resolveRequest(request)
+  const deadline = Date.now() + input.maxMs
+  const charge = operation && operation.charges.length > 0 ? { userId, chargeId: simulationId, requestId: input.requestId } : undefined
+  let charged = false
+  try {
+    if (charge) {
+      try {
+        await app.usageCharges.create({ ...charge, lines: operation!.charges, holdMs: deadline + JOB_HOLD_MARGIN_MS - Date.now() })
+      } catch (err) {
+        if (callOutcome(err) !== 'answered') charged = true
+        throw err
+      }
+      charged = true
+    }
+    const job = await app.jobs.create({
+      simulationId,
+      userId,
+      createdAt: new Date(decodeTime(simulationId)),
+      trackId: resolved.race.trackId,
+      season: resolved.race.season,
+      mode: resolved.mode,
+      driver: resolved.driver,
+      strategyData: request,
+      runsTotal: resolved.runs,
+      deadline,
+      charged: charge !== undefined,
+    })
+    if (job) return { job, replayed: false }
+    // Stored meanwhile by a retry of the same operation: its job is the answer.
+    charged = false
+    const stored = await app.simulations.findSimulation(simulationId, userId)
+    if (!stored) throw new OperationTakenError(simulationId)
+    return { job: stored, replayed: true }
+  } catch (err) {
+    if (charged) {
+      await settleCharge(app, charge!, 'job_not_stored').catch((settleErr: unknown) =>
+        app.log.error({ err: settleErr, charge_id: simulationId }, 'could not refund a job not stored; the charge sweeper will'),
+      )
+    }
+    throw err
+  }
+}
+
+/**
+ * Cancels a queued or running job of `userId`: its charge is refunded (nothing of it is kept) and it
+ * ends cancelled; its runner finds that out at its next progress write or heartbeat and stops. Again:
+ * the cancelled job. Done or failed: 409 JOB_NOT_CANCELLABLE. Absent or someone else's: 404.
+ */
+export async function cancelJob(app: FastifyInstance, userId: string, jobId: string, requestId: string): Promise<Simulation> {
+  const state = await app.simulations.simulationState(jobId)
+  if (state.state !== 'shown' || state.owner !== userId) throw new SimulationNotFoundError(jobId)
+  const job = await app.jobs.read(jobId, state.createdAt)
+  if (!job) throw new JobNotCancellableError(jobId, 'it is not a job')
+  if (job.status === 'queued' || job.status === 'running') {
+    const ref = { userId, chargeId: jobId, requestId }
+    if (job.job_charged && (await settleCharge(app, ref, 'cancelled')) === 'committed') throw new JobNotCancellableError(jobId, 'it has finished')
+    await app.jobs.close(jobId, state.createdAt, 'cancelled', undefined, failedEvent(app, requestId, job, 'CANCELLED'))
+  }
+  const now = await app.simulations.findSimulation(jobId, userId)
+  if (!now) throw new SimulationNotFoundError(jobId)
+  if (now.status !== 'cancelled') throw new JobNotCancellableError(jobId, `it is ${now.status ?? 'not a job'}`)
+  return now
+}

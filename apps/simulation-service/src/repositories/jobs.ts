@@ -1,0 +1,257 @@
+// Simulation jobs in the simulations table: the simulation item (its seed attributes, listed and
+// read like any other) with a status, progress and the job's bookkeeping. Every change a runner makes
+// is conditional on its lease and on the job still running, so a runner that lost its lease (or whose
+// job was cancelled) changes nothing. Results are written by the runner before its charge is
+// committed and shown only with status done (findSimulation hides them before).
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
+import type { JobError, JobStatus } from '@f1/contracts/jobs'
+import type { Simulation, SimulationMode } from '@f1/contracts/simulations'
+import { rethrowDynamoError } from '@f1/tables/errors'
+import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
+import type { EngineRun } from '../plugins/engine.ts'
+import { OPEN_JOBS, type JobLease } from '../lib/job-queue.ts'
+import { partItem, type EventFor } from './simulations.ts'
+import { COMPRESS_ABOVE_BYTES, MAX_BLOB_BYTES, storeResults } from './stored-results.ts'
+
+type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
+
+export interface NewJob {
+  /** The operation's id: the simulation's and its charge's. */
+  simulationId: string
+  userId: string
+  createdAt: Date
+  trackId: string
+  season: number
+  mode: SimulationMode
+  driver: string | undefined
+  strategyData: Record<string, unknown>
+  runsTotal: number
+  /** Epoch ms after which the job is failed and refunded. */
+  deadline: number
+  /** Whether a charge (its id the job's) pays for it: then it is committed or refunded with the job. */
+  charged: boolean
+}
+
+/** A job's item as stored (the attributes the runner needs). */
+export interface JobItem {
+  simulation_id: string
+  created_at: string
+  user_id: string
+  track_id: string
+  mode: SimulationMode
+  status: JobStatus
+  progress: { runs_done: number; runs_total: number }
+  strategy_data: Record<string, unknown>
+  job_deadline: number
+  job_charged: boolean
+  /** Present once a runner stored the results (before its charge's commit). */
+  results_kept?: boolean
+}
+
+const OPEN = [':queued', ':running'] as const
+const openValues = { ':queued': 'queued', ':running': 'running' }
+
+export function createJobsRepository(options: {
+  doc: DynamoDBDocumentClient
+  tableName: string
+  limits?: { compressAbove: number; maxBlob: number }
+}) {
+  const { doc, tableName } = options
+  const limits = options.limits ?? { compressAbove: COMPRESS_ABOVE_BYTES, maxBlob: MAX_BLOB_BYTES }
+  const key = (jobId: string, createdAt: string) => ({ simulation_id: jobId, created_at: createdAt })
+  const leased = (lease: JobLease) => ({
+    ConditionExpression: '#status = :running AND lease_owner = :owner',
+    names: { '#status': 'status' },
+    values: { ':running': 'running', ':owner': lease.owner },
+  })
+
+  async function read(jobId: string, createdAt: string): Promise<JobItem | undefined> {
+    try {
+      const res = await doc.send(new GetCommand({ TableName: tableName, Key: key(jobId, createdAt), ConsistentRead: true }))
+      const item = res.Item as JobItem | undefined
+      return item?.status === undefined ? undefined : item
+    } catch (err) {
+      rethrowDynamoError(err)
+    }
+  }
+
+  /** A conditional update that answers false when its condition fails. */
+  async function update(input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<boolean> {
+    try {
+      await doc.send(new UpdateCommand(input))
+      return true
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false
+      rethrowDynamoError(err)
+    }
+  }
+
+  return {
+    /**
+     * Stores a queued job; in the table queue the item is also the queue's message (job_queue,
+     * job_visible_at 0), so a job is never stored without being queued. Returns the job as GET
+     * shows it, or undefined when the id is taken (a retry of the operation: read it instead).
+     */
+    async create(input: NewJob): Promise<Simulation | undefined> {
+      const simulation: Simulation = {
+        simulation_id: input.simulationId,
+        created_at: input.createdAt.toISOString(),
+        user_id: input.userId,
+        track_id: input.trackId,
+        season: input.season,
+        mode: input.mode,
+        ...(input.driver !== undefined ? { driver: input.driver } : {}),
+        strategy_data: input.strategyData,
+        total_time: null,
+        status: 'queued',
+        progress: { runs_done: 0, runs_total: input.runsTotal },
+        eta_s: null,
+      }
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...simulation, job_queue: OPEN_JOBS, job_visible_at: 0, job_deadline: input.deadline, job_attempts: 0, job_charged: input.charged },
+            ConditionExpression: 'attribute_not_exists(simulation_id)',
+          }),
+        )
+        return simulation
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return undefined
+        rethrowDynamoError(err)
+      }
+    },
+
+    read,
+
+    /** The runner starts (or starts again, after a lost lease) from nothing: false if the job is no longer open. */
+    start: (lease: JobLease, now: number) =>
+      update({
+        TableName: tableName,
+        Key: key(lease.jobId, lease.createdAt),
+        UpdateExpression: 'SET #status = :running, started_at = :now, progress.runs_done = :zero, eta_s = :null',
+        ConditionExpression: '#status IN (:queued, :running) AND lease_owner = :owner',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...openValues, ':now': now, ':zero': 0, ':null': null, ':owner': lease.owner },
+      }),
+
+    /** Progress and the time left at the measured rate; false once the job stopped running for this runner. */
+    progress(lease: JobLease, runsDone: number, etaS: number | null): Promise<boolean> {
+      const c = leased(lease)
+      return update({
+        TableName: tableName,
+        Key: key(lease.jobId, lease.createdAt),
+        UpdateExpression: 'SET progress.runs_done = :done, eta_s = :eta',
+        ConditionExpression: c.ConditionExpression,
+        ExpressionAttributeNames: c.names,
+        ExpressionAttributeValues: { ...c.values, ':done': runsDone, ':eta': etaS },
+      })
+    },
+
+    /** Stores the results (hidden until status done); false if the job stopped running for this runner. */
+    async keep(lease: JobLease, run: EngineRun): Promise<boolean> {
+      const stored = await storeResults({ simulation_id: lease.jobId }, run.results, limits)
+      if (stored.kind === 'parts') {
+        try {
+          for (const [i, part] of stored.parts.entries()) {
+            await doc.send(new PutCommand({ TableName: tableName, Item: partItem(lease.jobId, lease.createdAt, i, part) }))
+          }
+        } catch (err) {
+          rethrowDynamoError(err)
+        }
+      }
+      const results =
+        stored.kind === 'inline'
+          ? { results: stored.results }
+          : stored.kind === 'gzip'
+            ? { results_gz: stored.blob }
+            : { results_gz_parts: stored.parts.length }
+      const [[name, value]] = Object.entries(results) as [[string, unknown]]
+      const c = leased(lease)
+      return update({
+        TableName: tableName,
+        Key: key(lease.jobId, lease.createdAt),
+        UpdateExpression: `SET #results = :results, total_time = :total, results_kept = :true`,
+        ConditionExpression: c.ConditionExpression,
+        ExpressionAttributeNames: { ...c.names, '#results': name },
+        ExpressionAttributeValues: { ...c.values, ':results': value, ':total': run.totalTime, ':true': true },
+      })
+    },
+
+    /**
+     * Shows a job whose charge is committed: status done, in one transaction with Simulation
+     * Completed. Idempotent (false when it was settled already).
+     */
+    async finish(jobId: string, createdAt: string, completed: EventFor): Promise<boolean> {
+      try {
+        const res = await doc.send(new GetCommand({ TableName: tableName, Key: key(jobId, createdAt), ConsistentRead: true }))
+        const item = res.Item as (JobItem & { season: number; driver?: string; total_time: number | null }) | undefined
+        if (!item || (item.status !== 'running' && item.status !== 'queued')) return false
+        const summary = {
+          simulation_id: item.simulation_id,
+          created_at: item.created_at,
+          user_id: item.user_id,
+          track_id: item.track_id,
+          season: item.season,
+          mode: item.mode,
+          ...(item.driver !== undefined ? { driver: item.driver } : {}),
+          total_time: item.total_time,
+          status: 'done' as const,
+        }
+        await transactWrite(doc, {
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: key(jobId, createdAt),
+                UpdateExpression: 'SET #status = :done, progress.runs_done = progress.runs_total, eta_s = :zero REMOVE results_kept',
+                ConditionExpression: '#status IN (:queued, :running) AND results_kept = :true',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ...openValues, ':done': 'done', ':zero': 0, ':true': true },
+              },
+            },
+            completed(summary),
+          ],
+        })
+        return true
+      } catch (err) {
+        if (cancellationReasons(err)?.[0]?.Code === 'ConditionalCheckFailed') return false
+        rethrowDynamoError(err)
+      }
+    },
+
+    /**
+     * Ends an open job without a result (failed or cancelled; its charge refunded), in one
+     * transaction with `event` (Simulation Failed). False when it was no longer open.
+     */
+    async close(jobId: string, createdAt: string, status: 'failed' | 'cancelled', error: JobError | undefined, event: TransactWriteItem) {
+      try {
+        await transactWrite(doc, {
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: key(jobId, createdAt),
+                UpdateExpression:
+                  'SET #status = :status, eta_s = :null' +
+                  (error ? ', #error = :error' : '') +
+                  ' REMOVE results, results_gz, results_gz_parts, results_kept, total_time',
+                ConditionExpression: `#status IN (${OPEN.join(', ')})`,
+                ExpressionAttributeNames: { '#status': 'status', ...(error ? { '#error': 'error' } : {}) },
+                ExpressionAttributeValues: { ...openValues, ':status': status, ':null': null, ...(error ? { ':error': error } : {}) },
+              },
+            },
+            event,
+          ],
+        })
+        return true
+      } catch (err) {
+        if (cancellationReasons(err)?.[0]?.Code === 'ConditionalCheckFailed') return false
+        rethrowDynamoError(err)
+      }
+    },
+  }
+}
+
+export type JobsRepository = ReturnType<typeof createJobsRepository>

@@ -1,0 +1,101 @@
+// A job survives its process: simulation-service as a real child process, killed (SIGKILL) while a
+// job runs; the next process takes the job once the dead one's lease runs out and runs it to the end.
+import t from 'tap'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Simulation } from '@f1/contracts/simulations'
+import { freePort } from '@f1/local-stack/dynamodb'
+import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { auth, build, operation, simulationBody, userId } from './helper.ts'
+
+type Built = Awaited<ReturnType<typeof build>>
+
+function simulationProcess(built: Built, port: number) {
+  let child: ChildProcess | undefined
+  const env = {
+    ...process.env,
+    STAGE: 'dev',
+    HOST: '127.0.0.1',
+    SIMULATION_SERVICE_PORT: String(port),
+    SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    DYNAMODB_ENDPOINT: built.tables.endpoint,
+    SIMULATION_RESULTS_TABLE: built.tables.names.simulations,
+    USAGE_SERVICE_URL: built.usageUrl,
+    PENDING_SWEEP_INTERVAL_MS: '0',
+    SIMULATION_WORKERS: '1',
+    SIMULATION_JOB_ABOVE_RUNS: '1000',
+    SIMULATION_JOB_LEASE_MS: '2000',
+    SIMULATION_JOB_POLL_MS: '500',
+    LOG_LEVEL: 'warn',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  }
+  const url = `http://127.0.0.1:${port}`
+  return {
+    url,
+    async start() {
+      child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+        cwd: join(import.meta.dirname, '..'),
+        env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      })
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`simulation-service exited with ${child.exitCode}`)
+        try {
+          if ((await fetch(`${url}/ready`)).ok) return
+        } catch {
+          // not listening yet
+        }
+        await sleep(100)
+      }
+    },
+    kill(signal: NodeJS.Signals) {
+      child?.kill(signal)
+      return new Promise<void>((resolve) =>
+        !child || child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+      )
+    },
+  }
+}
+
+t.test('a job whose process is killed mid-run is taken by the next process and done once: one result stored, the charge committed once', async (t) => {
+  // The test's own app never runs jobs (its poll is off and nothing is submitted to it): only the child processes do.
+  const built = await build(t, { env: { SIMULATION_JOB_POLL_MS: '0' } })
+  const port = await freePort()
+  const service = simulationProcess(built, port)
+  await service.start()
+  t.teardown(() => service.kill('SIGKILL'))
+  const user = userId()
+  const runs = 8_000
+  const op = operation([
+    { feature: 'simulation_run', amount: 1, limit: 5 },
+    { feature: 'monte_carlo_run', amount: runs, limit: 1_000_000 },
+  ])
+  const submitted = await fetch(`${service.url}/users/${user}/simulations`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify(simulationBody('monte_carlo', { runs, seed: 11, operation: op })),
+  })
+  t.equal(submitted.status, 202)
+  const read = async () => (await (await fetch(`${service.url}/simulations/${op.id}?user_id=${user}`, { headers: auth })).json()) as Simulation
+  for (let job = await read(); !(job.status === 'running' && job.progress!.runs_done > 0); job = await read()) {
+    if (job.status === 'done') throw new Error('the job finished before it could be killed; give it more runs')
+    await sleep(50)
+  }
+  await service.kill('SIGKILL')
+  t.equal(await built.chargeStatus(user, op.id), 'held', 'the charge stays held while the job waits for a runner')
+
+  await service.start()
+  let job = await read()
+  for (; job.status !== 'done' && job.status !== 'failed'; job = await read()) await sleep(200)
+  t.equal(job.status, 'done', `done, not failed (${JSON.stringify(job.error ?? null)})`)
+  t.same(job.progress, { runs_done: runs, runs_total: runs })
+  t.ok(job.results, 'its results are shown')
+  const rows = await built.rawRows(op.id)
+  t.equal(rows.length, 1, 'exactly one item stored')
+  t.ok(Number(rows[0]!.job_attempts) >= 2, 'run again after the kill')
+  t.equal(await built.chargeStatus(user, op.id), 'committed')
+  t.same(await built.counts(user), { simulation_run: 1, monte_carlo_run: runs }, 'charged once')
+  const events = (await built.published()).filter((e) => e.detail.simulation_id === op.id)
+  t.same(events.map((e) => e.type), ['Simulation Completed'], 'one Simulation Completed')
+})
