@@ -11,21 +11,13 @@ import { rethrowDynamoError } from '@f1/tables/errors'
 import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
 import type { EngineRun } from '../plugins/engine.ts'
 import { OPEN_JOBS, type JobLease } from '../lib/job-queue.ts'
-import { partItem, type EventFor } from './simulations.ts'
+import { partItem, seedAttributes, type EventFor, type SimulationSeed } from './simulations.ts'
 import { COMPRESS_ABOVE_BYTES, MAX_BLOB_BYTES, storeResults } from './stored-results.ts'
 
 type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
-export interface NewJob {
-  /** The operation's id: the simulation's and its charge's. */
-  simulationId: string
-  userId: string
-  createdAt: Date
-  trackId: string
-  season: number
-  mode: SimulationMode
-  driver: string | undefined
-  strategyData: Record<string, unknown>
+/** The simulation id is the operation's: the job's and its charge's. */
+export interface NewJob extends SimulationSeed {
   runsTotal: number
   /** Epoch ms after which the job is failed and refunded. */
   deadline: number
@@ -95,14 +87,7 @@ export function createJobsRepository(options: {
      */
     async create(input: NewJob): Promise<Simulation | undefined> {
       const simulation: Simulation = {
-        simulation_id: input.simulationId,
-        created_at: input.createdAt.toISOString(),
-        user_id: input.userId,
-        track_id: input.trackId,
-        season: input.season,
-        mode: input.mode,
-        ...(input.driver !== undefined ? { driver: input.driver } : {}),
-        strategy_data: input.strategyData,
+        ...seedAttributes(input),
         total_time: null,
         status: 'queued',
         progress: { runs_done: 0, runs_total: input.runsTotal },

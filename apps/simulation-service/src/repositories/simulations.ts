@@ -26,7 +26,8 @@ export interface SimulationsRepositoryOptions {
   limits?: { compressAbove: number; maxBlob: number }
 }
 
-export interface NewSimulation {
+/** What every simulation item holds, a run's or a job's: the seed's attributes. */
+export interface SimulationSeed {
   /** A ULID: the operation's id when the gateway gave one (a retry lands on the same item). */
   simulationId: string
   userId: string
@@ -37,8 +38,25 @@ export interface NewSimulation {
   driver: string | undefined
   /** The request as sent. */
   strategyData: Record<string, unknown>
+}
+
+export interface NewSimulation extends SimulationSeed {
   results: SimulationResults
   totalTime: number | null
+}
+
+/** The seed's attributes as the item (and GET) writes them. */
+export function seedAttributes(input: SimulationSeed) {
+  return {
+    simulation_id: input.simulationId,
+    created_at: input.createdAt.toISOString(),
+    user_id: input.userId,
+    track_id: input.trackId,
+    season: input.season,
+    mode: input.mode,
+    ...(input.driver !== undefined ? { driver: input.driver } : {}),
+    strategy_data: input.strategyData,
+  }
 }
 
 export interface ListOptions {
@@ -244,14 +262,7 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
      */
     async saveSimulation(input: NewSimulation, pendingUntil?: number, completed?: EventFor): Promise<Simulation> {
       const simulation: Simulation = {
-        simulation_id: input.simulationId,
-        created_at: input.createdAt.toISOString(),
-        user_id: input.userId,
-        track_id: input.trackId,
-        season: input.season,
-        mode: input.mode,
-        ...(input.driver !== undefined ? { driver: input.driver } : {}),
-        strategy_data: input.strategyData,
+        ...seedAttributes(input),
         total_time: input.totalTime,
         results: input.results,
       }
