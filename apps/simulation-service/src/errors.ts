@@ -3,6 +3,8 @@ import createError from '@fastify/error'
 
 /** Absent and not-yours look the same, so simulation ids do not leak. */
 export const SimulationNotFoundError = createError('SIMULATION_NOT_FOUND', 'No simulation %s', 404)
+/** A track or season the catalog does not have; the message names what it does have. */
+export const RaceNotFoundError = createError('RACE_NOT_FOUND', '%s', 404)
 export { InvalidCursorError } from '@f1/service-kit/errors'
 /** The engine failed on a request it had accepted (a bug or a lost worker), not on bad input. */
 export const EngineFailedError = createError('ENGINE_FAILED', 'The simulation engine failed', 500)
@@ -19,3 +21,5 @@ export const JobDeadlineError = createError('JOB_DEADLINE_EXCEEDED', 'The job di
 export const JobAttemptsError = createError('JOB_TOO_MANY_ATTEMPTS', 'The job was started %s times without finishing', 500)
 /** The runner lost its job (its lease ran out and another runner took it, or it was cancelled): it stops and settles nothing. */
 export const JobLostError = createError('JOB_LOST', 'This runner no longer holds the job', 409)
+/** The runner's job was cancelled while running: it stops and keeps the runs done. */
+export const JobCancelledError = createError('CANCELLED', 'The job was cancelled', 409)

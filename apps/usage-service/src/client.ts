@@ -1,6 +1,6 @@
 // The client of usage-service's charges, for the services that meter work (simulation-service) or
 // settle it when they lose track of it (the gateway). Runtime code of other apps imports only this.
-import type { Charge, ChargeLine } from '@f1/contracts/usage'
+import type { Charge, ChargeLine, CommitLine } from '@f1/contracts/usage'
 import { createServiceClient, type ServiceClientOptions } from '@f1/service-kit/service-client'
 
 export interface ChargeRef {
@@ -12,8 +12,11 @@ export interface ChargeRef {
 export interface ChargesClient {
   /** Charges a unit of work (held for `holdMs`, else committed at once); the same id again counts nothing. */
   create(input: ChargeRef & { lines: ChargeLine[]; holdMs?: number }): Promise<Charge>
-  /** Makes a held charge final; 409 CHARGE_REFUNDED / CHARGE_EXPIRED mean the work must be discarded. */
-  commit(input: ChargeRef): Promise<Charge>
+  /**
+   * Makes a held charge final; 409 CHARGE_REFUNDED / CHARGE_EXPIRED mean the work must be discarded.
+   * With `lines`, commits only those amounts (each at most its held line) and gives the rest back.
+   */
+  commit(input: ChargeRef & { lines?: CommitLine[] }): Promise<Charge>
   /**
    * Gives a held charge back (void for one never made); 409 CHARGE_COMMITTED when its result is
    * stored. Not bound to the current request's deadline: it cleans up after requests that failed.
@@ -34,7 +37,13 @@ export function createChargesClient(options: Omit<ServiceClientOptions, 'name'>)
         body: { charge_id: input.chargeId, lines: input.lines, ...(input.holdMs === undefined ? {} : { hold_ms: input.holdMs }) },
         requestId: input.requestId,
       }),
-    commit: (input) => client.call({ method: 'POST', path: one(input, '/commit'), body: {}, requestId: input.requestId }),
+    commit: (input) =>
+      client.call({
+        method: 'POST',
+        path: one(input, '/commit'),
+        body: input.lines === undefined ? {} : { lines: input.lines },
+        requestId: input.requestId,
+      }),
     refund: (input) =>
       client.call({
         method: 'POST',

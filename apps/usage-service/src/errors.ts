@@ -14,3 +14,9 @@ export const ChargeCommittedError = createError(
   'Charge %s is committed: its result is stored, so it is not refunded',
   409,
 )
+export const InvalidCommitError = createError('INVALID_COMMIT', 'Charge %s cannot be committed so: %s', 400)
+export const CommitMismatchError = createError(
+  'CHARGE_COMMIT_MISMATCH',
+  'Charge %s was committed with other amounts; a commit is final',
+  409,
+)

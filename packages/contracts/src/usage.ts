@@ -102,8 +102,41 @@ export const ChargeSchema = Type.Object({
   }),
   created_at: Type.String({ format: 'date-time' }),
   settled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  committed_lines: Type.Optional(
+    Type.Array(Type.Object({ feature: FeatureNameSchema, amount: Type.Integer({ minimum: 0 }), date: IsoDateSchema }), {
+      description: 'Only after a partial commit: what was committed, per line (the rest is in returned_lines)',
+    }),
+  ),
+  returned_lines: Type.Optional(
+    Type.Array(Type.Object({ feature: FeatureNameSchema, amount: Type.Integer({ minimum: 1 }), date: IsoDateSchema }), {
+      description: "Only after a partial commit: what was given back to the counters the hold counted, in the commit's transaction",
+    }),
+  ),
 })
 export type Charge = Static<typeof ChargeSchema>
+
+/** One line of a partial commit: how much of a held line is kept (at most what it holds). */
+export const CommitLineSchema = Type.Object(
+  { feature: FeatureNameSchema, amount: Type.Integer({ minimum: 0, maximum: 10_000_000 }) },
+  { additionalProperties: false },
+)
+export type CommitLine = Static<typeof CommitLineSchema>
+
+export const CommitChargeBodySchema = Type.Object(
+  {
+    lines: Type.Optional(
+      Type.Array(CommitLineSchema, {
+        minItems: 1,
+        maxItems: 4,
+        description:
+          'A partial commit: every held feature once, each at most its held amount; what is not committed is given back ' +
+          'in the same transaction (like a refund of that part). Without: the whole charge is committed.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type CommitChargeBody = Static<typeof CommitChargeBodySchema>
 
 export const ChargeParamsSchema = Type.Object({ userId: UserIdSchema, chargeId: ChargeIdSchema }, { additionalProperties: false })
 

@@ -4,7 +4,9 @@
 // Goals (issue: interactive strategy studies): a race's lap loop < 0.1 ms with the strategy engineer
 // on, 10,000 Monte Carlo runs < 1 s on one core.
 // Each figure is the median of several timings (this machine is shared: see the range beside it).
-// Usage: pnpm --filter ./packages/race-sim bench [track] [season] [--reference <race-simulation checkout> [--params <dir>]]
+// With --baseline <dir> (another tree's race-sim source, e.g. the last commit's) it also times that
+// tree's engine against this one in CPU time, alternately in this process (bench/baseline.ts).
+// Usage: pnpm --filter ./packages/race-sim bench [track] [season] [--reference <race-simulation checkout> [--params <dir>]] [--baseline <dir>]
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,6 +16,7 @@ import { parseCliArgsOrExit, pathFromInvocation } from '@f1/service-kit/cli-args
 import type { RaceParams } from '../src/catalog/types.ts'
 import { getRace } from '../src/catalog/catalog.ts'
 import { runMonteCarlo } from '../src/monte-carlo/monte-carlo.ts'
+import { compareWithBaseline } from './baseline.ts'
 import { runMonteCarloInWorkers } from '../src/monte-carlo/workers.ts'
 import { runRace } from '../src/race/engine.ts'
 import { prepareRace, recordedEvents } from '../src/race/prepare.ts'
@@ -23,7 +26,7 @@ import { simulateRace, simulateSingleCar } from '../src/simulate.ts'
 
 const { positionals, values } = parseCliArgsOrExit(
   process.argv.slice(2),
-  { allowPositionals: true, options: { reference: { type: 'string' }, params: { type: 'string' }, repeat: { type: 'string' } } },
+  { allowPositionals: true, options: { reference: { type: 'string' }, params: { type: 'string' }, repeat: { type: 'string' }, baseline: { type: 'string' } } },
   { program: 'race-sim bench' },
 )
 const race = getRace(positionals[0] ?? 'shanghai', Number(positionals[1] ?? 2019))
@@ -108,6 +111,15 @@ const mem = process.memoryUsage()
 line('memory: rss', mb(mem.rss), `(at start ${mb(memStart.rss)})`)
 line('memory: heap used', mb(mem.heapUsed), `(at start ${mb(memStart.heapUsed)}, catalog loaded)`)
 line('memory: one race workspace', `${(((race.laps + 1) * race.drivers.length * 20) / 1024).toFixed(1)} KB`, '(lap x driver arrays)')
+
+if (values.baseline !== undefined) {
+  // Rounds of both trees per figure; the speed-up is the median of the rounds' ratios.
+  const rounds = Math.max(REPEAT, 7)
+  console.log(`against the baseline ${values.baseline}: CPU time in this process, the trees alternating, median of ${rounds} rounds`)
+  for (const f of await compareWithBaseline(pathFromInvocation(values.baseline), race, rounds)) {
+    line(`  ${f.label}`, `${(f.baseline * 1000).toFixed(0)} -> ${(f.current * 1000).toFixed(0)} us`, `${f.speedUp.toFixed(2)}x faster (rounds ${f.speedUpMin.toFixed(2)}-${f.speedUpMax.toFixed(2)})`)
+  }
+}
 
 if (values.reference === undefined) {
   line('reference (TUMFTM race-simulation, Python)', 'not measured', '(pass --reference)')

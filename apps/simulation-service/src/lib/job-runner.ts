@@ -1,14 +1,21 @@
 // Runs one received job to its end: start it, run the study (heartbeating the lease, writing
 // progress about once a second), keep the results, commit the charge, show the results (status done,
 // with Simulation Completed), delete it from the queue. Whatever fails it (its deadline, too many
-// attempts, the engine) refunds the charge and ends it failed, with Simulation Failed. A runner that
-// loses its job (its lease ran out, or it was cancelled) stops and settles nothing: whoever has it
-// now does. A shutdown gives the job back to the queue, to be run again from the start.
+// attempts, the engine) refunds the charge and ends it failed, with Simulation Failed. A job cancelled
+// while it runs (status cancelling, seen at the next progress write) stops its study, keeps the runs
+// finished (a prefix of the study), commits the charge for those runs only (the rest given back in
+// the same usage-service transaction) and ends cancelled with `partial` results and Simulation
+// Completed; with no run finished, or received again after its runner died, it is refunded in full
+// and ends cancelled with Simulation Failed (CANCELLED). A runner that loses its job (its lease ran
+// out, or it was settled) stops and settles nothing: whoever has it now does. A shutdown gives the
+// job back to the queue, to be run again from the start.
 import type { FastifyInstance } from 'fastify'
 import type { JobError } from '@f1/contracts/jobs'
+import { racesPerRun, type SensitivityInput } from '@f1/contracts/simulations'
+import type { CommitLine } from '@f1/contracts/usage'
 import { callOutcome } from '@f1/service-kit/service-client'
 import { RaceSimError } from '@f1/race-sim/errors'
-import { EngineFailedError, JobAttemptsError, JobDeadlineError, JobLostError } from '../errors.ts'
+import { EngineFailedError, JobAttemptsError, JobCancelledError, JobDeadlineError, JobLostError } from '../errors.ts'
 import type { EngineRequest, EngineRun } from '../plugins/engine.ts'
 import type { JobItem } from '../repositories/jobs.ts'
 import { completedEvent } from './completed-event.ts'
@@ -35,7 +42,12 @@ function jobError(err: unknown): JobError {
 }
 
 /** Simulation Failed for a job, as the outbox item written with the change that ends it. */
-export function failedEvent(app: FastifyInstance, causeId: string, job: Pick<JobItem, 'simulation_id' | 'user_id' | 'track_id' | 'mode'>, code: string) {
+export function failedEvent(
+  app: FastifyInstance,
+  causeId: string,
+  job: Pick<JobItem, 'simulation_id' | 'user_id' | 'track_id' | 'mode'>,
+  code: string,
+) {
   return app.outbox.put(
     app.outbox.event('SimulationFailed', { id: causeId }, job.user_id, {
       simulation_id: job.simulation_id,
@@ -47,9 +59,29 @@ export function failedEvent(app: FastifyInstance, causeId: string, job: Pick<Job
   )
 }
 
+/** The runs a job's results cover: a Monte Carlo result says so (fewer than asked when it was stopped early). */
+function runsCovered(run: EngineRun, runsTotal: number): number {
+  return 'runs' in run.results && typeof run.results.runs === 'number' ? run.results.runs : runsTotal
+}
+
+/**
+ * The lines of a partial commit for `runs` of a job's runs: its Monte Carlo runs are charged per race
+ * run (runs x racesPerRun, the gateway's rule), every other line (the simulation itself) in full.
+ */
+export function partialCommitLines(
+  held: ReadonlyArray<{ feature: string; amount: number }>,
+  request: { compare_strategy?: unknown; sensitivity?: SensitivityInput },
+  runs: number,
+): CommitLine[] {
+  return held.map(({ feature, amount }) => ({
+    feature: feature as CommitLine['feature'],
+    amount: feature === 'monte_carlo_run' ? Math.min(amount, runs * racesPerRun(request)) : amount,
+  }))
+}
+
 export async function runJob(app: FastifyInstance, lease: JobLease, options: JobRunOptions): Promise<void> {
   const job = await app.jobs.read(lease.jobId, lease.createdAt)
-  if (!job || (job.status !== 'queued' && job.status !== 'running')) {
+  if (!job || (job.status !== 'queued' && job.status !== 'running' && job.status !== 'cancelling')) {
     // Settled already (cancelled, or done by a runner that died before deleting it).
     await app.jobQueue.delete(lease)
     return
@@ -60,23 +92,43 @@ export async function runJob(app: FastifyInstance, lease: JobLease, options: Job
   /** Refunds and ends the job failed; a charge committed meanwhile shows the stored results instead. */
   async function fail(err: unknown): Promise<void> {
     const error = jobError(err)
-    if (job!.job_charged && (await settleCharge(app, ref, error.code)) === 'committed') await app.jobs.finish(lease.jobId, lease.createdAt, completedEvent(app, causeId))
+    if (job!.job_charged && (await settleCharge(app, ref, error.code)) === 'committed')
+      await app.jobs.finish(lease.jobId, lease.createdAt, completedEvent(app, causeId))
     else await app.jobs.close(lease.jobId, lease.createdAt, 'failed', error, failedEvent(app, causeId, job!, error.code))
     await app.jobQueue.delete(lease)
   }
 
-  /** Commits the charge of kept results and shows them; a charge gone (refunded: cancelled, expired) ends the job failed. */
-  async function commitAndShow(): Promise<void> {
+  /** A cancelled job with nothing kept: refunded in full, ended cancelled (a charge committed meanwhile shows its kept results). */
+  async function cancelInFull(): Promise<void> {
+    if (job!.job_charged && (await settleCharge(app, ref, 'cancelled')) === 'committed')
+      await app.jobs.finish(lease.jobId, lease.createdAt, completedEvent(app, causeId))
+    else await app.jobs.close(lease.jobId, lease.createdAt, 'cancelled', undefined, failedEvent(app, causeId, job!, 'CANCELLED'))
+    await app.jobQueue.delete(lease)
+  }
+
+  /**
+   * Commits the charge of kept results (over `runs` runs: in part when they are fewer than the
+   * study's) and shows them; a charge gone (refunded: cancelled, expired) ends the job failed, or
+   * cancelled when it was being cancelled.
+   */
+  async function commitAndShow(runs: number, cancelling: boolean): Promise<void> {
     try {
-      if (job!.job_charged) await app.usageCharges.commit(ref)
+      if (job!.job_charged) {
+        if (runs < job!.progress.runs_total) {
+          const held = await app.usageCharges.find(ref)
+          await app.usageCharges.commit({ ...ref, lines: partialCommitLines(held.lines, job!.strategy_data, runs) })
+        } else await app.usageCharges.commit(ref)
+      }
     } catch (err) {
       const outcome = callOutcome(err) === 'unknown' ? await settleCharge(app, ref, 'commit_unknown') : undefined
       if (outcome !== 'committed') {
         const code = (err as { code?: string }).code
         if (outcome === undefined && code !== 'CHARGE_REFUNDED' && code !== 'CHARGE_EXPIRED') throw err
-        // Refunded (a cancel, the sweeper): nothing is shown. A cancelled job is closed already.
+        // Refunded (a cancel whose runner was thought gone, the sweeper): nothing is shown.
         const error = jobError(err)
-        await app.jobs.close(lease.jobId, lease.createdAt, 'failed', error, failedEvent(app, causeId, job!, error.code))
+        if (cancelling)
+          await app.jobs.close(lease.jobId, lease.createdAt, 'cancelled', undefined, failedEvent(app, causeId, job!, 'CANCELLED'))
+        else await app.jobs.close(lease.jobId, lease.createdAt, 'failed', error, failedEvent(app, causeId, job!, error.code))
         await app.jobQueue.delete(lease)
         return
       }
@@ -86,23 +138,30 @@ export async function runJob(app: FastifyInstance, lease: JobLease, options: Job
   }
 
   // Results kept by an earlier attempt that died before showing them: the same seed would give them again.
-  if (job.results_kept) return commitAndShow()
+  if (job.results_kept) return commitAndShow(job.results_runs ?? job.progress.runs_total, job.status === 'cancelling')
+  // Cancelled while its runner was running it, and that runner is gone: nothing of it was kept.
+  if (job.status === 'cancelling') return cancelInFull()
   if (Date.now() >= job.job_deadline) return fail(new JobDeadlineError(Math.round((job.job_deadline - Date.parse(job.created_at)) / 1000)))
   if (lease.attempt > options.maxAttempts) return fail(new JobAttemptsError(lease.attempt - 1))
 
   const lost = new AbortController()
-  const heartbeat = setInterval(() => {
-    app.jobQueue.extend(lease, options.leaseMs).then(
-      (held) => held || lost.abort(new JobLostError()),
-      // The database did not answer: the lease has time left, the next beat tries again.
-      (err: unknown) => app.log.warn({ err, job_id: lease.jobId }, 'could not extend a job lease'),
-    )
-  }, Math.max(100, Math.floor(options.leaseMs / 3)))
+  const heartbeat = setInterval(
+    () => {
+      app.jobQueue.extend(lease, options.leaseMs).then(
+        (held) => held || lost.abort(new JobLostError()),
+        // The database did not answer: the lease has time left, the next beat tries again.
+        (err: unknown) => app.log.warn({ err, job_id: lease.jobId }, 'could not extend a job lease'),
+      )
+    },
+    Math.max(100, Math.floor(options.leaseMs / 3)),
+  )
   const deadline = setTimeout(
     () => lost.abort(new JobDeadlineError(Math.round((job.job_deadline - Date.parse(job.created_at)) / 1000))),
     Math.max(1, job.job_deadline - Date.now()),
   )
   const signal = AbortSignal.any([lost.signal, options.stopping])
+  /** Aborted when the job is cancelled while running: the study ends with the runs finished. */
+  const stop = new AbortController()
   let ticket: Ticket | undefined
   let run: EngineRun
   try {
@@ -110,7 +169,9 @@ export async function runJob(app: FastifyInstance, lease: JobLease, options: Job
     ticket = app.workQueue.admit('#jobs')
     await ticket.start(signal)
     if (!(await app.jobs.start(lease, Date.now()))) {
-      await app.jobQueue.delete(lease)
+      // Settled meanwhile, or cancelled while a runner before this one had it (nothing was kept): refunded in full.
+      if ((await app.jobs.read(lease.jobId, lease.createdAt))?.status === 'cancelling') await cancelInFull()
+      else await app.jobQueue.delete(lease)
       return
     }
     const startedAt = Date.now()
@@ -122,19 +183,27 @@ export async function runJob(app: FastifyInstance, lease: JobLease, options: Job
       // The rate of this attempt so far: what is left at that rate.
       const etaS = Math.round(((total - done) * (now - startedAt)) / done / 100) / 10
       app.jobs.progress(lease, done, etaS).then(
-        (running) => running || lost.abort(new JobLostError()),
+        (view) => {
+          if (view === 'cancelling') stop.abort(new JobCancelledError())
+          else if (view === 'lost') lost.abort(new JobLostError())
+        },
         (err: unknown) => app.log.warn({ err, job_id: lease.jobId }, 'could not write job progress'),
       )
     }
-    run = await app.engine.simulate(job.strategy_data as EngineRequest, signal, onProgress).catch((err: unknown) => {
-      if (err instanceof RaceSimError || signal.aborted) throw err
+    run = await app.engine.simulate(job.strategy_data as EngineRequest, signal, onProgress, stop.signal).catch((err: unknown) => {
+      if (err instanceof RaceSimError || signal.aborted || stop.signal.aborted) throw err
       throw new EngineFailedError({ cause: err })
     })
     signal.throwIfAborted()
   } catch (err) {
     if (lost.signal.reason instanceof JobLostError) {
-      // Cancelled (still ours: out of the queue), or taken by another runner (then this deletes nothing).
+      // Settled meanwhile (still ours: out of the queue), or taken by another runner (then this deletes nothing).
       await app.jobQueue.delete(lease)
+      return
+    }
+    if (err === stop.signal.reason) {
+      // Cancelled before any chunk of the study finished: nothing to keep.
+      await cancelInFull()
       return
     }
     const code = (err as { code?: string }).code
@@ -150,6 +219,8 @@ export async function runJob(app: FastifyInstance, lease: JobLease, options: Job
     clearTimeout(deadline)
     ticket?.release()
   }
-  if (!(await app.jobs.keep(lease, run))) return
-  await commitAndShow()
+  const runs = runsCovered(run, job.progress.runs_total)
+  const kept = await app.jobs.keep(lease, run, runs)
+  if (!kept) return
+  await commitAndShow(runs, kept === 'cancelling')
 }

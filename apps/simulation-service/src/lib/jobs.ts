@@ -1,6 +1,8 @@
 // Simulations that run as jobs: which requests do, their submission (charge held for the job's whole
-// life, the queued item stored, 202) and their cancel (charge refunded, job ended cancelled, with
-// Simulation Failed). The run itself is job-runner.ts's.
+// life, the queued item stored, 202) and their cancel (a queued job refunded and ended cancelled with
+// Simulation Failed; a running one asked to stop, keeping its runs done). The run itself is job-runner.ts's.
+import { setTimeout as sleep } from 'node:timers/promises'
+import { CANCEL_WAIT_MS } from '@f1/contracts/jobs'
 import { DEFAULT_MONTE_CARLO_RUNS, racesPerRun, type Operation, type Simulation } from '@f1/contracts/simulations'
 import { resolveRequest } from '@f1/race-sim/simulate'
 import { callOutcome } from '@f1/service-kit/service-client'
@@ -8,8 +10,14 @@ import type { FastifyInstance } from 'fastify'
 import { decodeTime } from 'ulid'
 import { JobNotCancellableError, OperationTakenError, SimulationNotFoundError } from '../errors.ts'
 import type { EngineRequest } from '../plugins/engine.ts'
+import { completedEvent } from './completed-event.ts'
 import { failedEvent } from './job-runner.ts'
 import { settleCharge } from './metered.ts'
+
+/** How often a cancel reads a cancelling job while it waits for its runner. */
+const CANCEL_POLL_MS = 100
+/** Time a cancel keeps, of its caller's deadline, to read the job and answer after waiting. */
+const ANSWER_RESERVE_MS = 500
 
 /** A job's charge stays held this long past its deadline: time for a runner that finished just in time to commit. */
 export const JOB_HOLD_MARGIN_MS = 60_000
@@ -26,7 +34,14 @@ export function runsAsJob(request: EngineRequest, aboveRuns: number): boolean {
  */
 export async function submitJob(
   app: FastifyInstance,
-  input: { userId: string; simulationId: string; operation: Operation | undefined; request: EngineRequest; requestId: string; maxMs: number },
+  input: {
+    userId: string
+    simulationId: string
+    operation: Operation | undefined
+    request: EngineRequest
+    requestId: string
+    maxMs: number
+  },
 ): Promise<{ job: Simulation; replayed: boolean }> {
   const { userId, simulationId, operation, request } = input
   const earlier = await app.simulations.simulationState(simulationId)
@@ -80,22 +95,56 @@ export async function submitJob(
 }
 
 /**
- * Cancels a queued or running job of `userId`: its charge is refunded (nothing of it is kept) and it
- * ends cancelled; its runner finds that out at its next progress write or heartbeat and stops. Again:
- * the cancelled job. Done or failed: 409 JOB_NOT_CANCELLABLE. Absent or someone else's: 404.
+ * Cancels a queued or running job of `userId`. Queued (no runner yet): its charge is refunded and it
+ * ends cancelled with nothing kept. Running: it is set `cancelling`; its runner sees that at its next
+ * progress write (about a second), stops the study, keeps the runs finished, commits the charge for
+ * those runs only and ends it cancelled with `partial` results (none finished: refunded in full). A
+ * cancelling job whose runner is gone (its lease ran out) with nothing kept is refunded in full and
+ * ended here. Waits up to CANCEL_WAIT_MS (less within a shorter deadline) for the job to settle and answers it: `cancelled` (or, should the
+ * study have finished meanwhile, 409 as done), or still `cancelling`. Again: the same. Done or
+ * failed: 409 JOB_NOT_CANCELLABLE. Absent or someone else's: 404.
  */
-export async function cancelJob(app: FastifyInstance, userId: string, jobId: string, requestId: string): Promise<Simulation> {
+export async function cancelJob(
+  app: FastifyInstance,
+  userId: string,
+  jobId: string,
+  requestId: string,
+  /** Epoch ms by which the caller needs the answer: the wait ends before it (and after CANCEL_WAIT_MS at most). */
+  deadline: number,
+): Promise<Simulation> {
   const state = await app.simulations.simulationState(jobId)
   if (state.state !== 'shown' || state.owner !== userId) throw new SimulationNotFoundError(jobId)
-  const job = await app.jobs.read(jobId, state.createdAt)
-  if (!job) throw new JobNotCancellableError(jobId, 'it is not a job')
-  if (job.status === 'queued' || job.status === 'running') {
-    const ref = { userId, chargeId: jobId, requestId }
-    if (job.job_charged && (await settleCharge(app, ref, 'cancelled')) === 'committed') throw new JobNotCancellableError(jobId, 'it has finished')
-    await app.jobs.close(jobId, state.createdAt, 'cancelled', undefined, failedEvent(app, requestId, job, 'CANCELLED'))
+  const ref = { userId, chargeId: jobId, requestId }
+  const until = Math.min(Date.now() + CANCEL_WAIT_MS, deadline - ANSWER_RESERVE_MS)
+  for (;;) {
+    const job = await app.jobs.read(jobId, state.createdAt)
+    if (!job) throw new JobNotCancellableError(jobId, 'it is not a job')
+    if (job.status === 'queued') {
+      if (job.job_charged && (await settleCharge(app, ref, 'cancelled')) === 'committed')
+        throw new JobNotCancellableError(jobId, 'it has finished')
+      await app.jobs.close(jobId, state.createdAt, 'cancelled', undefined, failedEvent(app, requestId, job, 'CANCELLED'))
+      continue
+    }
+    if (job.status === 'running') {
+      await app.jobs.requestCancel(jobId, state.createdAt)
+      continue
+    }
+    if (job.status !== 'cancelling') break
+    if (!job.results_kept && (job.job_visible_at ?? 0) <= Date.now()) {
+      // Its runner is gone (or gave it back): nothing was kept, so all of it comes back. A runner that
+      // kept results and committed meanwhile wins (the commit decides): its results are shown.
+      if (job.job_charged && (await settleCharge(app, ref, 'cancelled')) === 'committed')
+        await app.jobs.finish(jobId, state.createdAt, completedEvent(app, requestId))
+      else await app.jobs.close(jobId, state.createdAt, 'cancelled', undefined, failedEvent(app, requestId, job, 'CANCELLED'))
+      continue
+    }
+    if (Date.now() >= until) break
+    await sleep(CANCEL_POLL_MS)
   }
   const now = await app.simulations.findSimulation(jobId, userId)
   if (!now) throw new SimulationNotFoundError(jobId)
-  if (now.status !== 'cancelled') throw new JobNotCancellableError(jobId, `it is ${now.status ?? 'not a job'}`)
+  if (now.status === 'done') throw new JobNotCancellableError(jobId, 'it has finished')
+  if (now.status !== 'cancelled' && now.status !== 'cancelling')
+    throw new JobNotCancellableError(jobId, `it is ${now.status ?? 'not a job'}`)
   return now
 }

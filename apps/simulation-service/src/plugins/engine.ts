@@ -28,8 +28,12 @@ export interface EngineRun {
 export type EngineRequest = Omit<SimulationRequest, 'operation'>
 
 export interface SimulationEngine {
-  /** Runs a request; a Monte Carlo study stops between chunks when `signal` aborts and tells `onProgress` after each. */
-  simulate(request: EngineRequest, signal?: AbortSignal, onProgress?: ProgressListener): Promise<EngineRun>
+  /**
+   * Runs a request; a Monte Carlo study stops between chunks when `signal` aborts and tells `onProgress` after each.
+   * When `stop` aborts, a Monte Carlo study ends early with the runs it finished (results.runs, a prefix of the
+   * study's runs), or rejects with stop's reason when none finished (see MonteCarloPool.run).
+   */
+  simulate(request: EngineRequest, signal?: AbortSignal, onProgress?: ProgressListener, stop?: AbortSignal): Promise<EngineRun>
   /** The optimizer; its Monte Carlo re-evaluation (evaluate_runs) runs on the pool and stops when `signal` aborts. */
   optimize(body: OptimizeBody, signal?: AbortSignal): Promise<OptimizeResult>
   tracks(): Track[]
@@ -49,13 +53,14 @@ export async function runEngine(
   request: EngineRequest,
   signal?: AbortSignal,
   onProgress?: ProgressListener,
+  stop?: AbortSignal,
 ): Promise<EngineRun> {
   signal?.throwIfAborted()
   const r = resolveRequest(request)
   const base = { trackId: r.race.trackId, season: r.race.season, mode: r.mode, driver: r.driver }
   // The request's strategy replaces its driver's; every other car keeps the parameter file's unless
   // the request's strategies name him (resolveRequest puts those in r.race).
-  const results = await runResolved(r, (race, options) => pool.run(race, options, signal, onProgress))
+  const results = await runResolved(r, (race, options) => pool.run(race, options, signal, onProgress, stop))
   return { ...base, results, totalTime: totalTime(r.driver, results) }
 }
 
@@ -84,7 +89,7 @@ export default fp<{ workers?: number | undefined }>(
       warnings,
     }))
     app.decorate('engine', {
-      simulate: (request, signal, onProgress) => runEngine(pool, request, signal, onProgress),
+      simulate: (request, signal, onProgress, stop) => runEngine(pool, request, signal, onProgress, stop),
       optimize: (body, signal) => runOptimization(body, (race, options) => pool.run(race, options, signal)),
       tracks: () => tracks,
       pool,

@@ -39,10 +39,18 @@ export interface JobItem {
   job_charged: boolean
   /** Present once a runner stored the results (before its charge's commit). */
   results_kept?: boolean
+  /** With results_kept: the runs they cover (fewer than runs_total when the job was cancelled while running). */
+  results_runs?: number
+  /** The end of its runner's lease (0: queued or given back); absent once out of the queue. */
+  job_visible_at?: number
+  lease_owner?: string
 }
 
-const OPEN = [':queued', ':running'] as const
-const openValues = { ':queued': 'queued', ':running': 'running' }
+/** Where a running job stands for its runner: still running, asked to stop (cancelling), or no longer its own. */
+export type RunnerView = 'running' | 'cancelling' | 'lost'
+
+const OPEN = [':queued', ':running', ':cancelling'] as const
+const openValues = { ':queued': 'queued', ':running': 'running', ':cancelling': 'cancelling' }
 
 export function createJobsRepository(options: {
   doc: DynamoDBDocumentClient
@@ -97,7 +105,14 @@ export function createJobsRepository(options: {
         await doc.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...simulation, job_queue: OPEN_JOBS, job_visible_at: 0, job_deadline: input.deadline, job_attempts: 0, job_charged: input.charged },
+            Item: {
+              ...simulation,
+              job_queue: OPEN_JOBS,
+              job_visible_at: 0,
+              job_deadline: input.deadline,
+              job_attempts: 0,
+              job_charged: input.charged,
+            },
             ConditionExpression: 'attribute_not_exists(simulation_id)',
           }),
         )
@@ -118,24 +133,61 @@ export function createJobsRepository(options: {
         UpdateExpression: 'SET #status = :running, started_at = :now, progress.runs_done = :zero, eta_s = :null',
         ConditionExpression: '#status IN (:queued, :running) AND lease_owner = :owner',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ...openValues, ':now': now, ':zero': 0, ':null': null, ':owner': lease.owner },
+        ExpressionAttributeValues: {
+          ':queued': 'queued',
+          ':running': 'running',
+          ':now': now,
+          ':zero': 0,
+          ':null': null,
+          ':owner': lease.owner,
+        },
       }),
 
-    /** Progress and the time left at the measured rate; false once the job stopped running for this runner. */
-    progress(lease: JobLease, runsDone: number, etaS: number | null): Promise<boolean> {
+    /**
+     * Progress and the time left at the measured rate, while the job runs for this runner. Otherwise
+     * 'cancelling' (still its own: keep the runs done) or 'lost' (settled, or another runner's).
+     */
+    async progress(lease: JobLease, runsDone: number, etaS: number | null): Promise<RunnerView> {
       const c = leased(lease)
-      return update({
-        TableName: tableName,
-        Key: key(lease.jobId, lease.createdAt),
-        UpdateExpression: 'SET progress.runs_done = :done, eta_s = :eta',
-        ConditionExpression: c.ConditionExpression,
-        ExpressionAttributeNames: c.names,
-        ExpressionAttributeValues: { ...c.values, ':done': runsDone, ':eta': etaS },
-      })
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(lease.jobId, lease.createdAt),
+            UpdateExpression: 'SET progress.runs_done = :done, eta_s = :eta',
+            ConditionExpression: c.ConditionExpression,
+            ExpressionAttributeNames: c.names,
+            ExpressionAttributeValues: { ...c.values, ':done': runsDone, ':eta': etaS },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        )
+        return 'running'
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) {
+          // The item as it was (raw attribute values: the document client does not convert this one).
+          const item = err.Item
+          return item?.status?.S === 'cancelling' && item.lease_owner?.S === lease.owner ? 'cancelling' : 'lost'
+        }
+        rethrowDynamoError(err)
+      }
     },
 
-    /** Stores the results (hidden until status done); false if the job stopped running for this runner. */
-    async keep(lease: JobLease, run: EngineRun): Promise<boolean> {
+    /** A running job is asked to stop: its runner keeps the runs done and ends it cancelled. False when it was not running. */
+    requestCancel: (jobId: string, createdAt: string) =>
+      update({
+        TableName: tableName,
+        Key: key(jobId, createdAt),
+        UpdateExpression: 'SET #status = :cancelling, eta_s = :null',
+        ConditionExpression: '#status = :running',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':running': 'running', ':cancelling': 'cancelling', ':null': null },
+      }),
+
+    /**
+     * Stores the results over `runs` runs (hidden until the job ends); the job's status then (running,
+     * or cancelling), or false if it is no longer this runner's.
+     */
+    async keep(lease: JobLease, run: EngineRun, runs: number): Promise<false | 'running' | 'cancelling'> {
       const stored = await storeResults({ simulation_id: lease.jobId }, run.results, limits)
       if (stored.kind === 'parts') {
         try {
@@ -153,26 +205,46 @@ export function createJobsRepository(options: {
             ? { results_gz: stored.blob }
             : { results_gz_parts: stored.parts.length }
       const [[name, value]] = Object.entries(results) as [[string, unknown]]
-      const c = leased(lease)
-      return update({
-        TableName: tableName,
-        Key: key(lease.jobId, lease.createdAt),
-        UpdateExpression: `SET #results = :results, total_time = :total, results_kept = :true`,
-        ConditionExpression: c.ConditionExpression,
-        ExpressionAttributeNames: { ...c.names, '#results': name },
-        ExpressionAttributeValues: { ...c.values, ':results': value, ':total': run.totalTime, ':true': true },
-      })
+      try {
+        const res = await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(lease.jobId, lease.createdAt),
+            UpdateExpression: `SET #results = :results, total_time = :total, results_kept = :true, results_runs = :runs`,
+            ConditionExpression: '#status IN (:running, :cancelling) AND lease_owner = :owner',
+            ExpressionAttributeNames: { '#status': 'status', '#results': name },
+            ExpressionAttributeValues: {
+              ':running': 'running',
+              ':cancelling': 'cancelling',
+              ':owner': lease.owner,
+              ':results': value,
+              ':total': run.totalTime,
+              ':true': true,
+              ':runs': runs,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        )
+        return res.Attributes?.status === 'cancelling' ? 'cancelling' : 'running'
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false
+        rethrowDynamoError(err)
+      }
     },
 
     /**
-     * Shows a job whose charge is committed: status done, in one transaction with Simulation
-     * Completed. Idempotent (false when it was settled already).
+     * Shows a job whose charge is committed, in one transaction with Simulation Completed: status
+     * done, or, when it was cancelled while running and its results cover fewer runs than its
+     * study's, status cancelled with `partial` (progress.runs_done the runs they cover). Idempotent
+     * (false when it was settled already).
      */
     async finish(jobId: string, createdAt: string, completed: EventFor): Promise<boolean> {
       try {
         const res = await doc.send(new GetCommand({ TableName: tableName, Key: key(jobId, createdAt), ConsistentRead: true }))
         const item = res.Item as (JobItem & { season: number; driver?: string; total_time: number | null }) | undefined
-        if (!item || (item.status !== 'running' && item.status !== 'queued')) return false
+        if (!item || !['running', 'queued', 'cancelling'].includes(item.status)) return false
+        const runs = item.results_runs ?? item.progress.runs_total
+        const partial = item.status === 'cancelling' && runs < item.progress.runs_total
         const summary = {
           simulation_id: item.simulation_id,
           created_at: item.created_at,
@@ -182,7 +254,7 @@ export function createJobsRepository(options: {
           mode: item.mode,
           ...(item.driver !== undefined ? { driver: item.driver } : {}),
           total_time: item.total_time,
-          status: 'done' as const,
+          status: partial ? ('cancelled' as const) : ('done' as const),
         }
         await transactWrite(doc, {
           TransactItems: [
@@ -190,10 +262,16 @@ export function createJobsRepository(options: {
               Update: {
                 TableName: tableName,
                 Key: key(jobId, createdAt),
-                UpdateExpression: 'SET #status = :done, progress.runs_done = progress.runs_total, eta_s = :zero REMOVE results_kept',
-                ConditionExpression: '#status IN (:queued, :running) AND results_kept = :true',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ...openValues, ':done': 'done', ':zero': 0, ':true': true },
+                UpdateExpression: partial
+                  ? 'SET #status = :cancelled, progress.runs_done = :runs, eta_s = :null, #partial = :true REMOVE results_kept, results_runs'
+                  : 'SET #status = :done, progress.runs_done = progress.runs_total, eta_s = :zero REMOVE results_kept, results_runs',
+                ConditionExpression: '#status = :seen AND results_kept = :true',
+                ExpressionAttributeNames: { '#status': 'status', ...(partial ? { '#partial': 'partial' } : {}) },
+                ExpressionAttributeValues: {
+                  ':seen': item.status,
+                  ':true': true,
+                  ...(partial ? { ':cancelled': 'cancelled', ':runs': runs, ':null': null } : { ':done': 'done', ':zero': 0 }),
+                },
               },
             },
             completed(summary),
@@ -221,7 +299,7 @@ export function createJobsRepository(options: {
                 UpdateExpression:
                   'SET #status = :status, eta_s = :null' +
                   (error ? ', #error = :error' : '') +
-                  ' REMOVE results, results_gz, results_gz_parts, results_kept, total_time',
+                  ' REMOVE results, results_gz, results_gz_parts, results_kept, results_runs, total_time',
                 ConditionExpression: `#status IN (${OPEN.join(', ')})`,
                 ExpressionAttributeNames: { '#status': 'status', ...(error ? { '#error': 'error' } : {}) },
                 ExpressionAttributeValues: { ...openValues, ':status': status, ':null': null, ...(error ? { ':error': error } : {}) },

@@ -86,6 +86,7 @@ interface SimulationItem extends Omit<Simulation, 'total_time' | 'user_id'> {
   lease_owner?: string
   started_at?: number
   results_kept?: boolean
+  results_runs?: number
 }
 
 type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
@@ -140,6 +141,7 @@ const SUMMARY_ATTRIBUTES = [
   'progress',
   'eta_s',
   'error',
+  'partial',
 ] as const
 const SUMMARY_NAMES = Object.fromEntries(SUMMARY_ATTRIBUTES.map((name, i) => [`#a${i}`, name]))
 const SUMMARY_PROJECTION = Object.keys(SUMMARY_NAMES).join(', ')
@@ -160,6 +162,7 @@ function toSummary(item: SimulationItem): SimulationSummary {
     lease_owner: _lease,
     started_at: _started,
     results_kept: _kept,
+    results_runs: _runs,
     ...summary
   } = item
   return { ...summary, user_id: item.user_id ?? owner ?? '', total_time: item.total_time ?? null }
@@ -186,8 +189,8 @@ export function createSimulationsRepository(options: SimulationsRepositoryOption
 
   async function withResults(item: SimulationItem, parts: readonly PartItem[]): Promise<Simulation> {
     const simulation: Simulation = toSummary(item)
-    // A job's results are shown once it is done (its charge committed), never while it runs.
-    if (item.status !== undefined && item.status !== 'done') return simulation
+    // A job's results are shown once it is done, or cancelled with the runs it did (its charge committed), never while it runs.
+    if (item.status !== undefined && item.status !== 'done' && !(item.status === 'cancelled' && item.partial === true)) return simulation
     if (item.results_gz !== undefined) simulation.results = await readCompressed(item.results_gz)
     else if (item.results_gz_parts !== undefined) {
       if (parts.length !== item.results_gz_parts) {

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb'
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import type { FeatureName } from '@f1/contracts/common'
-import type { Charge, ChargeLine, ChargeStatus } from '@f1/contracts/usage'
+import type { Charge, ChargeLine, ChargeStatus, CommitLine } from '@f1/contracts/usage'
 import { DynamoDbContentionError, rethrowDynamoError } from '@f1/tables/errors'
 import { cancellationReasons, transactWrite, updateOnceWithMarker } from '@f1/tables/transactions'
 import { indexName } from '@f1/tables'
@@ -23,7 +23,9 @@ import {
   ChargeIdReusedError,
   ChargeNotFoundError,
   ChargeRefundedError,
+  CommitMismatchError,
   DuplicateFeatureError,
+  InvalidCommitError,
 } from '../errors.ts'
 import { consumeUpdate, dayExpiry, quotaExceeded, type CounterRow } from './usage.ts'
 
@@ -52,6 +54,9 @@ interface ChargeItem {
   created_at: string
   settled_at?: string
   expires_at: number
+  /** After a partial commit: what was committed, per line (amount 0 allowed), and what was given back. */
+  committed_lines?: ChargeLineItem[]
+  returned_lines?: ChargeLineItem[]
 }
 
 export interface ChargeResult {
@@ -76,7 +81,34 @@ function toCharge(item: ChargeItem): Charge {
     held_until: item.status === 'held' && item.held_until !== undefined ? new Date(item.held_until).toISOString() : null,
     created_at: item.created_at,
     settled_at: item.settled_at ?? null,
+    ...(item.committed_lines
+      ? { committed_lines: item.committed_lines.map(({ feature, amount, date }) => ({ feature, amount, date })) }
+      : {}),
+    ...(item.returned_lines ? { returned_lines: item.returned_lines.map(({ feature, amount, date }) => ({ feature, amount, date })) } : {}),
   }
+}
+
+/** What a committed charge kept: its committed lines after a partial commit, else all its lines. */
+function committedOf(item: ChargeItem): ChargeLineItem[] {
+  return item.committed_lines ?? item.lines
+}
+
+/**
+ * The lines a partial commit keeps, checked against the held lines: every held feature once, each
+ * at most its held amount. Throws InvalidCommitError otherwise (nothing is written).
+ */
+function commitLines(chargeId: string, held: readonly ChargeLineItem[], asked: readonly CommitLine[]): ChargeLineItem[] {
+  const byFeature = new Map(asked.map((l) => [l.feature, l.amount]))
+  if (byFeature.size !== asked.length) throw new InvalidCommitError(chargeId, 'lines names a feature twice')
+  for (const l of asked) {
+    if (!held.some((h) => h.feature === l.feature)) throw new InvalidCommitError(chargeId, `${l.feature} was not charged`)
+  }
+  return held.map((h) => {
+    const amount = byFeature.get(h.feature)
+    if (amount === undefined) throw new InvalidCommitError(chargeId, `lines must name ${h.feature} (every charged feature)`)
+    if (amount > h.amount) throw new InvalidCommitError(chargeId, `${h.feature}: ${amount} is more than the ${h.amount} held`)
+    return { ...h, amount }
+  })
 }
 
 /** True when two charges ask for the same features and amounts (a retry, not a reuse of the id). */
@@ -160,6 +192,119 @@ export function createChargesRepository(options: ChargesRepositoryOptions) {
     return updates
   }
 
+  /** A commit of the whole charge (commitCharge without lines). */
+  async function commitWhole(input: { userId: string; chargeId: string; now: Date }): Promise<ChargeResult> {
+    try {
+      const res = await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: chargeKey(input.userId, input.chargeId),
+          UpdateExpression: 'SET #status = :committed, settled_at = :now REMOVE held_until, held_shard',
+          // Past its hold the sweeper may be refunding it this instant: a late commit loses that race by rule.
+          ConditionExpression: '#status = :held AND held_until > :nowMs',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':committed': 'committed',
+            ':held': 'held',
+            ':now': input.now.toISOString(),
+            ':nowMs': input.now.getTime(),
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      )
+      return { charge: toCharge(res.Attributes as ChargeItem), replayed: false }
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        const stored = err.Item ? (unmarshall(err.Item) as ChargeItem) : undefined
+        if (!stored) throw new ChargeNotFoundError(input.chargeId)
+        if (stored.status === 'committed') {
+          if (stored.committed_lines) throw new CommitMismatchError(input.chargeId)
+          return { charge: toCharge(stored), replayed: true }
+        }
+        if (stored.status === 'held') throw new ChargeExpiredError(input.chargeId)
+        throw new ChargeRefundedError(input.chargeId)
+      }
+      rethrowDynamoError(err)
+    }
+  }
+
+  /** The partial commit (commitCharge with lines): commits part, gives the rest back, in one transaction. */
+  async function commitPart(input: { userId: string; chargeId: string; now: Date; lines: CommitLine[] }): Promise<ChargeResult> {
+    try {
+      const seen = new Map<number, number | undefined>()
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const stored = await getItem(input.userId, input.chargeId)
+        if (!stored || stored.status === 'void') {
+          if (!stored) throw new ChargeNotFoundError(input.chargeId)
+          throw new ChargeRefundedError(input.chargeId)
+        }
+        if (stored.status === 'refunded') throw new ChargeRefundedError(input.chargeId)
+        const kept = commitLines(input.chargeId, stored.lines, input.lines)
+        if (stored.status === 'committed') {
+          const same = committedOf(stored).every((l) => kept.find((k) => k.feature === l.feature)?.amount === l.amount)
+          if (!same) throw new CommitMismatchError(input.chargeId)
+          return { charge: toCharge(stored), replayed: true }
+        }
+        if ((stored.held_until ?? 0) <= input.now.getTime()) throw new ChargeExpiredError(input.chargeId)
+        const returned = stored.lines.map((l, i) => ({ ...l, amount: l.amount - kept[i]!.amount })).filter((l) => l.amount > 0)
+        // Every unit kept: a full commit, recorded as one.
+        if (returned.length === 0) return await commitWhole(input)
+        const updates = refundUpdates(input.userId, returned, seen)
+        const settledAt = input.now.toISOString()
+        try {
+          await transactWrite(doc, {
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: chargeKey(input.userId, input.chargeId),
+                  UpdateExpression:
+                    'SET #status = :committed, settled_at = :now, committed_lines = :kept, returned_lines = :returned REMOVE held_until, held_shard',
+                  // The same race with the sweeper (and with refunders) as a full commit: decided here.
+                  ConditionExpression: '#status = :held AND held_until > :nowMs',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ':committed': 'committed',
+                    ':held': 'held',
+                    ':now': settledAt,
+                    ':nowMs': input.now.getTime(),
+                    ':kept': kept,
+                    ':returned': returned,
+                  },
+                },
+              },
+              ...updates.map(({ update }) => ({ Update: { ...update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } })),
+            ],
+          })
+          const { held_until: _until, held_shard: _shard, ...rest } = stored
+          const committed: ChargeItem = {
+            ...rest,
+            status: 'committed',
+            settled_at: settledAt,
+            committed_lines: kept,
+            returned_lines: returned,
+          }
+          return { charge: toCharge(committed), replayed: false }
+        } catch (err) {
+          const reasons = cancellationReasons(err)
+          if (!reasons) throw err
+          // The charge changed under us (committed, refunded, or its hold ran out): read it again and decide anew.
+          if (reasons[0]?.Code === 'ConditionalCheckFailed') continue
+          // A counter held less than what is given back: give back what it holds (never below zero).
+          for (const [k, { line }] of updates.entries()) {
+            const reason = reasons[k + 1]
+            if (reason?.Code !== 'ConditionalCheckFailed') continue
+            seen.set(line, reason.Item ? (unmarshall(reason.Item) as CounterRow).usage_count : undefined)
+          }
+        }
+      }
+      throw new DynamoDbContentionError()
+    } catch (err) {
+      rethrowDynamoError(err)
+    }
+  }
+
   return {
     /**
      * Counts every line against its limit and records the charge, in one transaction: all lines
@@ -211,38 +356,15 @@ export function createChargesRepository(options: ChargesRepositoryOptions) {
       }
     },
 
-    /** Makes a held charge final: its work's result is stored. Refused once refunded or past its hold. */
-    async commitCharge(input: { userId: string; chargeId: string; now: Date }): Promise<ChargeResult> {
-      try {
-        const res = await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: chargeKey(input.userId, input.chargeId),
-            UpdateExpression: 'SET #status = :committed, settled_at = :now REMOVE held_until, held_shard',
-            // Past its hold the sweeper may be refunding it this instant: a late commit loses that race by rule.
-            ConditionExpression: '#status = :held AND held_until > :nowMs',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':committed': 'committed',
-              ':held': 'held',
-              ':now': input.now.toISOString(),
-              ':nowMs': input.now.getTime(),
-            },
-            ReturnValues: 'ALL_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        )
-        return { charge: toCharge(res.Attributes as ChargeItem), replayed: false }
-      } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) {
-          const stored = err.Item ? (unmarshall(err.Item) as ChargeItem) : undefined
-          if (!stored) throw new ChargeNotFoundError(input.chargeId)
-          if (stored.status === 'committed') return { charge: toCharge(stored), replayed: true }
-          if (stored.status === 'held') throw new ChargeExpiredError(input.chargeId)
-          throw new ChargeRefundedError(input.chargeId)
-        }
-        rethrowDynamoError(err)
-      }
+    /**
+     * Makes a held charge final: its work's result is stored. Refused once refunded or past its hold.
+     * With `lines`, a partial commit: each held line keeps the amount named (at most its own) and the
+     * rest is given back in the same transaction that commits, so it happens once. Again with the
+     * same amounts: a replay; with others: 409.
+     */
+    async commitCharge(input: { userId: string; chargeId: string; now: Date; lines?: CommitLine[] | undefined }): Promise<ChargeResult> {
+      if (input.lines !== undefined) return commitPart({ ...input, lines: input.lines })
+      return commitWhole(input)
     },
 
     /**

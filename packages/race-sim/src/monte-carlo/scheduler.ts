@@ -20,8 +20,18 @@ export interface MonteCarloPool {
   /**
    * Runs a study on the pool's workers. Rejects with RaceSimError on a bad strategy, and with the
    * signal's reason when it aborts (no chunk of the study starts after that).
+   *
+   * `stop` ends the study early but keeps what ran: no chunk starts after it aborts, the chunks
+   * running finish, and the study resolves with the summary of runs [0, k) (`runs` = k), which is
+   * runMonteCarlo's for the same seed and k runs; with no run finished it rejects with stop's reason.
    */
-  run(race: RaceParams, options: MonteCarloOptions, signal?: AbortSignal, onProgress?: ProgressListener): Promise<MonteCarloResult>
+  run(
+    race: RaceParams,
+    options: MonteCarloOptions,
+    signal?: AbortSignal,
+    onProgress?: ProgressListener,
+    stop?: AbortSignal,
+  ): Promise<MonteCarloResult>
   /** Terminates the workers; pending studies reject. */
   close(): Promise<void>
 }
@@ -46,6 +56,8 @@ interface Study {
   done: number
   onProgress: ProgressListener | undefined
   failed: boolean
+  /** Stopped early (run's `stop`): no more chunks are handed out; it ends with the runs done. */
+  stopped: Error | undefined
   resolve: (result: MonteCarloResult) => void
   reject: (err: Error) => void
 }
@@ -92,10 +104,30 @@ export function scheduleStudies(runner: ChunkRunner): ScheduledPool {
         // A listener's failure is its own: the study carries on.
       }
     }
-    if (study.running === 0 && study.next >= study.job.runs) {
+    end(study)
+  }
+
+  /** Resolves a study once its chunks are all back: every run, or (stopped) the runs handed out, a prefix. */
+  const end = (study: Study): void => {
+    if (study.failed || study.running > 0) return
+    if (study.next >= study.job.runs) {
       open.delete(study)
       study.resolve(summarise(study.job, study.outcomes))
+    } else if (study.stopped) {
+      open.delete(study)
+      // Every chunk handed out came back: the outcomes cover runs [0, done), what a study of `done` runs gives.
+      if (study.done === 0) study.reject(study.stopped)
+      else study.resolve(summarise({ ...study.job, runs: study.done }, study.outcomes))
     }
+  }
+
+  /** Stops handing out a study's chunks; it ends with its runs done once the running ones are back. */
+  const stopStudy = (study: Study, reason: Error): void => {
+    if (study.failed || study.stopped || !open.has(study)) return
+    study.stopped = reason
+    const at = waiting.indexOf(study)
+    if (at >= 0) waiting.splice(at, 1)
+    end(study)
   }
 
   /** Hands out chunks, taking the waiting studies in turn, while a worker is free. */
@@ -131,9 +163,10 @@ export function scheduleStudies(runner: ChunkRunner): ScheduledPool {
   }
 
   return {
-    run(race, options, signal, onProgress) {
+    run(race, options, signal, onProgress, stop) {
       if (closed) return Promise.reject(refusal ?? new Error('the Monte Carlo pool is closed'))
       if (signal?.aborted) return Promise.reject(signal.reason as Error)
+      if (stop?.aborted) return Promise.reject(stop.reason as Error)
       try {
         // Validate on the caller's thread, so a bad strategy fails fast with its RaceSimError.
         prepareRace(race, options.override)
@@ -142,11 +175,16 @@ export function scheduleStudies(runner: ChunkRunner): ScheduledPool {
       }
       const job = monteCarloJob(race, options)
       return new Promise<MonteCarloResult>((resolve, reject) => {
-        const study: Study = { job, outcomes: [], next: 0, running: 0, done: 0, onProgress, failed: false, resolve, reject }
-        if (signal) {
-          const onAbort = () => fail(study, signal.reason as Error)
-          signal.addEventListener('abort', onAbort, { once: true })
-          const done = () => signal.removeEventListener('abort', onAbort)
+        const study: Study = { job, outcomes: [], next: 0, running: 0, done: 0, onProgress, failed: false, stopped: undefined, resolve, reject }
+        const onAbort = () => fail(study, signal!.reason as Error)
+        const onStop = () => stopStudy(study, stop!.reason as Error)
+        signal?.addEventListener('abort', onAbort, { once: true })
+        stop?.addEventListener('abort', onStop, { once: true })
+        if (signal || stop) {
+          const done = () => {
+            signal?.removeEventListener('abort', onAbort)
+            stop?.removeEventListener('abort', onStop)
+          }
           study.resolve = (result) => (done(), resolve(result))
           study.reject = (err) => (done(), reject(err))
         }

@@ -27,43 +27,58 @@ function simulateLap(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: RunNoise 
   const { n } = s
   const row = lap * n
   const prev = (lap - 1) * n
-  const { pos, retireLap } = w
-  for (let d = 0; d < n; d++) {
-    pos[row + d] = pos[prev + d]!
-    w.overtakeOk[d] = 1
-  }
+  const { retireLap, raceTime, lapTime: lapTimes } = w
+  // The lap's positions start as the last lap's.
+  w.pos.copyWithin(row, prev, row)
 
   pitOutlaps(s, ph, w, rng, lap)
   // Each car's own lap in one pass: its time alone, its yellow, its ageing. None of these reads a
   // figure another car's pass changes (DRS reads the gaps at the line and after the out-laps), and
   // each car draws from his own streams, so the pass gives what three passes over the field did.
   const phases = ph.count > 0
+  let yellows = 0
+  // Overtaking starts from each car's race time at the end of this lap, summed here (retirements sum them again if a car stops).
+  const times = w.scratch
   for (let d = 0; d < n; d++) {
-    if (lap >= retireLap[d]!) continue
+    if (lap >= retireLap[d]!) {
+      times[d] = NaN
+      continue
+    }
     lapTime(s, w, rng, lap, d)
-    if (phases) yellow(s, ph, w, lap, d)
+    if (phases && phaseOpen(ph, w, d) && yellow(s, ph, w, lap, d)) yellows++
     ageCar(s, ph, w, lap, d)
+    times[d] = raceTime[prev + d]! + lapTimes[row + d]!
   }
+  w.yellowCount = yellows
   retirements(s, w, lap)
   handleOvertaking(s, w, lap)
   if (s.engineer !== null) reactToRace(s, ph, w, lap)
   pitInlaps(s, ph, w, rng, lap)
-  const { raceTime, lapTime: lapTimes, order, orderPrev } = w
+  const { order, orderPrev } = w
   for (let d = 0; d < n; d++) {
     if (lap >= retireLap[d]!) continue
-    if (phases) closeLapPhases(s, ph, w, d, lap)
+    if (phases && phaseOpen(ph, w, d)) closeLapPhases(s, ph, w, d, lap)
     raceTime[row + d] = raceTime[prev + d]! + lapTimes[row + d]!
   }
   for (let p = 0; p < n; p++) orderPrev[p] = order[p]!
 }
 
-/** Driver d meets the yellow his lap overlaps (if any): slowed, no overtaking. */
-function yellow(s: RaceSetup, ph: TimedPhases, w: Workspace, lap: number, d: number): void {
+/**
+ * True while driver d is under a yellow or has one still to meet: once all of a race's yellows are
+ * behind a car (most of his laps), the phase steps have nothing to do and are not called.
+ */
+function phaseOpen(ph: TimedPhases, w: Workspace, d: number): boolean {
+  return w.activePhase[d]! >= 0 || w.nextPhase[d]! < ph.count
+}
+
+/** Driver d meets the yellow his lap overlaps (if any): slowed, no overtaking. True if he does. */
+function yellow(s: RaceSetup, ph: TimedPhases, w: Workspace, lap: number, d: number): boolean {
   activatePhase(s, ph, w, d, lap)
   const p = w.activePhase[d]!
-  if (p < 0) return
+  if (p < 0) return false
   applyPhase(s, ph, w, d, lap)
   if (w.detail !== null) w.detail.flag[lap * s.n + d] = ph.sc[p] === 1 ? FLAG_SC : FLAG_VSC
+  return true
 }
 
 /** Standing time of the stop that starts stint k: the team's figure, or a Fisk draw in Monte Carlo. */
@@ -151,37 +166,44 @@ function lapTime(s: RaceSetup, w: Workspace, rng: RunNoise | null, lap: number, 
     time += (s.grid[d]! - 1) * t.gridLossPerPosition
     if (draws !== null) time += s.startMean[d]! + draws.gauss() * s.startSigma[d]!
   }
+  if (s.useDrs && lap >= w.drsLap[d]!) time = drs(s, w, lap, d, time)
   w.lapTime[cell] = time
-  if (s.useDrs && lap >= w.drsLap[d]!) drs(s, w, lap, d)
 }
 
 /**
  * DRS gain in two halves, as the reference implementation splits it: the first on the main
  * straight, for a car within the DRS window of the car ahead at the line; the second elsewhere, by
- * the gaps after out-lap losses. No DRS behind a car that has just been in the pit lane.
+ * the gaps after out-lap losses. No DRS behind a car that has just been in the pit lane. Returns
+ * `time` (the lap so far) with the gains added.
  */
-function drs(s: RaceSetup, w: Workspace, lap: number, d: number): void {
+function drs(s: RaceSetup, w: Workspace, lap: number, d: number, time: number): number {
   const { n } = s
   const prev = (lap - 1) * n
   const cell = lap * n + d
-  const atLine = w.pos[prev + d]!
+  const { pos, raceTime, pitOutLoss } = w
+  const atLine = pos[prev + d]!
   if (atLine > 1) {
     const front = w.orderPrev[atLine - 2]!
-    if (w.pitting[front] === 1) return
-    if (w.raceTime[prev + d]! - w.raceTime[prev + front]! <= s.drsWindow) {
-      w.lapTime[cell]! += s.drsHalf
+    if (w.pitting[front] === 1) return time
+    if (raceTime[prev + d]! - raceTime[prev + front]! <= s.drsWindow) {
+      time += s.drsHalf
       if (w.detail !== null) w.detail.drs[cell]! += s.drsHalf
+    } else if (!w.pitOutLossSet) {
+      return time
     }
   }
-  const now = w.pos[cell]!
+  // Without out-laps this lap (most laps) the order and the gaps are still the line's: the second
+  // half is the first half's again (x + 0 is x), so only a car that gained the first half is looked at.
+  const now = pos[cell]!
   if (now > 1) {
     const front = w.order[now - 2]!
-    const gap = w.raceTime[prev + d]! + w.pitOutLoss[d]! - (w.raceTime[prev + front]! + w.pitOutLoss[front]!)
+    const gap = raceTime[prev + d]! + pitOutLoss[d]! - (raceTime[prev + front]! + pitOutLoss[front]!)
     if (gap <= s.drsWindow) {
-      w.lapTime[cell]! += s.drsHalf
+      time += s.drsHalf
       if (w.detail !== null) w.detail.drs[cell]! += s.drsHalf
     }
   }
+  return time
 }
 
 /** Burns the lap's fuel and wears the tyres, both reduced for the part of the lap under a yellow. */
@@ -214,7 +236,8 @@ function retirements(s: RaceSetup, w: Workspace, lap: number): void {
   const { n, laps } = s
   const row = lap * n
   const prev = (lap - 1) * n
-  let retiring: number[] | undefined
+  const retiring = w.retiring
+  let count = 0
   let kept = 0
   for (let i = 0; i < w.pendingCount; i++) {
     const d = w.pending[i]!
@@ -229,16 +252,19 @@ function retirements(s: RaceSetup, w: Workspace, lap: number): void {
     }
     if (share === share) {
       w.progress[d] = lap - 1 + (share > 0 ? share : 0)
-      ;(retiring ??= []).push(d)
+      // In retirement order (stable insertion, as Array.sort's was): a few a race, and no array or comparison closure allocated per lap.
+      let j = count++
+      for (; j > 0 && retiresAfter(w, row, retiring[j - 1]!, d); j--) retiring[j] = retiring[j - 1]!
+      retiring[j] = d
     } else {
       w.pending[kept++] = d
     }
   }
   w.pendingCount = kept
-  if (retiring === undefined) return
+  if (count === 0) return
 
-  retiring.sort((a, b) => w.progress[a]! - w.progress[b]! || w.pos[row + b]! - w.pos[row + a]!)
-  for (const d of retiring) {
+  for (let i = 0; i < count; i++) {
+    const d = retiring[i]!
     let running = 0
     for (let x = 0; x < n; x++) if (w.lapTime[row + x] === w.lapTime[row + x]) running++
     w.pos[row + d] = running
@@ -253,24 +279,44 @@ function retirements(s: RaceSetup, w: Workspace, lap: number): void {
   sortByTimes(s, w, lap, times)
 }
 
-/** Cars whose stop is at the end of this lap lose the in-lap pit-lane time (and the standing time with the pits before the line). */
+/** Retirement order: less progress first (classified last), then the car behind at the lap's line. */
+function retiresAfter(w: Workspace, row: number, a: number, b: number): boolean {
+  return (w.progress[a]! - w.progress[b]! || w.pos[row + b]! - w.pos[row + a]!) > 0
+}
+
+/**
+ * Cars whose stop is at the end of this lap lose the in-lap pit-lane time (and the standing time
+ * with the pits before the line). Laps before the earliest next stop (most laps) skip the pass.
+ */
 function pitInlaps(s: RaceSetup, ph: TimedPhases, w: Workspace, rng: RunNoise | null, lap: number): void {
+  if (lap < w.nextStopLap) {
+    if (w.pitCount > 0) w.pitting.fill(0)
+    w.pitCount = 0
+    return
+  }
   const { n } = s
   const row = lap * n
   let count = 0
+  let nextStop = s.laps + 1
   for (let d = 0; d < n; d++) {
     w.pitting[d] = 0
     if (lap >= w.retireLap[d]!) continue
-    const k = w.stint[d]! + 1
-    if (k >= s.stintFrom[d + 1]! || w.stopLap[k] !== lap) continue
-    w.pitting[d] = 1
-    count++
-    let loss = s.race.track.pitsAfterFinishLine ? 0 : standstill(s, w, rng, d, k)
-    loss += inlapDriveLoss(s, ph, w, d, lap)
-    w.lapTime[row + d]! += loss
-    if (w.detail !== null) w.detail.pit[row + d]! += loss
+    let k = w.stint[d]! + 1
+    const end = s.stintFrom[d + 1]!
+    if (k >= end) continue
+    if (w.stopLap[k] === lap) {
+      w.pitting[d] = 1
+      count++
+      let loss = s.race.track.pitsAfterFinishLine ? 0 : standstill(s, w, rng, d, k)
+      loss += inlapDriveLoss(s, ph, w, d, lap)
+      w.lapTime[row + d]! += loss
+      if (w.detail !== null) w.detail.pit[row + d]! += loss
+      k++
+    }
+    if (k < end && w.stopLap[k]! < nextStop) nextStop = w.stopLap[k]!
   }
   w.pitCount = count
+  w.nextStopLap = nextStop
   if (count === 0) return
   const times = w.scratch
   const prev = (lap - 1) * n

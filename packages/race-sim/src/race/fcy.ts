@@ -105,7 +105,7 @@ export function applyPhase(s: RaceSetup, ph: TimedPhases, w: Workspace, d: numbe
   const slowed = share * w.lapTime[cell]! + (1 - share) * s.tLapFcy
   if (w.lapTime[cell]! < slowed) w.lapTime[cell] = slowed
   const sc = ph.sc[p] === 1
-  if (share < 0.5 || sc) w.overtakeOk[d] = 0
+  if (share < 0.5 || sc) w.noOvertakeLap[d] = lap
   if (!sc) return
 
   if (w.ghostLaps[d]! < 0) {

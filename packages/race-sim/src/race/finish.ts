@@ -21,13 +21,13 @@ export function finishRace(s: RaceSetup, w: Workspace): void {
 
   for (let d = 0; d < n; d++) {
     if (d === winner) continue
+    // The first lap he ends after the winner's flag. Race times grow lap by lap (every lap takes
+    // time), so it is found from the last lap back: one or two laps looked at, not the race.
     const done = lapsDone(s, w, d)
     let flagLap = 0
-    for (let l = 1; l <= done; l++) {
-      if (w.raceTime[l * n + d]! > winnerTime) {
-        flagLap = l
-        break
-      }
+    if (done > 0 && w.raceTime[done * n + d]! > winnerTime) {
+      flagLap = done
+      while (flagLap > 1 && w.raceTime[(flagLap - 1) * n + d]! > winnerTime) flagLap--
     }
     if (flagLap === 0 || flagLap >= laps) continue
     const finalPos = w.pos[flagLap * n + d]!
@@ -44,13 +44,8 @@ export function finishRace(s: RaceSetup, w: Workspace): void {
   for (let l = 1; l <= laps; l++) rankLap(w, order, l * n, n)
 }
 
-/** rankLap's order of cars a and b at the lap row starting at `row`. */
-function rankedAhead(w: Workspace, row: number, a: number, b: number): boolean {
-  const ta = w.raceTime[row + a]!
-  const tb = w.raceTime[row + b]!
-  const ka = ta === ta ? ta : Infinity
-  const kb = tb === tb ? tb : Infinity
-  if (ka !== kb) return ka < kb
+/** rankLap's order of cars a and b at the lap row starting at `row` when their race times there are equal (both none): most progress first, then as they were. */
+function tieAhead(w: Workspace, row: number, a: number, b: number): boolean {
   if (w.progress[a] !== w.progress[b]) return w.progress[a]! > w.progress[b]!
   const pa = w.pos[row + a]!
   const pb = w.pos[row + b]!
@@ -59,15 +54,22 @@ function rankedAhead(w: Workspace, row: number, a: number, b: number): boolean {
 
 /**
  * Re-orders `order` for one lap row (insertion sort from the previous lap's order, nearly sorted;
- * a module-level comparison rather than a closure per lap, see positions.ts) and writes its positions.
+ * module-level functions rather than a closure per lap, see positions.ts) and writes its positions.
+ * The car being placed has its race time read once, not once per comparison.
  */
 function rankLap(w: Workspace, order: Int32Array, row: number, n: number): void {
+  const raceTime = w.raceTime
   for (let i = 1; i < n; i++) {
     const x = order[i]!
+    const tx = raceTime[row + x]!
+    const kx = tx === tx ? tx : Infinity
     let j = i - 1
-    while (j >= 0 && rankedAhead(w, row, x, order[j]!)) {
-      order[j + 1] = order[j]!
-      j--
+    for (; j >= 0; j--) {
+      const y = order[j]!
+      const ty = raceTime[row + y]!
+      const ky = ty === ty ? ty : Infinity
+      if (kx > ky || (kx === ky && !tieAhead(w, row, x, y))) break
+      order[j + 1] = y
     }
     order[j + 1] = x
   }

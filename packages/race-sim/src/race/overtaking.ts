@@ -9,18 +9,13 @@ const MAX_ROUNDS = 20
 
 /** Duels, passes and minimum gaps of one lap, applied to the lap times. */
 export function handleOvertaking(s: RaceSetup, w: Workspace, lap: number): void {
-  const { n, vMax, team, teamOrder } = s
+  const { n, overtakeRequired } = s
   const { minGap, duelLoss, overtakenLoss } = s.race.rules
-  const { overtakeGap, overtakeGapPerKmh } = s.race.track
   // The field's arrays in locals: this is the lap's busiest loop.
-  const { order, pos, lapTime, raceTime, retireLap, overtakeOk, duelDone } = w
+  const { order, pos, lapTime, retireLap, noOvertakeLap, duelLap } = w
   const row = lap * n
-  const prevRow = (lap - 1) * n
+  // Each car's race time at the end of this lap so far, left by the own-lap pass (or retirements).
   const t = w.scratch
-  for (let d = 0; d < n; d++) {
-    t[d] = raceTime[prevRow + d]! + lapTime[row + d]!
-    duelDone[d] = 0
-  }
 
   // Repeat while cars change places, so a much faster car can pass several in one lap.
   let changed = true
@@ -30,28 +25,24 @@ export function handleOvertaking(s: RaceSetup, w: Workspace, lap: number): void 
       const front = order[p - 1]!
       const back = order[p]!
       if (lap >= retireLap[back]!) break
-      const allowed = overtakeOk[front] === 1 && overtakeOk[back] === 1
+      const allowed = noOvertakeLap[front] !== lap && noOvertakeLap[back] !== lap
 
       if (allowed && t[back]! - t[front]! < minGap) {
         // Both lose the duel time, once per lap each.
-        if (duelDone[front] === 0) {
+        if (duelLap[front] !== lap) {
           lapTime[row + front]! += duelLoss
           t[front]! += duelLoss
-          duelDone[front] = 1
+          duelLap[front] = lap
         }
-        if (duelDone[back] === 0) {
+        if (duelLap[back] !== lap) {
           lapTime[row + back]! += duelLoss
           t[back]! += duelLoss
-          duelDone[back] = 1
+          duelLap[back] = lap
         }
       }
 
       const advantage = t[front]! - t[back]!
-      let required = Infinity
-      if (allowed) {
-        required = overtakeGap + overtakeGapPerKmh * (vMax[back]! - vMax[front]!)
-        if (team[front] === team[back]) required += teamOrder[back]!
-      }
+      const required = allowed ? overtakeRequired[front * n + back]! : Infinity
 
       if (advantage >= required) {
         order[p - 1] = back

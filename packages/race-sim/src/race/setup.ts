@@ -38,6 +38,12 @@ export interface RaceSetup {
   team: Int32Array
   teamOrder: Float64Array
   vMax: Float64Array
+  /**
+   * The advantage car `back` needs to pass car `front` (index front * n + back): the track's gap,
+   * less for a higher top speed, plus the team order between team mates. The same for every lap and
+   * run of the race, so the overtaking loop looks it up instead of summing it pair by pair.
+   */
+  overtakeRequired: Float64Array
   fuelStart: Float64Array
   fuelPerLap: Float64Array
   fuelMultSc: Float64Array
@@ -111,6 +117,7 @@ export function compileRace(
     team: new Int32Array(n),
     teamOrder: f(),
     vMax: f(),
+    overtakeRequired: new Float64Array(n * n),
     fuelStart: f(),
     fuelPerLap: f(),
     fuelMultSc: f(),
@@ -198,6 +205,15 @@ export function compileRace(
     }
   })
   s.stintFrom[n] = k
+  const { overtakeGap, overtakeGapPerKmh } = race.track
+  for (let front = 0; front < n; front++) {
+    for (let back = 0; back < n; back++) {
+      // Summed in this order, as the overtaking rule is written, so the figure is the same to the bit.
+      let required = overtakeGap + overtakeGapPerKmh * (s.vMax[back]! - s.vMax[front]!)
+      if (s.team[front] === s.team[back]) required += s.teamOrder[back]!
+      s.overtakeRequired[front * n + back] = required
+    }
+  }
   const byGrid = Array.from({ length: n }, (_, d) => d).sort((a, b) => s.grid[a]! - s.grid[b]! || a - b)
   s.gridOrder.set(byGrid)
   if (engineer !== null) s.engineer = compileEngineer(s, engineer)

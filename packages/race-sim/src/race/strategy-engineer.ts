@@ -59,7 +59,8 @@ export function reactToRace(s: RaceSetup, ph: TimedPhases, w: Workspace, lap: nu
   const e = s.engineer!
   const { n } = s
   const anyPitted = w.pitCount > 0
-  if (!anyPitted && ph.count === 0) return
+  // The yellow rule needs a car under a yellow, the cover rule a car that pitted: most laps neither.
+  if (!anyPitted && w.yellowCount === 0) return
   for (let d = 0; d < n; d++) {
     if (e.on[d] === 0 || lap >= w.retireLap[d]!) continue
     const next = w.stint[d]! + 1
@@ -70,16 +71,21 @@ export function reactToRace(s: RaceSetup, ph: TimedPhases, w: Workspace, lap: nu
     if (p >= 0 && planned - lap <= e.yellowWindow) {
       const saving = ph.sc[p] === 1 ? e.saveSc : e.saveVsc
       if (saving > earlierStopCost(s, w, d, next, lap)) {
-        w.stopLap[next] = lap
-        w.stopReason[next] = STOP_YELLOW
+        bringForward(w, next, lap, STOP_YELLOW)
         continue
       }
     }
     if (anyPitted && lap >= 2 && planned - lap <= e.coverWindow && undercutBehind(s, w, d, lap, e.coverGap)) {
-      w.stopLap[next] = lap
-      w.stopReason[next] = STOP_COVER
+      bringForward(w, next, lap, STOP_COVER)
     }
   }
+}
+
+/** Moves the stop that starts stint `next` to the end of `lap`, and tells the in-lap pass it is due. */
+function bringForward(w: Workspace, next: number, lap: number, reason: number): void {
+  w.stopLap[next] = lap
+  w.stopReason[next] = reason
+  if (lap < w.nextStopLap) w.nextStopLap = lap
 }
 
 /**

@@ -84,14 +84,24 @@ export interface Workspace {
   ghostTime: Float64Array
   /** Laps the SC ghost has led this driver; -1 without an SC. */
   ghostLaps: Int32Array
-  overtakeOk: Uint8Array
-  duelDone: Uint8Array
+  /** The lap in which the car may not overtake or be overtaken (a yellow): a lap stamp, so no per-lap reset. */
+  noOvertakeLap: Int32Array
+  /** The lap in which the car last lost the duel time (once per lap): a lap stamp too. */
+  duelLap: Int32Array
   pitting: Uint8Array
   /** Cars pitting at the end of the last lap (the 1s in `pitting`): most laps none, and the out-lap pass is skipped. */
   pitCount: number
+  /**
+   * No car's next stop comes before this lap (the in-lap pass skips the laps before it): the
+   * earliest next stop seen by the last in-lap pass, lowered when the strategy engineer brings one forward.
+   */
+  nextStopLap: number
+  /** Cars under a yellow (activePhase >= 0) after this lap's own-lap pass: without any, the engineer's yellow rule has nothing to do. */
+  yellowCount: number
   pitOutLoss: Float64Array
   /** True while pitOutLoss holds a lap's figures (after a lap with out-laps); else all zero. */
   pitOutLossSet: boolean
+  /** Race times of the moment for the re-orderings; from the own-lap pass to overtaking, each car's time at the end of this lap so far. */
   scratch: Float64Array
   /** Standing time of each stint's stop (setup stint index), NaN if the stop was not made. */
   standstill: Float64Array
@@ -106,6 +116,8 @@ export interface Workspace {
   /** Drivers with a retirement still to come, first `pendingCount` entries in driver order: a few per run, so the lap checks them alone. */
   pending: Int32Array
   pendingCount: number
+  /** The drivers retiring in this lap, in the order they are classified from the back. */
+  retiring: Int32Array
   detail: LapDetail | null
 }
 
@@ -134,10 +146,12 @@ export function createWorkspace(s: RaceSetup, options: { detail?: boolean } = {}
     nextPhase: i(),
     ghostTime: f(),
     ghostLaps: i(),
-    overtakeOk: u(),
-    duelDone: u(),
+    noOvertakeLap: i(),
+    duelLap: i(),
     pitting: u(),
     pitCount: 0,
+    nextStopLap: 0,
+    yellowCount: 0,
     pitOutLoss: f(),
     pitOutLossSet: false,
     scratch: f(),
@@ -149,6 +163,7 @@ export function createWorkspace(s: RaceSetup, options: { detail?: boolean } = {}
     retireDomain: 'progress',
     pending: i(),
     pendingCount: 0,
+    retiring: i(),
     detail: options.detail
       ? { tyres: c(), fuelLoss: c(), drs: c(), pit: c(), fuelKg: c(), tyreAge: c(), stint: new Int32Array(cells), flag: new Uint8Array(cells) }
       : null,
@@ -192,11 +207,15 @@ export function resetWorkspace(s: RaceSetup, w: Workspace, retirements: TimedRet
     w.ghostLaps[d] = -1
     w.pitting[d] = 0
     w.pitOutLoss[d] = 0
+    w.noOvertakeLap[d] = 0
+    w.duelLap[d] = 0
     const at = retirements.at[d]!
     w.retireAt[d] = at
     if (at === at) w.pending[w.pendingCount++] = d
   }
   w.pitCount = 0
+  w.nextStopLap = 0
+  w.yellowCount = 0
   w.pitOutLossSet = false
   w.retireDomain = retirements.domain
 }

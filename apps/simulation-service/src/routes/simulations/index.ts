@@ -205,14 +205,22 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       schema: {
         summary: 'Cancel a queued or running job of its owner',
         description:
-          'Stops the job (between chunks of its study) and refunds its whole charge; nothing of it is kept. Again: the ' +
-          'cancelled job. 409 JOB_NOT_CANCELLABLE when it is done or failed (or not a job); 404 when absent or another user\'s.',
+          'A queued job is refunded in full and ends cancelled with nothing kept. A running job stops (its runner sees the ' +
+          'cancel within about a second), keeps the runs it finished: its results cover those runs only (`partial`: true, ' +
+          '`progress.runs_done`, `results.runs`), its charge is committed for them (runs done x races per run, and the ' +
+          'simulation) and the rest is given back; with no run finished, or when its runner is gone, it is refunded in full ' +
+          'and keeps nothing. 200 the cancelled job once settled (waiting up to 3 s, less within a shorter budget); 202 the job still `cancelling` ' +
+          'otherwise (read it until cancelled). Again: the same. 409 JOB_NOT_CANCELLABLE when it is done (also when its ' +
+          "study finished before the cancel reached it) or failed, or not a job; 404 when absent or another user's.",
         params: SimulationIdParamsSchema,
         querystring: SimulationOwnerQuerySchema,
-        response: { 200: SimulationSchema, 404: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
+        response: { 200: SimulationSchema, 202: SimulationSchema, 404: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
       },
     },
-    async (request) => cancelJob(app, request.query.user_id, request.params.simulationId, request.id),
+    async (request, reply) => {
+      const job = await cancelJob(app, request.query.user_id, request.params.simulationId, request.id, request.deadline)
+      return reply.code(job.status === 'cancelling' ? 202 : 200).send(job)
+    },
   )
 
   app.get(

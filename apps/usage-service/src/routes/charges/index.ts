@@ -3,7 +3,13 @@
 import Type from 'typebox'
 import { UserIdParamsSchema } from '@f1/contracts/common'
 import { ErrorBodySchema } from '@f1/contracts/errors'
-import { ChargeParamsSchema, ChargeSchema, CreateChargeBodySchema, RefundChargeBodySchema } from '@f1/contracts/usage'
+import {
+  ChargeParamsSchema,
+  ChargeSchema,
+  CommitChargeBodySchema,
+  CreateChargeBodySchema,
+  RefundChargeBodySchema,
+} from '@f1/contracts/usage'
 import type { ServiceApp } from '@f1/service-kit'
 import { ChargeNotFoundError } from '../../errors.ts'
 import { announceRefusal } from '../../lib/limit-reached.ts'
@@ -44,9 +50,15 @@ export default async function chargeRoutes(app: ServiceApp, options: ChargeRoute
     '/users/:userId/charges/:chargeId/commit',
     {
       schema: {
-        summary: 'Make a held charge final (its result is stored)',
-        description: '409 CHARGE_REFUNDED once refunded, CHARGE_EXPIRED past its hold: the work must then be discarded.',
+        summary: 'Make a held charge final (its result is stored), in whole or in part',
+        description:
+          '409 CHARGE_REFUNDED once refunded, CHARGE_EXPIRED past its hold: the work must then be discarded. With `lines` ' +
+          '(every held feature once, each at most its held amount; 400 INVALID_COMMIT otherwise, nothing written) only ' +
+          'those amounts are committed and the rest is given back to the counters the hold counted, in the same ' +
+          'transaction (committed_lines, returned_lines). Again with the same amounts: 200 idempotent-replayed; with ' +
+          'others once committed: 409 CHARGE_COMMIT_MISMATCH.',
         params: ChargeParamsSchema,
+        body: Type.Optional(CommitChargeBodySchema),
         response: { 200: ChargeSchema, 404: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
       },
     },
@@ -55,6 +67,7 @@ export default async function chargeRoutes(app: ServiceApp, options: ChargeRoute
         userId: request.params.userId,
         chargeId: request.params.chargeId,
         now: options.now(),
+        lines: request.body?.lines,
       })
       if (result.replayed) reply.header('idempotent-replayed', 'true')
       return result.charge
