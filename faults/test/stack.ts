@@ -1,212 +1,29 @@
-// The whole local stack as the fault suite needs it: a DynamoDB Local of its own (to pause), every
-// app and the outbox relay as processes (to kill and start again), and the local bus in this
-// process (to stop and start, with a short retry policy so a consumer that is down dead-letters fast).
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { RULES } from '@f1/events/rules'
-import { portVar, SERVICE_NAMES, urlVar, type ServiceName } from '@f1/contracts/services'
-import { startLocalBus, type LocalBus } from '@f1/local-stack/bus'
-import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '@f1/local-stack/dynamodb'
-import { createDynamoClients } from '@f1/tables/client'
-import { ensureTables } from '@f1/tables/create'
-import { resolveTableNames, tableNamesToEnv, type TableNames } from '@f1/tables'
+// The whole local stack as the fault suite needs it (every app and the relay as processes, a
+// DynamoDB Local of its own to pause, the bus in this process), with the suite's own secrets and a
+// short retry policy on the bus, so a consumer that is down dead-letters fast.
+import { startProcessStack, type Stack } from '@f1/local-stack/process-stack'
 
-const REPO = join(import.meta.dirname, '..', '..')
+export type { AppName, Component, Stack } from '@f1/local-stack/process-stack'
 export const SERVICE_TOKEN = 'faults-service-token-0123456789'
 export const BUS_SECRET = 'faults-bus-secret-0123456789'
 export const WEBHOOK_SECRET = 'whsec_faults_0123456789'
 export const PRICES = { pro: 'price_faults_pro', team: 'price_faults_team' }
 
-/** A process the suite can kill and start again on the same port. */
-export interface Component {
-  readonly name: string
-  readonly url: string
-  start(): Promise<void>
-  /** Sends the signal and waits for the exit (SIGKILL: no clean-up at all). */
-  kill(signal?: NodeJS.Signals): Promise<void>
-  running(): boolean
-}
-
-/** Every service, with the file it runs: its package.json `main`. */
-const APPS = SERVICE_NAMES.map((name) => {
-  const manifest = JSON.parse(readFileSync(join(REPO, 'apps', name, 'package.json'), 'utf8')) as { main: string }
-  return { name, main: manifest.main, portVar: portVar(name), urlVar: urlVar(name) }
-})
-export type AppName = ServiceName
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok
-  } catch {
-    return false
-  }
-}
-
-function component(name: string, url: string, command: () => ChildProcess, ready: () => Promise<boolean>): Component {
-  let child: ChildProcess | undefined
-  return {
-    name,
-    url,
-    async start() {
-      child = command()
-      const started = Date.now()
-      while (!(await ready())) {
-        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready`)
-        if (Date.now() - started > 60_000) throw new Error(`${name} not ready after 60 s`)
-        await sleep(100)
-      }
+export function startStack(): Promise<Stack> {
+  return startProcessStack({
+    name: 'faults',
+    serviceToken: SERVICE_TOKEN,
+    busSecret: BUS_SECRET,
+    jwtSecret: 'faults-jwt-secret-0123456789abcdef0123456789',
+    webhookSecret: WEBHOOK_SECRET,
+    prices: PRICES,
+    env: {
+      // Logins by the hundred from one address: the suite is not testing the attempt limits.
+      RATE_LIMIT_LOGIN_PER_ADDRESS: '100000',
+      RATE_LIMIT_LOGIN_PER_EMAIL: '100000',
+      RATE_LIMIT_REGISTER_PER_ADDRESS: '100000',
+      SIMULATION_TIMEOUT_MS: '8000',
     },
-    async kill(signal = 'SIGKILL') {
-      const running = child
-      if (!running || running.exitCode !== null || running.signalCode !== null) return
-      const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()))
-      running.kill(signal)
-      await exited
-    },
-    running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
-  }
-}
-
-export interface Stack {
-  ddb: DynamoDbLocal
-  doc: DynamoDBDocumentClient
-  names: TableNames
-  apps: Record<AppName, Component>
-  relay: Component
-  bus: () => LocalBus
-  startBus(): Promise<void>
-  stopBus(): Promise<void>
-  gateway: string
-  /** Every item of a table (outbox items included), consistently read. */
-  scan(table: keyof TableNames): Promise<Array<Record<string, unknown>>>
-  stop(): Promise<void>
-}
-
-export async function startStack(): Promise<Stack> {
-  const ddb = await startDynamoDbLocal()
-  const names = resolveTableNames({}, 'faults-')
-  const { client, doc } = createDynamoClients({ region: 'us-east-1', endpoint: ddb.endpoint })
-  await ensureTables(client, names)
-  const busPort = await freePort()
-  const ports = Object.fromEntries(await Promise.all(APPS.map(async (app) => [app.name, await freePort()] as const))) as Record<
-    AppName,
-    number
-  >
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    STAGE: 'dev',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    DYNAMODB_ENDPOINT: ddb.endpoint,
-    SERVICE_TOKEN,
-    JWT_SECRET: 'faults-jwt-secret-0123456789abcdef0123456789',
-    EVENT_BUS_SECRET: BUS_SECRET,
-    EVENTBRIDGE_ENDPOINT: `http://127.0.0.1:${busPort}`,
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_PRICE_PRO: PRICES.pro,
-    STRIPE_PRICE_TEAM: PRICES.team,
-    // Logins by the hundred from one address: the suite is not testing the attempt limits.
-    RATE_LIMIT_LOGIN_PER_ADDRESS: '100000',
-    RATE_LIMIT_LOGIN_PER_EMAIL: '100000',
-    RATE_LIMIT_REGISTER_PER_ADDRESS: '100000',
-    SIMULATION_TIMEOUT_MS: '8000',
-    ...tableNamesToEnv(names),
-  }
-  for (const app of APPS) {
-    env[app.portVar] = String(ports[app.name])
-    env[app.urlVar] = `http://127.0.0.1:${ports[app.name]}`
-  }
-  const apps = Object.fromEntries(
-    APPS.map((app) => [
-      app.name,
-      component(
-        app.name,
-        env[app.urlVar]!,
-        () =>
-          spawn(process.execPath, ['--import', 'tsx', app.main], {
-            cwd: join(REPO, 'apps', app.name),
-            env,
-            stdio: ['ignore', 'ignore', 'inherit'],
-          }),
-        () => answers(`${env[app.urlVar]}/ready`),
-      ),
-    ]),
-  ) as Record<AppName, Component>
-
-  const relayDir = mkdtempSync(join(tmpdir(), 'f1-faults-relay-'))
-  let relayReady = false
-  const relay = component(
-    'relay',
-    'relay',
-    () => {
-      relayReady = false
-      const child = spawn(
-        process.execPath,
-        [join(REPO, 'packages', 'local-stack', 'bin', 'f1-local.mjs'), 'relay', '--dir', relayDir, '--poll-ms', '100'],
-        {
-          env,
-          stdio: ['ignore', 'pipe', 'inherit'],
-        },
-      )
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('relay started')) relayReady = true
-      })
-      return child
-    },
-    async () => relayReady,
-  )
-
-  const deadLetterDir = mkdtempSync(join(tmpdir(), 'f1-faults-dlq-'))
-  let bus: LocalBus | undefined
-  const startBus = async () => {
-    bus = await startLocalBus({
-      port: busPort,
-      secret: BUS_SECRET,
-      rules: RULES,
-      targetUrl: (app) => `${env[`${app.toUpperCase().replaceAll('-', '_')}_URL`]}/events`,
-      deadLetterDir,
-      // A consumer that is down is given up on within seconds, so the scenario reaches its dead letters.
-      retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 400, maxAgeMs: 10_000 },
-    })
-  }
-  await startBus()
-  for (const app of APPS) await apps[app.name].start()
-  await relay.start()
-
-  return {
-    ddb,
-    doc,
-    names,
-    apps,
-    relay,
-    bus: () => bus!,
-    startBus,
-    async stopBus() {
-      await bus?.close()
-      bus = undefined
-    },
-    gateway: env.GATEWAY_URL!,
-    async scan(table) {
-      const items: Array<Record<string, unknown>> = []
-      let startKey: Record<string, unknown> | undefined
-      do {
-        const res = await doc.send(new ScanCommand({ TableName: names[table], ConsistentRead: true, ExclusiveStartKey: startKey }))
-        items.push(...(res.Items ?? []))
-        startKey = res.LastEvaluatedKey
-      } while (startKey)
-      return items
-    },
-    async stop() {
-      await relay.kill('SIGTERM')
-      for (const app of [...APPS].reverse()) await apps[app.name].kill('SIGTERM')
-      await bus?.close()
-      client.destroy()
-      await ddb.stop()
-    },
-  }
+    busRetry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 400, maxAgeMs: 10_000 },
+  })
 }

@@ -24,6 +24,7 @@ import actionRoutes from './routes/actions/index.ts'
 import adminRoutes from './routes/admin/index.ts'
 import authRoutes from './routes/auth/index.ts'
 import { authRateLimits } from './routes/auth/rate-limits.ts'
+import planRoutes from './routes/plans/index.ts'
 import simulationRoutes from './routes/simulations/index.ts'
 import stripeRoutes from './routes/stripe/index.ts'
 import subscriptionRoutes from './routes/subscriptions/index.ts'
@@ -46,7 +47,11 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     longestHandlerMs: config.SIMULATION_TIMEOUT_MS,
     openapi: {
       description: 'The F1 Race Sim API for the frontend. Errors: {"error": {"code", "message", "details"}}.',
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        // The web console's session (POST /api/auth/session); accepted wherever bearerAuth is.
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'f1_session' },
+      },
       tags: [
         { name: 'auth', description: 'Accounts and tokens' },
         { name: 'users', description: 'The signed-in user' },
@@ -73,11 +78,12 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await app.register(migratorService, { baseUrl: config.MIGRATOR_URL, ...service })
   await app.register(simulationService, { baseUrl: config.SIMULATION_SERVICE_URL, ...service, runTimeoutMs: config.SIMULATION_TIMEOUT_MS })
   await app.register(outbox, { table: 'gateway', tableName: config.GATEWAY_TABLE })
-  await app.register(auth, { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_S })
+  await app.register(auth, { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_S, appOrigins })
   await app.register(planSecurity, { cacheTtlMs: config.PLAN_CACHE_TTL_MS })
   await app.register(currentRole, { ttlMs: config.ROLE_CACHE_TTL_MS, ...(options.now ? { now: options.now } : {}) })
   await app.register(authRoutes, {
     tokenTtlSeconds: config.JWT_TTL_S,
+    sessionCookieSecure: config.SESSION_COOKIE_SECURE,
     passwords: createPasswordHasher({ concurrency: config.PASSWORD_HASH_CONCURRENCY, maxQueue: config.PASSWORD_HASH_QUEUE }),
     limits: authRateLimits(config),
   })
@@ -87,6 +93,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await app.register(actionRoutes)
   await app.register(simulationRoutes, { runBudgetMs: config.SIMULATION_TIMEOUT_MS })
   await app.register(trackRoutes)
+  await app.register(planRoutes)
   await app.register(adminRoutes)
   return app
 }

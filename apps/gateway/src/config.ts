@@ -33,7 +33,16 @@ export const GatewayConfigProperties = {
     description: "How long a user's plan is reused before asking again",
   }),
   JWT_SECRET: Type.String({ minLength: 32, description: 'HS256 signing secret of user tokens; in dev a random one per start' }),
-  JWT_TTL_S: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600, description: 'Lifetime of a user token' }),
+  JWT_TTL_S: Type.Integer({
+    minimum: 60,
+    maximum: 86_400,
+    default: 3600,
+    description: 'Lifetime of a user token (and of the console session cookie)',
+  }),
+  SESSION_COOKIE_SECURE: Type.Boolean({
+    default: true,
+    description: "The console session cookie's Secure flag (sent over HTTPS only); false only for a plain-http local stack",
+  }),
   SERVICE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000, description: 'Timeout of calls to other services' }),
   APP_ORIGINS: Type.String({
     minLength: 1,
@@ -84,6 +93,8 @@ export const gatewayConfigSpec = defineConfig(GatewayConfigProperties, {
   ...localServiceUrls(['usage-service', 'subscription-service', 'action-log-service', 'simulation-service', 'migrator']),
   // The web console of `pnpm dev` (Vite), under both names a browser may use.
   APP_ORIGINS: 'http://127.0.0.1:5173,http://localhost:5173',
+  // The local stack is plain http.
+  SESSION_COOKIE_SECURE: 'false',
   ...EVENT_BUS_DEV_DEFAULTS,
 })
 

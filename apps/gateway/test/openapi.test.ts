@@ -42,7 +42,7 @@ t.test('every gateway route is in the OpenAPI document with summary, tags, respo
       statuses.some((s) => s.startsWith('4') || s.startsWith('5')),
       `${path} documents its errors`,
     )
-    const isPublic = ['/api/auth/', '/api/stripe/', '/api/tracks'].some((prefix) => path.startsWith(prefix))
+    const isPublic = ['/api/auth/', '/api/stripe/', '/api/tracks', '/api/plans'].some((prefix) => path.startsWith(prefix))
     if (!isPublic) t.ok(operation.security, `${path} declares bearer auth`)
   }
 })

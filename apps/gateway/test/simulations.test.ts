@@ -132,7 +132,12 @@ t.test('a paired comparison is charged its runs twice, a sweep once more per val
   const user = await register(built.app)
   await setPlan(built.app, user.userId, 'pro')
   const post = (payload: object) => built.app.inject({ method: 'POST', url: '/api/simulations', headers: bearer(user.token), payload })
-  const stints = (lap: number) => ({ stints: [{ start_lap: 0, compound: 'A4', tire_age: 2 }, { start_lap: lap, compound: 'A3', tire_age: 0 }] })
+  const stints = (lap: number) => ({
+    stints: [
+      { start_lap: 0, compound: 'A4', tire_age: 2 },
+      { start_lap: lap, compound: 'A3', tire_age: 0 },
+    ],
+  })
   const study = { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'monte_carlo', runs: 30, seed: 3, strategy: stints(22) }
   const paired = await post({ ...study, compare_strategy: stints(18) })
   t.equal(paired.statusCode, 201)
@@ -158,7 +163,13 @@ t.test('the optimizer re-evaluates its strategies in Monte Carlo when asked, cha
   const built = await build(t)
   const user = await register(built.app)
   await setPlan(built.app, user.userId, 'pro')
-  const payload = { track_id: 'shanghai', season: 2019, driver: 'HAM', evaluate_runs: 20, fcy_phases: [{ type: 'SC', start_lap: 15.5, end_lap: 19 }] }
+  const payload = {
+    track_id: 'shanghai',
+    season: 2019,
+    driver: 'HAM',
+    evaluate_runs: 20,
+    fcy_phases: [{ type: 'SC', start_lap: 15.5, end_lap: 19 }],
+  }
   const res = await built.app.inject({ method: 'POST', url: '/api/strategies/optimize', headers: bearer(user.token), payload })
   t.equal(res.statusCode, 200)
   const body = res.json()
@@ -205,6 +216,30 @@ t.test('the track catalog is public', async (t) => {
   t.ok(res.json().tracks.some((track: { id: string }) => track.id === 'shanghai'))
 })
 
+t.test('a race of the catalog is public: its drivers by grid with their recorded strategies; an unknown race is a 404', async (t) => {
+  const built = await build(t)
+  const res = await built.app.inject('/api/tracks/shanghai/races/2019')
+  t.equal(res.statusCode, 200)
+  const race = res.json<{
+    laps: number
+    drivers: Array<{ code: string; grid: number; strategy: { stints: Array<{ start_lap: number }> } }>
+  }>()
+  t.equal(race.laps, 56)
+  t.same(
+    race.drivers.map((d) => d.grid),
+    race.drivers.map((_, i) => i + 1),
+    'by starting position',
+  )
+  t.match(race.drivers.find((d) => d.code === 'HAM')?.strategy.stints, [{ start_lap: 0 }, { start_lap: 22 }, { start_lap: 36 }])
+  const unknown = await built.app.inject('/api/tracks/shanghai/races/1999')
+  t.equal(unknown.statusCode, 404)
+  t.equal(errorOf(unknown).code, 'RACE_NOT_FOUND')
+  t.match(errorOf(unknown).message, /2019/, 'names the seasons there are')
+  t.equal((await built.app.inject('/api/tracks/nowhere/races/2019')).statusCode, 404)
+  t.equal((await built.app.inject('/api/tracks/shanghai/races/twenty')).statusCode, 400)
+  t.equal((await built.app.inject('/api/tracks/..%2F..%2Fadmin/races/2019')).statusCode, 400, 'a path in the id is refused before any call')
+})
+
 t.test('a body with an unknown field, or quota set by the client, is a 400 and consumes nothing', async (t) => {
   const built = await build(t)
   const user = await register(built.app)
@@ -240,7 +275,12 @@ t.test('a scenario the engine cannot run (overlapping yellows) is a 400 naming w
     { type: 'SC', start_lap: 10, end_lap: 14 },
     { type: 'VSC', start_lap: 13, end_lap: 15 },
   ]
-  const res = await built.app.inject({ method: 'POST', url: '/api/simulations', headers: bearer(user.token), payload: { ...single, mode: 'race', fcy_phases } })
+  const res = await built.app.inject({
+    method: 'POST',
+    url: '/api/simulations',
+    headers: bearer(user.token),
+    payload: { ...single, mode: 'race', fcy_phases },
+  })
   t.equal(res.statusCode, 400)
   t.match(errorOf(res), { code: 'INVALID_REQUEST', message: /fcy_phases\[1\] starts at 13, before fcy_phases\[0\] ends/ })
   t.equal(await storedCount(built), 0)
@@ -249,10 +289,16 @@ t.test('a scenario the engine cannot run (overlapping yellows) is a 400 naming w
 
 t.test('the track catalog names, per season, what its recorded race holds that the reference refuses', async (t) => {
   const built = await build(t)
-  const suzuka = json<{ tracks: Array<{ id: string; warnings: Record<string, Array<{ code: string }>> }> }>(await built.app.inject('/api/tracks')).tracks.find(
-    (track) => track.id === 'suzuka',
-  )!
-  t.same(suzuka.warnings['2014']!.map((w) => w.code), ['RACE_PACE_GAP_OUT_OF_RANGE'])
-  t.same(suzuka.warnings['2015']!.map((w) => w.code), ['FUEL_RUNS_OUT'])
+  const suzuka = json<{ tracks: Array<{ id: string; warnings: Record<string, Array<{ code: string }>> }> }>(
+    await built.app.inject('/api/tracks'),
+  ).tracks.find((track) => track.id === 'suzuka')!
+  t.same(
+    suzuka.warnings['2014']!.map((w) => w.code),
+    ['RACE_PACE_GAP_OUT_OF_RANGE'],
+  )
+  t.same(
+    suzuka.warnings['2015']!.map((w) => w.code),
+    ['FUEL_RUNS_OUT'],
+  )
   t.notOk('2019' in suzuka.warnings)
 })

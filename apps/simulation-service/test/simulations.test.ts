@@ -273,6 +273,27 @@ t.test('GET /tracks lists the catalog and optimize returns the fastest strategie
   t.equal(errorOf(await optimize({ track_id: 'shanghai', season: 2019 })).code, 'VALIDATION_FAILED')
 })
 
+t.test('GET /tracks/:trackId/races/:season answers the drivers by grid with their recorded strategies and events', async (t) => {
+  const { app } = await build(t)
+  const res = await app.inject({ url: '/tracks/shanghai/races/2019', headers: auth })
+  t.equal(res.statusCode, 200)
+  const race = getRace('shanghai', 2019)
+  const body = res.json<{
+    drivers: Array<{ code: string; strategy: { stints: unknown[] } }>
+    fcy_phases: unknown[]
+    retirements: unknown[]
+  }>()
+  t.equal(body.drivers.length, race.drivers.length)
+  t.same(body.drivers[0]?.code, [...race.drivers].sort((a, b) => a.grid - b.grid)[0]?.code, 'pole first')
+  t.equal(body.fcy_phases.length, race.events.fcyPhases.length)
+  t.equal(body.retirements.length, race.events.retirements.length)
+  const ham = body.drivers.find((d) => d.code === 'HAM')
+  t.equal(ham?.strategy.stints.length, race.drivers.find((d) => d.code === 'HAM')?.strategy.length)
+  const unknown = await app.inject({ url: '/tracks/shanghai/races/1999', headers: auth })
+  t.equal(unknown.statusCode, 404)
+  t.equal(errorOf(unknown).code, 'RACE_NOT_FOUND')
+})
+
 t.test('every route needs the service token', async (t) => {
   const { app } = await build(t)
   const user = userId()
@@ -281,6 +302,7 @@ t.test('every route needs the service token', async (t) => {
     { method: 'GET' as const, url: `/users/${user}/simulations` },
     { method: 'GET' as const, url: `/simulations/01J00000000000000000000000?user_id=${user}` },
     { method: 'GET' as const, url: '/tracks' },
+    { method: 'GET' as const, url: '/tracks/shanghai/races/2019' },
     { method: 'POST' as const, url: `/users/${user}/strategies/optimize`, payload: { track_id: 'shanghai', season: 2019, driver: 'HAM' } },
   ]
   for (const call of calls) {

@@ -1,6 +1,6 @@
 // Gateway authentication bodies.
 import Type, { type Static } from 'typebox'
-import { UserIdSchema } from './common.ts'
+import { RoleSchema, UserIdSchema } from './common.ts'
 
 export const EmailSchema = Type.String({ format: 'email', minLength: 3, maxLength: 254 })
 export const PasswordSchema = Type.String({ minLength: 8, maxLength: 128 })
@@ -23,3 +23,12 @@ export type LoginBody = Static<typeof LoginBodySchema>
 
 export const RegisterResponseSchema = Type.Object({ user_id: UserIdSchema, token: Type.String() })
 export const TokenResponseSchema = Type.Object({ token: Type.String(), expires_in: Type.Integer() })
+
+/** The signed-in user as the web console sees it (the token itself stays in an httpOnly cookie). */
+export const SessionSchema = Type.Object({
+  user_id: UserIdSchema,
+  email: Type.String(),
+  role: RoleSchema,
+  expires_at: Type.String({ format: 'date-time' }),
+})
+export type Session = Static<typeof SessionSchema>

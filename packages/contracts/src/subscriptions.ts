@@ -62,3 +62,21 @@ export const WebhookResponseSchema = Type.Object({
   outcome: Type.Enum(['applied', 'duplicate', 'stale', 'ignored']),
 })
 export type WebhookResponse = Static<typeof WebhookResponseSchema>
+
+/** A plan as the console's plan page shows it: its per-day limits (0: not included) and flags. */
+export const PlanSchema = Type.Object({
+  id: PlanIdSchema,
+  name: Type.String(),
+  limits: Type.Object(
+    {
+      simulation_run: Type.Integer({ minimum: 0 }),
+      monte_carlo_run: Type.Integer({ minimum: 0 }),
+      strategy_compare: Type.Integer({ minimum: 0 }),
+      api_request: Type.Integer({ minimum: 0 }),
+    },
+    { description: 'Per UTC day; 0 means the plan does not include the feature' },
+  ),
+  features: Type.Object({ priority_support: Type.Boolean(), team_seats: Type.Integer({ minimum: 1 }) }),
+})
+export const PlanListSchema = Type.Object({ plans: Type.Array(PlanSchema, { description: 'Cheapest first' }) })
+export type PlanList = Static<typeof PlanListSchema>

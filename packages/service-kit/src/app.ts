@@ -47,7 +47,7 @@ export interface OpenApiOptions {
   /** Security schemes of the spec (e.g. bearer JWT on the gateway); services get the service token. */
   securitySchemes?: Record<
     string,
-    { type: 'http'; scheme: 'bearer'; bearerFormat?: string } | { type: 'apiKey'; in: 'header'; name: string }
+    { type: 'http'; scheme: 'bearer'; bearerFormat?: string } | { type: 'apiKey'; in: 'header' | 'cookie'; name: string }
   >
   /** Tags with descriptions, in display order. */
   tags?: Array<{ name: string; description: string }>

@@ -10,6 +10,7 @@ import type {
   SimulationRequest,
   TrackList,
 } from '@f1/contracts/simulations'
+import type { RaceInfo } from '@f1/contracts/races'
 import { createServiceClient } from '@f1/service-kit/service-client'
 
 export interface SimulationServiceClient {
@@ -23,9 +24,10 @@ export interface SimulationServiceClient {
   }): Promise<Simulation>
   list(input: { userId: string; query: SimulationListQuery; requestId: string }): Promise<SimulationPage>
   get(input: { userId: string; simulationId: string; requestId: string }): Promise<Simulation>
-  /** Cancels a queued or running job of the user; answers the cancelled job. */
+  /** Cancels a queued or running job of the user; answers the cancelled job, or the job still cancelling (its runner keeping the runs done). */
   cancel(input: { userId: string; simulationId: string; requestId: string }): Promise<Simulation>
   tracks(input: { requestId: string }): Promise<TrackList>
+  race(input: { trackId: string; season: number; requestId: string }): Promise<RaceInfo>
   optimize(input: {
     userId: string
     body: OptimizeBody
@@ -68,6 +70,8 @@ export default fp<{ baseUrl: string; serviceToken: string; timeoutMs: number; ru
       cancel: ({ userId, simulationId, requestId }) =>
         client.call({ method: 'DELETE', path: `/simulations/${encodeURIComponent(simulationId)}`, query: { user_id: userId }, requestId }),
       tracks: ({ requestId }) => client.call({ method: 'GET', path: '/tracks', requestId }),
+      race: ({ trackId, season, requestId }) =>
+        client.call({ method: 'GET', path: `/tracks/${encodeURIComponent(trackId)}/races/${season}`, requestId }),
       optimize: ({ userId, body, operation, requestId, deadline }) =>
         runner.call({
           method: 'POST',

@@ -13,6 +13,15 @@ import { APPS, DYNAMODB_LOCAL_PORT, type AppEntry } from '../apps.ts'
 import { DEFAULT_BUS_PORT, DEV_BUS_SECRET, jsonLineLogger, startLocalBus, type LocalBus } from '../bus/server.ts'
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb.ts'
 import { formatLogLine } from '../log-format.ts'
+import {
+  DEV_STRIPE_PRICES,
+  DEV_STRIPE_WEBHOOK_SECRET,
+  planPrices,
+  startStripeDouble,
+  STRIPE_DOUBLE_PORT,
+  STRIPE_DOUBLE_SECRET_KEY,
+  type StripeDouble,
+} from '../stripe/double.ts'
 import { repoRoot } from './paths.ts'
 import { onShutdownSignal } from './signals.ts'
 import { stopChild, Supervised } from './supervisor.ts'
@@ -93,20 +102,69 @@ async function startRelayProcess(root: string, env: NodeJS.ProcessEnv, print: (l
   return child
 }
 
+const WEB_CONSOLE_PORT = 5173
+
+/** The web console's dev server (apps/web), supervised like an app; undefined when it did not start. */
+async function startConsole(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  index: number,
+): Promise<{ url: string; supervised?: Supervised } | undefined> {
+  const print = prefixer('web', index)
+  const dir = join(root, 'apps', 'web')
+  const vite = join(dir, 'node_modules', 'vite', 'bin', 'vite.js')
+  if (!existsSync(vite)) {
+    print('apps/web is not installed (pnpm install); the stack runs without the console')
+    return { url: 'not started (apps/web is not installed)' }
+  }
+  const port = Number(env.WEB_PORT ?? WEB_CONSOLE_PORT)
+  const url = `http://127.0.0.1:${port}`
+  const supervised = new Supervised({
+    args: [vite, '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--clearScreen', 'false'],
+    cwd: dir,
+    env: { ...env, WEB_PORT: String(port) },
+    print,
+    ready: async (child) => {
+      const deadline = Date.now() + 60_000
+      while (Date.now() < deadline) {
+        if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} (is port ${port} taken? WEB_PORT=N picks another)`)
+        try {
+          if ((await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok) return
+        } catch {
+          // not listening yet
+        }
+        await sleep(200)
+      }
+      throw new Error('not serving after 60 s')
+    },
+  })
+  try {
+    await supervised.start()
+  } catch (err) {
+    print(`did not start: ${(err as Error).message}`)
+    return undefined
+  }
+  print(`serving ${url}; /api goes to ${env.GATEWAY_URL}`)
+  return { url, supervised }
+}
+
 export async function runDev(options: { dataDir?: string | undefined }): Promise<number> {
   const root = repoRoot()
   const children: Array<{ app: AppEntry; supervised: Supervised }> = []
+  let webConsole: Supervised | undefined
   let ddb: DynamoDbLocal | undefined
   let bus: LocalBus | undefined
   let relay: ChildProcess | undefined
+  let stripe: StripeDouble | undefined
   let stopping = false
 
   const stopAll = async () => {
     stopping = true
-    await Promise.all(children.map(({ supervised }) => supervised.stop()))
+    await Promise.all([...children.map(({ supervised }) => supervised.stop()), webConsole?.stop()])
     // After the apps, which may write outbox items until they exit; the relay finishes its batch in
     // flight and writes its checkpoint; what it did not send waits in the streams for the next run.
     if (relay) await stopChild(relay)
+    await stripe?.close()
     await bus?.close()
     await ddb?.stop()
   }
@@ -175,6 +233,36 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   env.EVENTBRIDGE_ENDPOINT = bus.url
   log(`Event bus on ${bus.url}; dead letters in ${bus.deadLetters.file}`)
 
+  // Stripe in test mode, locally: subscription-service's checkout and cancel call the double, whose
+  // checkout page's Pay sends the webhooks Stripe would send to the gateway, signed with the secret
+  // subscription-service checks. A STRIPE_SECRET_KEY of your own leaves Stripe to you.
+  env.STRIPE_WEBHOOK_SECRET ??= DEV_STRIPE_WEBHOOK_SECRET
+  env.STRIPE_PRICE_PRO ??= DEV_STRIPE_PRICES.pro
+  env.STRIPE_PRICE_TEAM ??= DEV_STRIPE_PRICES.team
+  const printStripe = prefixer('stripe-double', 3)
+  if (process.env.STRIPE_SECRET_KEY) log('STRIPE_SECRET_KEY is set: subscription-service calls that Stripe; no local Stripe double')
+  else {
+    const stripePort = Number(env.STRIPE_DOUBLE_PORT ?? STRIPE_DOUBLE_PORT)
+    try {
+      stripe = await startStripeDouble({
+        port: stripePort,
+        webhookUrl: `${env.GATEWAY_URL}/api/stripe/webhook`,
+        webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+        prices: planPrices({ pro: env.STRIPE_PRICE_PRO, team: env.STRIPE_PRICE_TEAM }),
+        log: printStripe,
+        // `pnpm demo:plan` makes customer and subscription ids, and `--data-dir` keeps them past the double's memory.
+        adoptUnknownIds: true,
+      })
+    } catch (err) {
+      printStripe(`did not start on port ${stripePort} (${(err as Error).message}); STRIPE_DOUBLE_PORT=N picks another`)
+      await stopAll()
+      return 1
+    }
+    env.STRIPE_SECRET_KEY = STRIPE_DOUBLE_SECRET_KEY
+    env.STRIPE_API_URL = stripe.url
+    log(`Local Stripe double (test mode) on ${stripe.url}; webhooks to ${env.GATEWAY_URL}/api/stripe/webhook`)
+  }
+
   // The outbox relay (EventBridge Pipes in AWS): every outbox item the apps write goes on the bus.
   const printRelay = prefixer('relay', 2)
   try {
@@ -211,6 +299,15 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
     print(`ready on ${url}; restarts when it exits or its sources change`)
   }
 
+  // The web console: Vite's dev server (its own hot reload), /api proxied to the gateway.
+  const web = await startConsole(root, env, children.length)
+  webConsole = web?.supervised
+  const consoleUrl = web?.url
+  if (consoleUrl === undefined) {
+    await stopAll()
+    return 1
+  }
+
   const gatewayUrl = env.GATEWAY_URL as string
   const demo = await seedUser(gatewayUrl, DEMO_USER)
   const admin = await seedUser(gatewayUrl, ADMIN_USER)
@@ -220,10 +317,17 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   const line = '-'.repeat(72)
   console.log(`\n${line}\n F1 Race Sim is running.\n`)
   const row = (label: string, value: string) => console.log(` ${`${label}:`.padEnd(22)}${value}`)
+  row('Web console', `${consoleUrl} (sign in as the demo or admin user below)`)
   row('Gateway', gatewayUrl)
   for (const { app } of children) if (app.name !== 'gateway') row(app.name, env[app.urlVar] as string)
   row('DynamoDB', endpoint)
   row('Event bus', bus.url)
+  row(
+    'Stripe',
+    stripe
+      ? `${stripe.url} (local double, test mode: the checkout_url of a checkout opens its page)`
+      : 'STRIPE_SECRET_KEY from the environment',
+  )
   row('Outbox relay', `pid ${relay.pid}; checkpoints in .local/relay (run again alone: ${RELAY_COMMAND})`)
   console.log('')
   row('Demo user', `${demo.email} / ${demo.password} (${demo.state})`)

@@ -1,11 +1,11 @@
-// f1-local: the local stack's commands (dev, test, dynamodb, bus, relay, dlq).
+// f1-local: the local stack's commands (dev, test, dynamodb, bus, relay, dlq, stripe).
 import { dropPassThroughSeparator, intOption, parseCliArgs, reportUsageError, UsageError, USAGE_EXIT_CODE } from '@f1/service-kit/cli-args'
 
 const USAGE = `Usage: f1-local <command> [options]
 
 Commands:
-  dev                 Start DynamoDB Local, create the tables, start the bus, the outbox relay and every app,
-                      seed the demo user.
+  dev                 Start DynamoDB Local, create the tables, start the bus, the local Stripe double, the outbox
+                      relay and every app, seed the demo user.
                       --data-dir DIR  keep DynamoDB Local's data in DIR (default: in memory)
   test [turbo args]   Start one DynamoDB Local, run every package's tests through turbo, stop it,
                       and print "N passed, N failed". Extra arguments go to turbo (e.g. --filter).
@@ -19,6 +19,9 @@ Commands:
   dlq list            List the bus's dead letters: id, rule, target, attempts, last error, time.  --json  --dir DIR
   dlq replay          Re-deliver dead letters to their targets and remove those delivered.
                       --id ID (dead-letter or event id) | --all   --dir DIR
+  stripe              Run the local Stripe double in the foreground (test mode, in memory; \`dev\` starts one):
+                      the Stripe API calls subscription-service makes, a checkout page, signed webhooks.
+                      --port N (default STRIPE_DOUBLE_PORT or 12111)  --webhook-url URL (default the gateway's)
 `
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const
@@ -60,6 +63,10 @@ async function main(): Promise<number> {
     case 'dlq': {
       const { runDlq } = await import('./bus-cmd.ts')
       return runDlq(rest)
+    }
+    case 'stripe': {
+      const { runStripeDouble } = await import('../stripe/cli.ts')
+      return runStripeDouble(rest)
     }
     default:
       process.stdout.write(USAGE)

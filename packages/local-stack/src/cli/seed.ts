@@ -30,12 +30,19 @@ export const GRANT_ADMIN_COMMAND = 'pnpm --filter @f1/gateway admin grant'
 
 /**
  * Runs a script an app declares in its package.json (`pnpm --filter <app> run <script>`) to its end:
- * its exit code and everything it printed. Under `pnpm dev` pnpm names itself in npm_execpath.
+ * its exit code and everything it printed.
  */
-async function runAppScript(app: string, script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+async function runAppScript(
+  app: string,
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; output: string }> {
   const pnpmArgs = ['--silent', '--filter', app, 'run', script, ...args]
   const execPath = process.env.npm_execpath
-  const [command, commandArgs] = execPath && /\.[cm]?js$/.test(execPath) ? [process.execPath, [execPath, ...pnpmArgs]] : ['pnpm', pnpmArgs]
+  // Under pnpm, npm_execpath is pnpm's own script; under npm or npx (a test run by hand) it is npm's.
+  const [command, commandArgs] =
+    execPath && /pnpm[^/\\]*\.[cm]?js$/.test(execPath) ? [process.execPath, [execPath, ...pnpmArgs]] : ['pnpm', pnpmArgs]
   const child = spawn(command, commandArgs, { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d))

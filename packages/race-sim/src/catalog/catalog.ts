@@ -26,7 +26,7 @@ export interface TrackSummary extends Track {
 }
 
 /** A recorded race's warnings, from running it once (each race a fraction of a millisecond). */
-function recordedRaceWarnings(race: RaceParams): RaceWarning[] {
+export function recordedRaceWarnings(race: RaceParams): RaceWarning[] {
   const { prepared, workspace } = runRecordedRace(race)
   return raceWarnings(prepared, workspace)
 }

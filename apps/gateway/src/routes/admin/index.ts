@@ -6,6 +6,7 @@ import type { ServiceApp } from '@f1/service-kit'
 import { IdempotencyHeadersSchema } from '../../plugins/idempotency.ts'
 import { ForbiddenError } from '@f1/service-kit/errors'
 import Type from 'typebox'
+import { SIGNED_IN } from '../../lib/security.ts'
 
 const errors = { 401: ErrorBodySchema, 403: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema }
 
@@ -24,7 +25,7 @@ export default async function adminRoutes(app: ServiceApp) {
       schema: {
         summary: 'Legacy migration: the current and last backfill runs, their counts, and lazily migrated users',
         tags: ['admin'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         response: { 200: StatusSchema, ...errors },
       },
     },
@@ -39,7 +40,7 @@ export default async function adminRoutes(app: ServiceApp) {
         summary: 'Start a backfill run in the background (409 while one is running)',
         description: 'With an Idempotency-Key, a retry answers the run it started instead of a 409.',
         tags: ['admin'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         headers: IdempotencyHeadersSchema,
         body: Type.Optional(StartRunBodySchema),
         response: { 202: StartRunResponseSchema, 400: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
@@ -57,7 +58,7 @@ export default async function adminRoutes(app: ServiceApp) {
       schema: {
         summary: 'A backfill run: status, options, progress, and its report once it ended',
         tags: ['admin'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         params: RunIdParamsSchema,
         response: { 200: RunSchema, 400: ErrorBodySchema, 404: ErrorBodySchema, ...errors },
       },

@@ -19,6 +19,7 @@ import type { ServiceApp } from '@f1/service-kit'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { runOperation, type Charge } from '../../lib/operations.ts'
 import { IdempotencyHeadersSchema } from '../../plugins/idempotency.ts'
+import { SIGNED_IN } from '../../lib/security.ts'
 
 const { operation: _, ...publicRequest } = SimulationRequestSchema.properties
 const PublicSimulationRequestSchema = Type.Object(publicRequest, { additionalProperties: false })
@@ -81,11 +82,12 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
           'result is stored, given back in full when it is not. Send an Idempotency-Key to retry safely: the same key and body ' +
           'answer the first result (idempotent-replayed: true) without running or charging again; another body is 422; while ' +
           'the first runs, 409 IDEMPOTENCY_KEY_IN_USE. 503 SIMULATION_BUSY (Retry-After) when the simulators are full, before any charge. ' +
-          'A Monte Carlo study charged more runs than the service\'s job threshold (20,000 by default), or with sensitivity, runs as a job: ' +
+          "A Monte Carlo study charged more runs than the service's job threshold (20,000 by default), or with sensitivity, runs as a job: " +
           '202 with the queued simulation (status, progress; no results) and Location: /api/simulations/<id>, to read until its status is ' +
-          'done (results), failed (error; refunded) or cancelled (refunded). Its charge stays held until it ends.',
+          'done (results), failed (error; refunded) or cancelled (refunded; or, cancelled while running, `partial` results over ' +
+          'the runs done, charged for those runs only). Its charge stays held until it ends.',
         tags: ['simulations'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         headers: IdempotencyHeadersSchema,
         body: PublicSimulationRequestSchema,
         response: { 201: SimulationSchema, 202: SimulationSchema, ...errors },
@@ -101,7 +103,10 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       )
       // A job (it has a status) is answered at once and read back at its URL.
       if (simulation.status !== undefined) {
-        return reply.code(202).header('location', `/api/simulations/${encodeURIComponent(simulation.simulation_id)}`).send(simulation)
+        return reply
+          .code(202)
+          .header('location', `/api/simulations/${encodeURIComponent(simulation.simulation_id)}`)
+          .send(simulation)
       }
       return reply.code(201).send(simulation)
     },
@@ -113,7 +118,7 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       schema: {
         summary: 'Your simulations, newest first (without results)',
         tags: ['simulations'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         querystring: SimulationListQuerySchema,
         response: { 200: SimulationPageSchema, ...errors },
       },
@@ -128,10 +133,11 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       schema: {
         summary: "One of your simulations with its results (another user's id is a 404)",
         description:
-          'A job also has status (queued, running, done, failed, cancelled), progress {runs_done, runs_total}, eta_s (seconds ' +
-          'left at its measured rate; null until known) and, when failed, error {code, message}; results once done.',
+          'A job also has status (queued, running, cancelling, done, failed, cancelled), progress {runs_done, runs_total}, eta_s (seconds ' +
+          'left at its measured rate; null until known) and, when failed, error {code, message}; results once done, or once ' +
+          'cancelled while running with partial: true (results over progress.runs_done runs only).',
         tags: ['simulations'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         params: SimulationIdParamsSchema,
         response: { 200: SimulationSchema, 404: ErrorBodySchema, ...errors },
       },
@@ -147,16 +153,27 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       schema: {
         summary: 'Cancel one of your queued or running jobs',
         description:
-          'Stops the job and refunds its whole charge; nothing of it is kept. Cancelling again answers the cancelled job. ' +
-          "409 JOB_NOT_CANCELLABLE when it is done or failed, or not a job; another user's id is a 404.",
+          'A queued job is refunded in full; nothing of it is kept. A running job stops within about a second and keeps ' +
+          'the runs it finished: it ends cancelled with `partial`: true and results over `progress.runs_done` runs ' +
+          '(`results.runs`), charged for those runs only (monte_carlo_run: runs done x races per run; simulation_run: 1), the ' +
+          'rest given back. With no run finished (or when its runner died) it is refunded in full and keeps nothing. ' +
+          '200 the cancelled job; 202 the job still `cancelling` when it has not settled within 3 s (read it until it is ' +
+          'cancelled). Cancelling again answers the same. 409 JOB_NOT_CANCELLABLE when it is done (its study finished before ' +
+          "the cancel reached it) or failed, or not a job; another user's id is a 404.",
         tags: ['simulations'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         params: SimulationIdParamsSchema,
-        response: { 200: SimulationSchema, 404: ErrorBodySchema, ...errors },
+        response: { 200: SimulationSchema, 202: SimulationSchema, 404: ErrorBodySchema, ...errors },
       },
     },
-    async (request) =>
-      app.simulationService.cancel({ userId: request.user.sub, simulationId: request.params.simulationId, requestId: request.id }),
+    async (request, reply) => {
+      const job = await app.simulationService.cancel({
+        userId: request.user.sub,
+        simulationId: request.params.simulationId,
+        requestId: request.id,
+      })
+      return reply.code(job.status === 'cancelling' ? 202 : 200).send(job)
+    },
   )
 
   app.post(
@@ -167,9 +184,9 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
         summary: 'The fastest 1-, 2- and 3-stop strategies for a driver (strategy_compare: pro and team)',
         description:
           'Charges one strategy_compare, and with evaluate_runs one monte_carlo_run per run of the re-evaluation study ' +
-          '(each stop count\'s fastest: three per run).',
+          "(each stop count's fastest: three per run).",
         tags: ['simulations'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         headers: IdempotencyHeadersSchema,
         body: OptimizeBodySchema,
         response: { 200: OptimizeResultSchema, ...errors },

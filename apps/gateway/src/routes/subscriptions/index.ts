@@ -6,6 +6,7 @@ import { IdempotencyHeadersSchema } from '../../plugins/idempotency.ts'
 import { withExtras } from '@f1/service-kit/errors'
 import { InvalidRedirectUrlError } from '../../errors.ts'
 import { isOnOrigins } from '../../lib/origins.ts'
+import { SIGNED_IN } from '../../lib/security.ts'
 
 const errors = { 401: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema }
 
@@ -24,7 +25,7 @@ export default async function subscriptionRoutes(app: ServiceApp, options: { app
       schema: {
         summary: 'The current subscription and the plan it grants now',
         tags: ['subscriptions'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         response: { 200: SubscriptionSchema, ...errors },
       },
     },
@@ -39,7 +40,7 @@ export default async function subscriptionRoutes(app: ServiceApp, options: { app
         summary: 'Start a Stripe Checkout for pro or team; the plan changes when Stripe confirms',
         description: 'With an Idempotency-Key, a retry answers the same checkout session (Stripe is asked with the same key too).',
         tags: ['subscriptions'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         headers: IdempotencyHeadersSchema,
         body: CheckoutBodySchema,
         response: { 200: CheckoutResponseSchema, 400: ErrorBodySchema, ...errors },
@@ -66,7 +67,7 @@ export default async function subscriptionRoutes(app: ServiceApp, options: { app
       schema: {
         summary: 'Cancel at the end of the current period',
         tags: ['subscriptions'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         headers: IdempotencyHeadersSchema,
         response: { 202: CancelResponseSchema, 404: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
       },

@@ -9,6 +9,7 @@ import type { PlanId } from '@f1/contracts/common'
 import type { ServiceApp } from '@f1/service-kit'
 import type { FastifyRequest } from 'fastify'
 import { UnknownUserError } from '../../errors.ts'
+import { SIGNED_IN } from '../../lib/security.ts'
 
 const errors = { 401: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema }
 
@@ -55,7 +56,7 @@ export default async function userRoutes(app: ServiceApp) {
       schema: {
         summary: "The signed-in user: profile, plan and today's usage",
         tags: ['users'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         response: { 200: MeResponseSchema, ...errors },
       },
     },
@@ -86,7 +87,7 @@ export default async function userRoutes(app: ServiceApp) {
       schema: {
         summary: "Usage of every feature on a UTC day (default today) against the plan's limits",
         tags: ['users'],
-        security: [{ bearerAuth: [] }],
+        security: SIGNED_IN,
         querystring: Type.Object({ date: Type.Optional(IsoDateSchema) }, { additionalProperties: false }),
         response: { 200: UsageSummarySchema, 400: ErrorBodySchema, ...errors },
       },

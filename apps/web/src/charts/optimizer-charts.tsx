@@ -1,0 +1,18 @@
+// The optimizer's answer (POST /api/strategies/optimize) is not a stored simulation, so it has its
+// own entry: the one-stop curve and the table of each stop count's fastest strategy.
+import { PitLapCurveChart } from './pit-lap-curve-chart.tsx'
+import type { OptimizeResult } from './result-kinds.ts'
+import { StrategyTable } from './strategy-table.tsx'
+
+export interface OptimizerChartsProps {
+  result: OptimizeResult
+}
+
+export function OptimizerCharts({ result }: OptimizerChartsProps) {
+  return (
+    <div className="result-charts" data-result-kind="optimizer">
+      <StrategyTable result={result} />
+      <PitLapCurveChart result={result} />
+    </div>
+  )
+}
