@@ -85,6 +85,8 @@ t.test('a cookie-signed request that changes something needs the console origin:
     payload: { track_id: 'shanghai', season: 2019, driver: 'HAM', mode: 'race' },
   })
   t.equal(withBearer.statusCode, 400, 'a bearer token needs no origin: it cannot ride along by itself')
+  const otherScheme = await post({ authorization: 'Basic Zm9vOmJhcg==' })
+  t.equal(otherScheme.statusCode, 403, 'a header that is not a bearer token leaves the cookie to sign in, and its check')
 })
 
 t.test('an Authorization header wins over the cookie: a bad bearer with a good cookie is a 401', async (t) => {

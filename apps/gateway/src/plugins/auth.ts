@@ -59,7 +59,8 @@ export default fp<{ secret: string; ttlSeconds: number; appOrigins: readonly str
         throw new UnauthorizedError(MESSAGES[code] ?? 'The token is not valid', { cause: err })
       }
       if (
-        request.headers.authorization === undefined &&
+        // @fastify/jwt reads the cookie whenever the header is not a bearer token (absent, or Basic ...).
+        !/^Bearer\s/i.test(request.headers.authorization ?? '') &&
         !cookieRequestAllowed(request.method, request.headers.origin, options.appOrigins)
       ) {
         throw new ForbiddenError('A request signed in by the session cookie must come from the web console (its Origin header)')

@@ -79,6 +79,25 @@ export function partialCommitLines(
   }))
 }
 
+/**
+ * Ends a job whose work is not kept: its charge refunded and the job closed (`failed` or `cancelled`)
+ * with Simulation Failed. A charge found committed meanwhile (a runner kept and committed results
+ * first) is not refunded: those results are shown instead, with Simulation Completed.
+ */
+export async function refundOrShow(
+  app: FastifyInstance,
+  job: Pick<JobItem, 'simulation_id' | 'created_at' | 'user_id' | 'track_id' | 'mode' | 'job_charged'>,
+  causeId: string,
+  ending: { status: 'failed' | 'cancelled'; code: string; error?: JobError; reason: string },
+): Promise<void> {
+  const ref = { userId: job.user_id, chargeId: job.simulation_id, requestId: causeId }
+  if (job.job_charged && (await settleCharge(app, ref, ending.reason)) === 'committed') {
+    await app.jobs.finish(job.simulation_id, job.created_at, completedEvent(app, causeId))
+  } else {
+    await app.jobs.close(job.simulation_id, job.created_at, ending.status, ending.error, failedEvent(app, causeId, job, ending.code))
+  }
+}
+
 export async function runJob(app: FastifyInstance, lease: JobLease, options: JobRunOptions): Promise<void> {
   const job = await app.jobs.read(lease.jobId, lease.createdAt)
   if (!job || (job.status !== 'queued' && job.status !== 'running' && job.status !== 'cancelling')) {
@@ -92,17 +111,13 @@ export async function runJob(app: FastifyInstance, lease: JobLease, options: Job
   /** Refunds and ends the job failed; a charge committed meanwhile shows the stored results instead. */
   async function fail(err: unknown): Promise<void> {
     const error = jobError(err)
-    if (job!.job_charged && (await settleCharge(app, ref, error.code)) === 'committed')
-      await app.jobs.finish(lease.jobId, lease.createdAt, completedEvent(app, causeId))
-    else await app.jobs.close(lease.jobId, lease.createdAt, 'failed', error, failedEvent(app, causeId, job!, error.code))
+    await refundOrShow(app, job!, causeId, { status: 'failed', error, code: error.code, reason: error.code })
     await app.jobQueue.delete(lease)
   }
 
   /** A cancelled job with nothing kept: refunded in full, ended cancelled (a charge committed meanwhile shows its kept results). */
   async function cancelInFull(): Promise<void> {
-    if (job!.job_charged && (await settleCharge(app, ref, 'cancelled')) === 'committed')
-      await app.jobs.finish(lease.jobId, lease.createdAt, completedEvent(app, causeId))
-    else await app.jobs.close(lease.jobId, lease.createdAt, 'cancelled', undefined, failedEvent(app, causeId, job!, 'CANCELLED'))
+    await refundOrShow(app, job!, causeId, { status: 'cancelled', code: 'CANCELLED', reason: 'cancelled' })
     await app.jobQueue.delete(lease)
   }
 

@@ -10,8 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import { decodeTime } from 'ulid'
 import { JobNotCancellableError, OperationTakenError, SimulationNotFoundError } from '../errors.ts'
 import type { EngineRequest } from '../plugins/engine.ts'
-import { completedEvent } from './completed-event.ts'
-import { failedEvent } from './job-runner.ts'
+import { failedEvent, refundOrShow } from './job-runner.ts'
 import { settleCharge } from './metered.ts'
 
 /** How often a cancel reads a cancelling job while it waits for its runner. */
@@ -133,9 +132,7 @@ export async function cancelJob(
     if (!job.results_kept && (job.job_visible_at ?? 0) <= Date.now()) {
       // Its runner is gone (or gave it back): nothing was kept, so all of it comes back. A runner that
       // kept results and committed meanwhile wins (the commit decides): its results are shown.
-      if (job.job_charged && (await settleCharge(app, ref, 'cancelled')) === 'committed')
-        await app.jobs.finish(jobId, state.createdAt, completedEvent(app, requestId))
-      else await app.jobs.close(jobId, state.createdAt, 'cancelled', undefined, failedEvent(app, requestId, job, 'CANCELLED'))
+      await refundOrShow(app, job, requestId, { status: 'cancelled', code: 'CANCELLED', reason: 'cancelled' })
       continue
     }
     if (Date.now() >= until) break
