@@ -89,3 +89,70 @@ t.test('an admin follows a started run by its id', async (t) => {
   const missing = await built.app.inject({ url: '/api/admin/migration/runs/no-such-run', headers: bearer(token) })
   t.equal(missing.statusCode, 404)
 })
+
+t.test(
+  'an admin starts a verify through the migrator, a retry with its Idempotency-Key gets the same one, and follows it to its report',
+  async (t) => {
+    const { built } = await withMigrator(t)
+    const { token } = await registerAdmin(built.app)
+    const start = () =>
+      built.app.inject({
+        method: 'POST',
+        url: '/api/admin/migration/verify',
+        headers: { ...bearer(token), 'idempotency-key': 'verify-once-0001' },
+        payload: { segments: 2 },
+      })
+    const started = await start()
+    t.equal(started.statusCode, 202, started.body)
+    const { verification_id: id } = json<{ verification_id: string }>(started)
+    t.match(id, /^ver-\d{8}T\d{6}Z-[0-9a-f]{6}$/)
+    const retried = await start()
+    t.equal(retried.statusCode, 202)
+    t.equal(retried.headers['idempotent-replayed'], 'true')
+    t.equal(json<{ verification_id: string }>(retried).verification_id, id, 'the retry started nothing new')
+
+    let verification = json<{ status: string; report?: { agree: boolean; sample: unknown[] } }>(
+      await built.app.inject({ url: `/api/admin/migration/verifications/${id}`, headers: bearer(token) }),
+    )
+    for (let i = 0; i < 100 && verification.status === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      verification = json(await built.app.inject({ url: `/api/admin/migration/verifications/${id}`, headers: bearer(token) }))
+    }
+    t.match(verification, { verification_id: id, status: 'done', segments: 2, report: { agree: true, sample: [] } })
+    const status = await built.app.inject({ url: '/api/admin/migration/status', headers: bearer(token) })
+    t.match(json(status).last_verification, { verification_id: id, status: 'done' }, 'the status relays the last verify too')
+
+    const unknown = await built.app.inject({
+      url: '/api/admin/migration/verifications/ver-20200101T000000Z-abcdef',
+      headers: bearer(token),
+    })
+    t.equal(unknown.statusCode, 404)
+    t.equal(errorOf(unknown).code, 'NOT_FOUND')
+    const bad = await built.app.inject({ url: '/api/admin/migration/verifications/no-such-id', headers: bearer(token) })
+    t.equal(bad.statusCode, 400)
+    const badBody = await built.app.inject({
+      method: 'POST',
+      url: '/api/admin/migration/verify',
+      headers: bearer(token),
+      payload: { segments: 0 },
+    })
+    t.equal(badBody.statusCode, 400)
+    t.equal(errorOf(badBody).code, 'VALIDATION_FAILED')
+  },
+)
+
+t.test('a user without role admin gets 403 on the verify routes and no verify starts; no token gets 401', async (t) => {
+  const { built } = await withMigrator(t)
+  const user = await register(built.app)
+  const verify = { method: 'POST' as const, url: '/api/admin/migration/verify', payload: {} }
+  const read = { url: '/api/admin/migration/verifications/ver-20200101T000000Z-abcdef' }
+  for (const req of [verify, read]) {
+    const refused = await built.app.inject({ ...req, headers: bearer(user.token) })
+    t.equal(refused.statusCode, 403, req.url)
+    t.equal(errorOf(refused).code, 'FORBIDDEN')
+    t.equal((await built.app.inject(req)).statusCode, 401)
+  }
+  const { token } = await registerAdmin(built.app)
+  const status = await built.app.inject({ url: '/api/admin/migration/status', headers: bearer(token) })
+  t.equal(json(status).last_verification, null, 'no verification was recorded')
+})

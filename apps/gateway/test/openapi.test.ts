@@ -74,7 +74,7 @@ function documentedResults(
   return operation.responses[status]!.content['application/json']!.schema.properties!.results!
 }
 
-t.test("a simulation's results are documented as the engine's three results or a legacy row's, never as anything at all", async (t) => {
+t.test("a simulation's results are documented as the engine's results (three modes and the optimizer's) or a legacy row's, never as anything at all", async (t) => {
   const { app } = await build(t)
   const spec = (await app.inject('/docs/json')).json<{ paths: Record<string, Record<string, unknown>> }>()
   for (const [path, method, status] of [
@@ -83,13 +83,14 @@ t.test("a simulation's results are documented as the engine's three results or a
   ] as const) {
     const branches: JsonSchema[] = documentedResults(spec, path, method, status).anyOf ?? []
     const byTitle: Record<string, JsonSchema> = Object.fromEntries(branches.map((b) => [b.title ?? '', b]))
-    t.same(Object.keys(byTitle), ['RaceResult', 'MonteCarloResult', 'SingleCarResult', 'LegacyResults'], `${method} ${path}`)
+    t.same(Object.keys(byTitle), ['RaceResult', 'MonteCarloResult', 'SingleCarResult', 'OptimizeResult', 'LegacyResults'], `${method} ${path}`)
     const raceResult = byTitle.RaceResult!.properties!
     t.ok(raceResult.classification?.items?.properties?.gap, 'race: the classification, with gaps')
     t.ok(raceResult.lap_detail?.additionalProperties?.properties?.traffic_yellow, 'race: lap_detail per driver code')
     const driver = byTitle.MonteCarloResult!.properties!.drivers!.items!.properties!
     t.ok(driver.position_by_lap?.properties?.p90, 'Monte Carlo: position_by_lap per driver')
     t.ok(byTitle.SingleCarResult!.properties!.lap_times, 'single car: its lap times')
+    t.ok(byTitle.OptimizeResult!.properties!.in_monte_carlo?.properties?.candidates, "optimizer: its candidates' Monte Carlo outcomes")
     t.same(
       byTitle.LegacyResults!.anyOf!.map((b) => b.type),
       ['object', 'array', 'string'],

@@ -159,7 +159,7 @@ t.test('a paired comparison is charged its runs twice, a sweep once more per val
   t.equal(await usageOf(built, user.token, 'monte_carlo_run'), 180, 'a refused study is given back')
 })
 
-t.test('the optimizer re-evaluates its strategies in Monte Carlo when asked, charging three runs per run', async (t) => {
+t.test('the optimizer re-evaluates its strategies in Monte Carlo as a job: 202 with Location, then the strategies, three runs charged per run', async (t) => {
   const built = await build(t)
   const user = await register(built.app)
   await setPlan(built.app, user.userId, 'pro')
@@ -170,14 +170,31 @@ t.test('the optimizer re-evaluates its strategies in Monte Carlo when asked, cha
     evaluate_runs: 20,
     fcy_phases: [{ type: 'SC', start_lap: 15.5, end_lap: 19 }],
   }
-  const res = await built.app.inject({ method: 'POST', url: '/api/strategies/optimize', headers: bearer(user.token), payload })
-  t.equal(res.statusCode, 200)
-  const body = res.json()
-  t.equal(body.in_race.length, body.alternatives.length)
-  t.match(body.in_monte_carlo, { runs: 20, seed: 1 })
-  t.equal(body.in_monte_carlo.candidates.length, 3)
+  const headers = { ...bearer(user.token), 'idempotency-key': 'optimize-job-1' }
+  const res = await built.app.inject({ method: 'POST', url: '/api/strategies/optimize', headers, payload })
+  t.equal(res.statusCode, 202)
+  const queued = res.json()
+  t.match(queued, { mode: 'optimize', driver: 'HAM', progress: { runs_total: 20 } })
+  t.equal(res.headers.location, `/api/simulations/${queued.simulation_id}`)
+  let job = queued
+  while (job.status !== 'done' && job.status !== 'failed') {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    job = (await built.app.inject({ url: res.headers.location!, headers: bearer(user.token) })).json()
+  }
+  t.equal(job.status, 'done')
+  t.equal(job.results.in_race.length, job.results.alternatives.length)
+  t.match(job.results.in_monte_carlo, { runs: 20, seed: 1 })
+  t.equal(job.results.in_monte_carlo.candidates.length, 3)
   t.equal(await usageOf(built, user.token, 'monte_carlo_run'), 60)
   t.equal(await usageOf(built, user.token, 'strategy_compare'), 1)
+
+  const again = await built.app.inject({ method: 'POST', url: '/api/strategies/optimize', headers, payload })
+  t.equal(again.statusCode, 202, 'the same key answers the same job')
+  t.equal(again.headers['idempotent-replayed'], 'true')
+  t.match(again.json(), { simulation_id: queued.simulation_id, status: 'done' })
+  t.equal(await usageOf(built, user.token, 'monte_carlo_run'), 60, 'not charged twice')
+  const listed = (await built.app.inject({ url: '/api/simulations', headers: bearer(user.token) })).json()
+  t.match(listed.simulations[0], { simulation_id: queued.simulation_id, mode: 'optimize' }, 'in the history')
 })
 
 t.test('the optimizer needs strategy_compare (pro and up) and counts it', async (t) => {

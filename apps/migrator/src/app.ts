@@ -1,5 +1,5 @@
 // migrator: builds the app (never listens; server.ts does). Lazy backfill from user events,
-// backfill runs over HTTP, and their status. The bulk backfill also runs as a CLI (bin/migrator.ts).
+// backfill runs and verifies over HTTP, and their status. The bulk backfill also runs as a CLI (bin/migrator.ts).
 import eventConsumer, { type EventHandler } from '@f1/events/consumer'
 import outbox from '@f1/events/plugin'
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
@@ -10,8 +10,10 @@ import { migrateUser, type LazyDeps } from './migration/lazy.ts'
 import { migrationSetupOf } from './migration/setup.ts'
 import repositories from './plugins/repositories.ts'
 import runs from './plugins/runs.ts'
+import verifications from './plugins/verifications.ts'
 import runRoutes from './routes/runs/index.ts'
 import statusRoutes from './routes/status/index.ts'
+import verificationRoutes from './routes/verifications/index.ts'
 
 export interface BuildOptions {
   logger?: ServiceAppOptions['logger']
@@ -28,6 +30,7 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
   await app.register(outbox, { table: 'migration', tableName: names.migration })
   await app.register(repositories, { names, batchSize: defaults.batchSize, concurrency: defaults.concurrency })
   await app.register(runs, { deps: { ...deps, now }, defaults })
+  await app.register(verifications, { deps: { ...deps, now }, defaults })
 
   // Lazy backfill: a user who shows up has their legacy items migrated, once.
   const migrateOnActivity: EventHandler<'UserSignedIn' | 'UserRegistered'> = async (detail, { eventId, log }) => {
@@ -58,6 +61,7 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
   await app.register(async (scope) => {
     scope.addHook('onRequest', requireServiceToken(config.SERVICE_TOKEN))
     await scope.register(runRoutes)
+    await scope.register(verificationRoutes)
     await scope.register(statusRoutes)
   })
   return app

@@ -6,3 +6,5 @@ export const RunInProgressError = createError('RUN_IN_PROGRESS', 'A backfill is 
 export const RunNotFoundError = notFound('No backfill run %s')
 /** The lease of the backfill lock was taken over by another process: this run stops writing at once. */
 export const LockLostError = createError('LOCK_LOST', 'The backfill lock of run %s was lost', 503)
+export const VerifyInProgressError = createError('VERIFY_IN_PROGRESS', 'A verify is already running (%s)', 409)
+export const VerificationNotFoundError = notFound('No verification %s')

@@ -2,7 +2,7 @@
 // tools the tests share: generating legacy data, in-process runs, full scans, the CLI as a child.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { outboxEvents } from '@f1/events/testing'
 import { ulid } from 'ulid'
 import type { LegacyRates, LegacyShape, LegacyTally } from '@f1/legacy/generator'
@@ -95,6 +95,18 @@ export async function scanAll(doc: DynamoDBDocumentClient, tableName: string): P
   const key = (item: Record<string, unknown>) =>
     JSON.stringify(item, (_, v: unknown) => (v instanceof Set ? [...(v as Set<string>)].sort() : v))
   return items.sort((a, b) => (key(a) < key(b) ? -1 : 1))
+}
+
+/** Gives a migrated subscription row another plan than its profile's, behind the migrator's back (verify: different). */
+export async function changePlan(tables: TestTables, row: Record<string, unknown>): Promise<void> {
+  await tables.doc.send(
+    new UpdateCommand({
+      TableName: tables.names.subscriptions,
+      Key: { user_id: row.user_id, subscription_id: row.subscription_id },
+      UpdateExpression: 'SET plan_id = :p',
+      ExpressionAttributeValues: { ':p': row.plan_id === 'team' ? 'pro' : 'team' },
+    }),
+  )
 }
 
 /** The sum of usage_count over the usage table. */

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import { backfill, envFor, generate, scanAll, startCli, useMigrationTables, verify } from './helper.ts'
+import { backfill, changePlan, envFor, generate, scanAll, startCli, useMigrationTables, verify } from './helper.ts'
 
 t.test('verify lists every missing, different and extra row with its legacy id, and only those', async (t) => {
   const tables = await useMigrationTables(t)
@@ -16,14 +16,7 @@ t.test('verify lists every missing, different and extra row with its legacy id, 
   // missing: a migrated action row is gone
   await doc.send(new DeleteCommand({ TableName: names.actions, Key: { user_id: action.user_id, timestamp: action.timestamp } }))
   // different: a migrated subscription row no longer holds what its profile says
-  await doc.send(
-    new UpdateCommand({
-      TableName: names.subscriptions,
-      Key: { user_id: paid.user_id, subscription_id: paid.subscription_id },
-      UpdateExpression: 'SET plan_id = :p',
-      ExpressionAttributeValues: { ':p': paid.plan_id === 'team' ? 'pro' : 'team' },
-    }),
-  )
+  await changePlan(tables, paid)
   // not a difference: a Stripe event changed a migrated row since (live data wins)
   await doc.send(
     new UpdateCommand({

@@ -77,7 +77,7 @@ export async function buildApp(config: SimulationConfig, options: BuildOptions =
       jobAboveRuns: config.SIMULATION_JOB_ABOVE_RUNS,
       jobMaxMs: config.SIMULATION_JOB_MAX_MS,
     })
-    await scope.register(strategyRoutes, { maxBudgetMs: config.SIMULATION_MAX_BUDGET_MS })
+    await scope.register(strategyRoutes, { now, maxBudgetMs: config.SIMULATION_MAX_BUDGET_MS, jobMaxMs: config.SIMULATION_JOB_MAX_MS })
     await scope.register(trackRoutes)
   })
   return app

@@ -2,32 +2,10 @@
 // those only (a partial commit in usage-service; the rest given back) and ends cancelled with partial
 // results; a queued one, or one whose runner is gone, is refunded in full and keeps nothing.
 import t from 'tap'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Simulation } from '@f1/contracts/simulations'
 import { auth, build, operation, simulationBody, userId } from './helper.ts'
+import { JOB_ENV, MC_CHARGES, cancel, read, submit, until, type Built } from './jobs-helper.ts'
 
-type Built = Awaited<ReturnType<typeof build>>
-
-const MC_CHARGES = (units: number) => [
-  { feature: 'simulation_run', amount: 1, limit: 5 },
-  { feature: 'monte_carlo_run', amount: units, limit: 10_000_000 },
-]
-const JOB_ENV = { SIMULATION_JOB_ABOVE_RUNS: '1000', SIMULATION_JOB_POLL_MS: '0', SIMULATION_WORKERS: '1' }
-
-const submit = (built: Built, user: string, body: object) =>
-  built.app.inject({ method: 'POST', url: `/users/${user}/simulations`, headers: auth, payload: body })
-const read = async (built: Built, user: string, id: string): Promise<Simulation> =>
-  (await built.app.inject({ url: `/simulations/${id}?user_id=${user}`, headers: auth })).json<Simulation>()
-const cancel = (built: Built, user: string, id: string) =>
-  built.app.inject({ method: 'DELETE', url: `/simulations/${id}?user_id=${user}`, headers: auth })
-
-async function until(built: Built, user: string, id: string, check: (job: Simulation) => boolean) {
-  for (;;) {
-    const job = await read(built, user, id)
-    if (check(job)) return job
-    await sleep(50)
-  }
-}
 
 async function charge(built: Built, user: string, id: string) {
   return (await (await fetch(`${built.usageUrl}/users/${user}/charges/${id}`, { headers: auth })).json()) as {

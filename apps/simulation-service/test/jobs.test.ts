@@ -1,32 +1,7 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Simulation } from '@f1/contracts/simulations'
 import { auth, build, operation, simulationBody, userId } from './helper.ts'
-
-type Built = Awaited<ReturnType<typeof build>>
-
-const MC_CHARGES = (runs: number) => [
-  { feature: 'simulation_run', amount: 1, limit: 5 },
-  { feature: 'monte_carlo_run', amount: runs, limit: 1_000_000 },
-]
-// Studies above 1,000 runs are jobs here, so the tests run small ones.
-const JOB_ENV = { SIMULATION_JOB_ABOVE_RUNS: '1000', SIMULATION_JOB_POLL_MS: '0', SIMULATION_WORKERS: '1' }
-
-const submit = (built: Built, user: string, body: object) =>
-  built.app.inject({ method: 'POST', url: `/users/${user}/simulations`, headers: auth, payload: body })
-const read = async (built: Built, user: string, id: string): Promise<Simulation> =>
-  (await built.app.inject({ url: `/simulations/${id}?user_id=${user}`, headers: auth })).json<Simulation>()
-const cancel = (built: Built, user: string, id: string) =>
-  built.app.inject({ method: 'DELETE', url: `/simulations/${id}?user_id=${user}`, headers: auth })
-
-/** Reads the job until `check` holds, every 50 ms. */
-async function until(built: Built, user: string, id: string, check: (job: Simulation) => boolean) {
-  for (;;) {
-    const job = await read(built, user, id)
-    if (check(job)) return job
-    await sleep(50)
-  }
-}
+import { JOB_ENV, MC_CHARGES, cancel, read, submit, until } from './jobs-helper.ts'
 
 t.test(
   'a big Monte Carlo answers 202 with a queued job; GET shows its progress, then done with the results a synchronous run gives; charged once',

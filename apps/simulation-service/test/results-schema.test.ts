@@ -14,7 +14,9 @@ import {
   type RaceResult,
   SingleCarResultSchema,
 } from '@f1/contracts/simulation-results'
+import { OptimizeResultSchema } from '@f1/contracts/simulations'
 import { listTracks } from '@f1/race-sim/catalog'
+import { runOptimization } from '@f1/race-sim/optimizer'
 import { runSimulation } from '@f1/race-sim/simulate'
 import { auth, build } from './helper.ts'
 
@@ -76,13 +78,20 @@ t.test('Monte Carlo studies match MonteCarloResult exactly, drivers who never fi
   conforms(t, MonteCarloResultSchema, study(30, 3, 'shanghai', 2019), 'shanghai 2019, 30 runs')
 })
 
+t.test("the optimizer's answer matches OptimizeResult exactly, with its race and Monte Carlo re-evaluations", async (t) => {
+  const result = await runOptimization({ track_id: 'shanghai', season: 2019, driver: 'HAM', evaluate_runs: 20, top: 2 })
+  t.equal(result.in_monte_carlo?.runs, 20)
+  conforms(t, OptimizeResultSchema, result, 'shanghai 2019 HAM, 20 runs')
+  conforms(t, OptimizeResultSchema, await runOptimization({ track_id: 'monza', season: 2019, driver: 'LEC' }), 'monza 2019 LEC, no re-evaluation')
+})
+
 t.test('legacy results are a map, a list or text; a bare number, boolean or null is no result', async (t) => {
   for (const legacy of [{ position: 3 }, {}, [1, 'a'], 'P3 two stops'])
     t.ok(Value.Check(LegacyResultsSchema, legacy), JSON.stringify(legacy))
   for (const other of [3, true, null]) t.notOk(Value.Check(SimulationResultsSchema, other), JSON.stringify(other))
 })
 
-t.test("simulation-service's OpenAPI document types results: race, Monte Carlo, single car or legacy", async (t) => {
+t.test("simulation-service's OpenAPI document types results: race, Monte Carlo, single car, optimizer or legacy", async (t) => {
   const { app } = await build(t)
   const spec = (await app.inject({ url: '/openapi.json', headers: auth })).json<{
     paths: Record<
@@ -99,7 +108,7 @@ t.test("simulation-service's OpenAPI document types results: race, Monte Carlo, 
     }
     t.same(
       results.anyOf.map((branch) => branch.title),
-      ['RaceResult', 'MonteCarloResult', 'SingleCarResult', 'LegacyResults'],
+      ['RaceResult', 'MonteCarloResult', 'SingleCarResult', 'OptimizeResult', 'LegacyResults'],
       `${method} ${path}`,
     )
     t.ok(results.anyOf[0]!.properties!.lap_detail, 'race results with lap_detail')

@@ -77,7 +77,7 @@ test('a free user asking for Monte Carlo is offered the upgrade, and nothing is 
   const { context, page } = await open()
   await registerInBrowser(page, h.url, uniqueEmail('free'))
   await expect.poll(() => page.getByLabel('Driver').locator('option').count()).toBeGreaterThan(10)
-  await page.getByLabel(/Monte Carlo/).check()
+  await page.getByRole('radio', { name: /Monte Carlo/ }).check()
   await page.getByRole('button', { name: 'Run simulation' }).click()
   const offer = page.locator('[data-error-action="upgrade"]')
   await offer.waitFor()
@@ -99,7 +99,7 @@ test('a strategist upgrades through checkout, sees the new limits, and compares 
 
   await page.getByRole('link', { name: 'Simulate' }).click()
   await expect.poll(() => page.getByLabel('Driver').locator('option').count()).toBeGreaterThan(10)
-  await page.getByLabel(/Monte Carlo/).check()
+  await page.getByRole('radio', { name: /Monte Carlo/ }).check()
   await page.getByLabel('Runs').fill('200')
   await page.getByLabel(/Compare with strategy B/).check()
   await page.getByLabel('Stint 2 pit lap').last().fill('18')
@@ -111,8 +111,22 @@ test('a strategist upgrades through checkout, sees the new limits, and compares 
   await screenshot(page, 'monte-carlo-result-laptop')
   await page.getByRole('link', { name: 'Plan & usage' }).click()
   await expect.poll(() => usedToday(page, 'monte_carlo_run')).toBe('400')
+
+  // The optimizer's Monte Carlo re-evaluation runs as a job: its page shows the strategies once done.
+  await page.getByRole('link', { name: 'Simulate' }).click()
+  await expect.poll(() => page.getByLabel('Driver').locator('option').count()).toBeGreaterThan(10)
+  await page.getByLabel(/Also race the best of each stop count/).check()
+  await page.getByLabel('Monte Carlo runs').fill('100')
+  await page.getByRole('button', { name: 'Find the best strategies' }).click()
+  await page.waitForURL(/\/simulations\/[^/]+$/)
+  await page.locator('[data-chart="strategy-table"] th', { hasText: 'Win (%)' }).waitFor()
+  await page.locator('[data-chart="pit-lap-curve"] svg').first().waitFor()
+  expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('optimizer')
+  await screenshot(page, 'optimizer-job-laptop')
+  await page.getByRole('link', { name: 'Plan & usage' }).click()
+  await expect.poll(() => usedToday(page, 'monte_carlo_run')).toBe('700')
   await context.close()
-}, 180_000)
+}, 240_000)
 
 test('a long Monte Carlo study runs as a job with progress, and a cancel keeps and charges only the runs done', async () => {
   const { context, page } = await open()
@@ -121,7 +135,7 @@ test('a long Monte Carlo study runs as a job with progress, and a cancel keeps a
 
   await page.getByRole('link', { name: 'Simulate' }).click()
   await expect.poll(() => page.getByLabel('Driver').locator('option').count()).toBeGreaterThan(10)
-  await page.getByLabel(/Monte Carlo/).check()
+  await page.getByRole('radio', { name: /Monte Carlo/ }).check()
   await page.getByLabel('Runs').fill('90000')
   await page.getByRole('button', { name: 'Run simulation' }).click()
   await page.waitForURL(/\/simulations\/[^/]+$/)
@@ -157,7 +171,7 @@ test('a session that ends (cookie gone) leads back to sign-in, and signing in re
   await context.close()
 }, 120_000)
 
-test('an admin starts a dry run of the migration and sees it progress to its report', async () => {
+test('an admin starts a dry run of the migration and sees it progress to its report, then a verify that lists what is missing', async () => {
   const seeded: string[] = []
   await seedLegacyData(h.stack.env, (line) => seeded.push(line))
   expect(seeded.join('\n')).toContain('generated users written to the legacy table')
@@ -180,5 +194,17 @@ test('an admin starts a dry run of the migration and sees it progress to its rep
   const read = /([\d,]+) of .* items read/.exec(await run.innerText())?.[1]
   expect(Number(read?.replaceAll(',', '')), 'the dry run read the legacy items').toBeGreaterThan(100)
   await screenshot(page, 'admin-laptop')
+
+  // From the keyboard: the verify button takes the focus and Enter starts it.
+  await page.getByRole('button', { name: 'Start a verify' }).focus()
+  await page.keyboard.press('Enter')
+  const verification = page.locator('article[data-verification-status]')
+  await expect.poll(() => verification.getAttribute('data-verification-status'), { timeout: 90_000 }).toBe('done')
+  // Only a dry run ran: the items that map have no rows yet.
+  expect(await verification.getByRole('status').innerText()).toMatch(/^[\d,]+ differences: [\d,]+ missing/)
+  await verification.getByRole('table', { name: /^The first 50 of [\d,]+ differences/ }).waitFor()
+  expect(await verification.locator('tr[data-difference="missing"]').count()).toBeGreaterThan(0)
+  await verification.getByRole('table', { name: 'Per table' }).waitFor()
+  await screenshot(page, 'admin-verify-laptop')
   await context.close()
-}, 180_000)
+}, 240_000)

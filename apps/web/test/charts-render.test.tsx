@@ -200,6 +200,15 @@ describe('ResultCharts', () => {
     ])
   })
 
+  test('a stored optimizer job gets the strategy table and the pit-lap curve, and a cancelled one says what its runs cover', () => {
+    expect(chartsIn(renderToString(createElement(ResultCharts, { simulation: sim(optimized, 'optimize') })))).toEqual([
+      'strategy-table',
+      'pit-lap-curve',
+    ])
+    const partial = { ...sim(optimized, 'optimize'), partial: true as const, progress: { runs_done: 300, runs_total: 2000 } }
+    expect(renderToString(createElement(ResultCharts, { simulation: partial }))).toMatch(/cover the <!-- -->300<!-- --> of <!-- -->2000<!-- --> runs done/)
+  })
+
   test('a single-car run gets its lap times', () => {
     expect(chartsIn(renderToString(createElement(ResultCharts, { simulation: sim(single, 'single') })))).toEqual(['lap-times'])
   })

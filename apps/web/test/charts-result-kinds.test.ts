@@ -29,6 +29,7 @@ describe('result type guards', () => {
     expect(resultKind(fixture('race'))).toBe('race')
     expect(resultKind(fixture('monte-carlo'))).toBe('monte_carlo')
     expect(resultKind(fixture('single'))).toBe('single')
+    expect(resultKind(fixture('optimize'))).toBe('optimize')
     expect(resultKind({ position: 3 })).toBe('legacy')
     expect(resultKind('broken')).toBe('legacy')
     expect(resultKind([])).toBe('legacy')

@@ -1,4 +1,4 @@
-// Simulations that run as jobs (a big Monte Carlo study, a sensitivity sweep): answered 202 at once,
+// Simulations that run as jobs (a big Monte Carlo study, a sensitivity sweep, an optimizer's re-evaluation): answered 202 at once,
 // then read back with their status and progress until done. The fields below sit on the simulation
 // itself (a job is a simulation item with a status), so GET and the list show them as they are.
 import Type, { type Static } from 'typebox'
@@ -20,7 +20,7 @@ export const JobProgressSchema = Type.Object(
       description:
         'Monte Carlo runs finished so far (written about once a second); on a cancelled job with `partial`, the runs its results cover',
     }),
-    runs_total: Type.Integer({ minimum: 1, description: 'Runs of the study' }),
+    runs_total: Type.Integer({ minimum: 1, description: "Runs of the study (optimize: of its re-evaluation, each run racing every candidate)" }),
   },
   { additionalProperties: false },
 )
@@ -49,7 +49,8 @@ export const jobProperties = {
     Type.Literal(true, {
       description:
         'Only on a job cancelled while running: its results cover only the runs done before the cancel ' +
-        '(progress.runs_done of progress.runs_total; results.runs says the same), and only those were charged',
+        '(progress.runs_done of progress.runs_total; results.runs, or with mode optimize results.in_monte_carlo.runs, says the same), ' +
+        'and only those were charged',
     }),
   ),
 }

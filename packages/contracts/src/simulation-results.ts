@@ -12,6 +12,7 @@
 import Type, { type Static } from 'typebox'
 import {
   DriverOutcomeSchema,
+  OptimizeResultSchema,
   PairedComparisonSchema,
   RaceSensitivitySchema,
   ReactiveStopsSchema,
@@ -207,8 +208,11 @@ export const LegacyResultsSchema = Type.Union(
 export type LegacyResults = Static<typeof LegacyResultsSchema>
 
 /** Which branch holds is told by the simulation's `mode`; a row without one is a legacy row. */
-export const SimulationResultsSchema = Type.Union([RaceResultSchema, MonteCarloResultSchema, SingleCarResultSchema, LegacyResultsSchema], {
-  description:
-    "The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult), or, on a row migrated from the legacy table, the old app's free-form result",
-})
+export const SimulationResultsSchema = Type.Union(
+  [RaceResultSchema, MonteCarloResultSchema, SingleCarResultSchema, OptimizeResultSchema, LegacyResultsSchema],
+  {
+    description:
+      "The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult, optimize: OptimizeResult), or, on a row migrated from the legacy table, the old app's free-form result",
+  },
+)
 export type SimulationResults = Static<typeof SimulationResultsSchema>

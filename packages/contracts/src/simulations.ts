@@ -6,15 +6,21 @@ import { UserIdSchema } from './common.ts'
 import { jobProperties } from './jobs.ts'
 import { RaceWarningSchema, SimulationResultsSchema } from './simulation-results.ts'
 import { StrategySchema } from './strategy.ts'
-import { OptimizerEvaluationSchema } from './study-results.ts'
 import { ChargeLineSchema, UlidSchema } from './usage.ts'
 
 export { RACE_WARNING_CODES, RaceWarningSchema, type RaceWarning, type RaceWarningCode } from './simulation-results.ts'
 export { StintSchema, StrategySchema, type Stint, type Strategy } from './strategy.ts'
+export { OptimizeResultSchema, type OptimizeResult } from './study-results.ts'
 
 export const SIMULATION_MODES = ['single', 'race', 'monte_carlo'] as const
 export const SimulationModeSchema = Type.Enum(SIMULATION_MODES)
 export type SimulationMode = (typeof SIMULATION_MODES)[number]
+/** A stored simulation's mode: a simulation's, or `optimize` for an optimizer request run as a job (with evaluate_runs). */
+export const STORED_MODES = [...SIMULATION_MODES, 'optimize'] as const
+export const StoredModeSchema = Type.Enum(STORED_MODES, {
+  description: 'single, race, monte_carlo: a simulation (results of that mode); optimize: an optimizer request with evaluate_runs, run as a job',
+})
+export type StoredMode = (typeof STORED_MODES)[number]
 
 /** Ids are ULIDs for new simulations and UUIDs for ones migrated from legacy: no separators either way. */
 export const SimulationIdSchema = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' })
@@ -187,11 +193,12 @@ const summaryProperties = {
   user_id: UserIdSchema,
   track_id: Type.Optional(Type.String()),
   season: Type.Optional(Type.Integer()),
-  mode: Type.Optional(SimulationModeSchema),
+  mode: Type.Optional(StoredModeSchema),
   driver: Type.Optional(Type.String({ description: 'The driver whose strategy was simulated and whose time is total_time' })),
   strategy_data: Type.Optional(Type.Unknown({ description: 'The request as sent (without operation)' })),
   total_time: Type.Union([Type.Number(), Type.Null()], {
-    description: "The driver's race time in seconds (the median in Monte Carlo); null without a driver or when he retired",
+    description:
+      "The driver's race time in seconds (the median in Monte Carlo; optimize: the median of the strategy ranked first in Monte Carlo); null without a driver or when he retired",
   }),
   migrated_from: Type.Optional(Type.String()),
   migrated_at: Type.Optional(Type.String()),
@@ -282,7 +289,9 @@ const optimizeProperties = {
     Type.Integer({
       minimum: 0,
       maximum: MAX_EVALUATE_RUNS,
-      description: `Re-evaluate each stop count's fastest in a Monte Carlo study of this many runs (in_monte_carlo; default 0: none). Charged ${OPTIMIZER_STOP_COUNTS.length} monte_carlo_run per run`,
+      description:
+        `Re-evaluate each stop count's fastest in a Monte Carlo study of this many runs (in_monte_carlo; default 0: none). ` +
+        `Charged ${OPTIMIZER_STOP_COUNTS.length} monte_carlo_run per run. Above 0 the request runs as a job (202, mode optimize)`,
     }),
   ),
   seed: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_MONTE_CARLO_SEED, description: `The re-evaluation's PRNG seed (default ${DEFAULT_MONTE_CARLO_SEED})` })),
@@ -291,6 +300,14 @@ const optimizeProperties = {
 /** monte_carlo_run an optimize request is charged: its re-evaluation study runs every stop count's fastest. */
 export function optimizeStudyRuns(body: { evaluate_runs?: number }): number {
   return (body.evaluate_runs ?? 0) * OPTIMIZER_STOP_COUNTS.length
+}
+
+/**
+ * monte_carlo_run a job is charged per run of its study: an optimizer's re-evaluation runs every
+ * stop count's fastest, a simulation its racesPerRun. A cancel commits runs done x this.
+ */
+export function jobRacesPerRun(mode: StoredMode, request: Record<string, unknown>): number {
+  return mode === 'optimize' ? OPTIMIZER_STOP_COUNTS.length : racesPerRun(request)
 }
 
 /** What a client asks the optimizer (the gateway's body). */
@@ -303,17 +320,4 @@ export const OptimizeRequestSchema = Type.Object(
   { additionalProperties: false },
 )
 export type OptimizeRequest = Static<typeof OptimizeRequestSchema>
-const OptimizedStrategySchema = Type.Object({ stops: Type.Integer({ minimum: 1 }), strategy: StrategySchema, race_time: Type.Number() })
-export const OptimizeResultSchema = Type.Object({
-  driver: Type.String(),
-  strategies: Type.Array(OptimizedStrategySchema, { description: 'Fastest 1-, 2- and 3-stop strategies on a free track' }),
-  alternatives: Type.Array(OptimizedStrategySchema, {
-    description: 'The `top` fastest per stop count, each the best split of its compounds, by stops then race time',
-  }),
-  pit_lap_curve: Type.Array(
-    Type.Object({ pit_lap: Type.Integer({ minimum: 1 }), race_time: Type.Number(), compounds: Type.Array(Type.String(), { minItems: 2, maxItems: 2 }) }),
-    { description: 'One-stop race time on a free track against the in-lap, with the fastest pair of compounds for it' },
-  ),
-  ...OptimizerEvaluationSchema,
-})
-export type OptimizeResult = Static<typeof OptimizeResultSchema>
+

@@ -167,3 +167,23 @@ export const OptimizerEvaluationSchema = {
     ),
   ),
 }
+
+const OptimizedStrategySchema = Type.Object({ stops: Type.Integer({ minimum: 1 }), strategy: StrategySchema, race_time: Type.Number() })
+
+/** The optimizer's answer: POST /strategies/optimize's, and a job's results with mode optimize. */
+export const OptimizeResultSchema = Type.Object(
+  {
+    driver: Type.String(),
+    strategies: Type.Array(OptimizedStrategySchema, { description: 'Fastest 1-, 2- and 3-stop strategies on a free track' }),
+    alternatives: Type.Array(OptimizedStrategySchema, {
+      description: 'The `top` fastest per stop count, each the best split of its compounds, by stops then race time',
+    }),
+    pit_lap_curve: Type.Array(
+      Type.Object({ pit_lap: Type.Integer({ minimum: 1 }), race_time: Type.Number(), compounds: Type.Array(Type.String(), { minItems: 2, maxItems: 2 }) }),
+      { description: 'One-stop race time on a free track against the in-lap, with the fastest pair of compounds for it' },
+    ),
+    ...OptimizerEvaluationSchema,
+  },
+  { ...closed, title: 'OptimizeResult', description: 'mode optimize: the fastest strategies per stop count, re-evaluated in the race and in Monte Carlo' },
+)
+export type OptimizeResult = Static<typeof OptimizeResultSchema>

@@ -163,11 +163,23 @@ function pitLapCurve(race: RaceParams, driver: DriverParams, compounds: readonly
   return curve
 }
 
-/** Runs an optimize request (see OptimizeRequest); re-evaluation in Monte Carlo through `monteCarlo`. Throws RaceSimError. */
-export async function runOptimization(
-  input: unknown,
-  monteCarlo: (race: RaceParams, options: MonteCarloOptions) => MonteCarloResult | Promise<MonteCarloResult> = runMonteCarlo,
-): Promise<OptimizeResult> {
+/** An optimize request checked and its free-track search done: what its re-evaluation needs. */
+export interface ResolvedOptimization {
+  /** The catalog's race (the Monte Carlo re-evaluation draws its own yellows). */
+  catalogRace: RaceParams
+  /** The race the alternatives are re-evaluated in: the request's yellows in place of the recorded ones. */
+  race: RaceParams
+  found: FreeTrackOptimum
+  /** Runs of the Monte Carlo re-evaluation (0: none). */
+  runs: number
+  seed: number
+}
+
+/**
+ * Checks an optimize request (see OptimizeRequest) and runs its free-track search (milliseconds).
+ * Throws RaceSimError on bad input, so a caller can refuse it before charging or queueing anything.
+ */
+export function resolveOptimization(input: unknown): ResolvedOptimization {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw invalid('request must be a JSON object')
   onlyKeys(input as Record<string, unknown>, OPTIMIZE_FIELDS, 'request')
   const r = input as Partial<Record<keyof OptimizeRequest, unknown>>
@@ -191,6 +203,18 @@ export async function runOptimization(
   // The race re-evaluation runs the request's yellows in place of the recorded ones, as a race request would.
   const race = scenarioRace(catalogRace, 'race', { fcy_phases: r.fcy_phases }, undefined)
   const found = optimizeStrategy(race, r.driver, { startCompound: r.start_compound, startTyreAge: r.start_tire_age, top: r.top })
+  return { catalogRace, race, found, runs, seed }
+}
+
+/**
+ * Runs an optimize request (see OptimizeRequest); re-evaluation in Monte Carlo through `monteCarlo`
+ * (whose study may end early: in_monte_carlo.runs says over how many runs). Throws RaceSimError.
+ */
+export async function runOptimization(
+  input: unknown,
+  monteCarlo: (race: RaceParams, options: MonteCarloOptions) => MonteCarloResult | Promise<MonteCarloResult> = runMonteCarlo,
+): Promise<OptimizeResult> {
+  const { catalogRace, race, found, runs, seed } = resolveOptimization(input)
   const result: OptimizeResult = { ...found, in_race: inRace(race, found.driver, found.alternatives) }
   if (runs > 0) {
     const study = await monteCarlo(catalogRace, candidateStudy(catalogRace, found.driver, found.strategies, runs, seed))

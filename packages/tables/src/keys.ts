@@ -101,6 +101,16 @@ export function runKey(runId: string): { pk: string; sk: string } {
   return { pk: RUNS_PARTITION, sk: runId }
 }
 
+/** The verify lock: one verify at a time, since each reads every item of five tables. */
+export const VERIFY_LOCK_KEY = { pk: 'lock', sk: 'verify' }
+
+/** The partition of the verifications' records; their ids sort by start time too. */
+export const VERIFICATIONS_PARTITION = 'verifications'
+
+export function verificationKey(verificationId: string): { pk: string; sk: string } {
+  return { pk: VERIFICATIONS_PARTITION, sk: verificationId }
+}
+
 const runPartition = (runId: string) => `run#${runId}`
 const SEGMENT_PREFIX = 'segment#'
 

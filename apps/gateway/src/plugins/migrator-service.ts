@@ -1,12 +1,22 @@
 // The gateway's client of the migrator (admin routes only).
 import fp from 'fastify-plugin'
-import type { RunView, StartRunBody, StartRunResponse, Status } from '@f1/contracts/migrations'
+import type {
+  RunView,
+  StartRunBody,
+  StartRunResponse,
+  StartVerificationBody,
+  StartVerificationResponse,
+  Status,
+  VerificationView,
+} from '@f1/contracts/migrations'
 import { createServiceClient } from '@f1/service-kit/service-client'
 
 export interface MigratorServiceClient {
   status(input: { requestId: string }): Promise<Status>
   startBackfill(input: { options: StartRunBody; requestId: string }): Promise<StartRunResponse>
   run(input: { runId: string; requestId: string }): Promise<RunView>
+  startVerify(input: { options: StartVerificationBody; requestId: string }): Promise<StartVerificationResponse>
+  verification(input: { verificationId: string; requestId: string }): Promise<VerificationView>
 }
 
 declare module 'fastify' {
@@ -22,6 +32,9 @@ export default fp<{ baseUrl: string; serviceToken: string; timeoutMs: number }>(
       status: ({ requestId }) => client.call({ method: 'GET', path: '/status', requestId }),
       startBackfill: ({ options: body, requestId }) => client.call({ method: 'POST', path: '/runs', body, requestId }),
       run: ({ runId, requestId }) => client.call({ method: 'GET', path: `/runs/${encodeURIComponent(runId)}`, requestId }),
+      startVerify: ({ options: body, requestId }) => client.call({ method: 'POST', path: '/verifications', body, requestId }),
+      verification: ({ verificationId, requestId }) =>
+        client.call({ method: 'GET', path: `/verifications/${encodeURIComponent(verificationId)}`, requestId }),
     } satisfies MigratorServiceClient)
   },
   { name: 'migrator-service-client', fastify: '5.x' },

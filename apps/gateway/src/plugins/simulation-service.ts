@@ -28,13 +28,14 @@ export interface SimulationServiceClient {
   cancel(input: { userId: string; simulationId: string; requestId: string }): Promise<Simulation>
   tracks(input: { requestId: string }): Promise<TrackList>
   race(input: { trackId: string; season: number; requestId: string }): Promise<RaceInfo>
+  /** The optimizer's answer; with evaluate_runs, the job it queued (a Simulation with mode optimize and a status). */
   optimize(input: {
     userId: string
     body: OptimizeBody
     operation: Operation
     requestId: string
     deadline?: number
-  }): Promise<OptimizeResult>
+  }): Promise<OptimizeResult | Simulation>
 }
 
 declare module 'fastify' {

@@ -3,8 +3,6 @@
 // per segment after each page. A run killed at any point resumes from its checkpoints and ends with
 // the rows and counts an uninterrupted run would have (a redone page finds its rows already there).
 // One run at a time: a lock item with a lease, renewed while the run lives.
-import { randomBytes } from 'node:crypto'
-import { hostname } from 'node:os'
 import type { DynamoClients } from '@f1/tables/client'
 import type { TargetTable } from '@f1/legacy/result'
 import { LockLostError, RunInProgressError } from '../errors.ts'
@@ -23,11 +21,11 @@ import {
 import { createLegacyRepository } from '../repositories/legacy.ts'
 import type { Checkpoint } from '../repositories/state/checkpoints.ts'
 import { createStateRepository } from '../repositories/state/index.ts'
-import type { LockHolder, LockOwner } from '../repositories/state/lock.ts'
 import type { RunRecord } from '../repositories/state/runs.ts'
 import { createTargetsRepository } from '../repositories/targets.ts'
 import { MemoryEmailIndex, collectConflicts } from './emails.ts'
 import { migrateBatch, type MigrateSettings } from './items.ts'
+import { lockOwner, newRunId, takeLock } from './lock-holder.ts'
 
 export interface Log {
   info(obj: object, msg?: string): void
@@ -83,28 +81,6 @@ export interface BackfillHandle {
 
 const RESUMABLE: ReadonlySet<RunStatus> = new Set(['running', 'interrupted', 'failed'])
 
-/** Sortable run ids: the start time, then randomness. */
-export function newRunId(now: Date): string {
-  return `run-${now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** A holder on this host whose process is gone (killed): its lock can be taken without waiting for the lease. */
-export function isDeadLocalHolder(holder: LockHolder): boolean {
-  return holder.host === hostname() && holder.pid !== process.pid && !processAlive(holder.pid)
-}
-
 /**
  * Prepares a backfill (takes the lock, creates or resumes the run record) and starts it in the
  * background. Throws RunInProgressError when another live process holds the lock.
@@ -118,7 +94,7 @@ export async function startBackfill(deps: BackfillDeps, options: BackfillOptions
   const targets = createTargetsRepository({ doc: deps.clients.doc, names: deps.names, writePacer, readPacer, batchSize: options.batchSize })
   const statePacer = new Pacer({ concurrency: 32 })
   const state = createStateRepository({ doc: deps.clients.doc, tableName: deps.names.migration, pacer: statePacer })
-  const me: LockOwner = { owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, host: hostname(), pid: process.pid }
+  const me = lockOwner()
 
   const startedAt = now()
   let runId: string | null = null
@@ -129,11 +105,7 @@ export async function startBackfill(deps: BackfillDeps, options: BackfillOptions
 
   if (persist) {
     const candidateId = newRunId(startedAt)
-    let lock = await state.acquireLock(me, candidateId, deps.leaseMs)
-    if (!lock.acquired && lock.holder && isDeadLocalHolder(lock.holder)) {
-      deps.log.warn({ holder: lock.holder.owner, run_id: lock.holder.run_id }, 'the lock holder on this host is gone; taking over its lock')
-      lock = await state.acquireLock(me, candidateId, deps.leaseMs, lock.holder.owner)
-    }
+    const lock = await takeLock(state, me, candidateId, deps.leaseMs, deps.log)
     if (!lock.acquired) throw new RunInProgressError(lock.holder?.run_id ?? 'unknown')
     try {
       runId = candidateId

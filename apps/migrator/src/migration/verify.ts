@@ -35,11 +35,18 @@ export interface VerifyReport {
   differences: Record<DifferenceType, number>
 }
 
+/** legacy: legacy items checked against the new tables; migrated: rows that came from legacy checked against it. */
+export type VerifyPass = 'legacy' | 'migrated'
+
 export interface VerifyOptions {
   segments: number
   pageSize: number
   /** Called for every difference as it is found (the CLI prints it). */
   onDifference: (difference: Difference) => void
+  /** Called after every page with the counts so far (a verify run over HTTP records them). */
+  onPage?: (report: Readonly<VerifyReport>, pass: VerifyPass) => void
+  /** Stops the verify after the pages in progress: it then rejects with the signal's reason. */
+  signal?: AbortSignal
 }
 
 // Attributes a migrated row may carry beyond what the transform gives, or that differ by run.
@@ -185,23 +192,39 @@ export async function runVerify(deps: Omit<BackfillDeps, 'leaseMs'>, options: Ve
     }
   }
 
-  async function scanSegments(pageOf: (segment: number, cursor: string | undefined) => Promise<{ nextCursor: string | undefined }>) {
-    await Promise.all(
+  async function scanSegments(
+    pass: VerifyPass,
+    pageOf: (segment: number, cursor: string | undefined) => Promise<{ nextCursor: string | undefined }>,
+  ) {
+    // Settled, not raced: when one segment stops or fails, the others end their page first.
+    let failed = false
+    const results = await Promise.allSettled(
       Array.from({ length: options.segments }, async (_, segment) => {
         let cursor: string | undefined
-        do cursor = (await pageOf(segment, cursor)).nextCursor
-        while (cursor)
+        try {
+          do {
+            options.signal?.throwIfAborted()
+            if (failed) return
+            cursor = (await pageOf(segment, cursor)).nextCursor
+            options.onPage?.(report, pass)
+          } while (cursor)
+        } catch (err) {
+          failed = true
+          throw err
+        }
       }),
     )
+    const failure = results.find((result) => result.status === 'rejected')
+    if (failure) throw failure.reason
   }
 
-  await scanSegments(async (segment, cursor) => {
-    const page = await legacy.scanPage(segment, options.segments, cursor, options.pageSize)
+  await scanSegments('legacy', async (segment, cursor) => {
+    const page = await legacy.scanPage(segment, options.segments, cursor, options.pageSize, options.signal)
     await checkLegacyPage(page.items)
     return page
   })
   for (const table of TARGET_TABLES) {
-    await scanSegments(async (segment, cursor) => {
+    await scanSegments('migrated', async (segment, cursor) => {
       const page = await targets.scanMigratedPage(table, segment, options.segments, cursor, options.pageSize)
       await checkMigratedPage(table, page.rows)
       return page

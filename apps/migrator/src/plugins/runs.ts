@@ -4,6 +4,7 @@
 import fp from 'fastify-plugin'
 import { startBackfill, type BackfillDeps, type BackfillHandle, type BackfillOptions } from '../migration/backfill.ts'
 import type { RunDefaults } from '../migration/setup.ts'
+import { backgroundSlot } from './background.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,7 +29,8 @@ export interface RunsPluginOptions {
 
 export default fp<RunsPluginOptions>(
   async (app, options) => {
-    let active: BackfillHandle | undefined
+    // A failed run is logged by the run and recorded on its run record.
+    const slot = backgroundSlot<BackfillHandle>(app, () => {})
     const log = app.log.child({ component: 'backfill' })
     app.decorate('runs', {
       async start(run) {
@@ -36,21 +38,10 @@ export default fp<RunsPluginOptions>(
           { ...options.deps, clients: app.dynamo, log },
           { ...options.defaults, ...run, segments: run.segments ?? options.defaults.segments, source: 'service', recordDryRun: true },
         )
-        active = handle
-        handle.done
-          .catch(() => {}) // logged by the run, recorded on its run record
-          .finally(() => {
-            if (active === handle) active = undefined
-          })
-        return handle
+        return slot.track(handle)
       },
-      active: () => active,
+      active: slot.active,
     } satisfies RunManager)
-    app.addHook('onClose', async () => {
-      if (!active) return
-      active.stop()
-      await active.done.catch(() => {})
-    })
   },
   { name: 'backfill-runs', dependencies: ['dynamodb'], fastify: '5.x' },
 )

@@ -11,12 +11,12 @@
 // job back to the queue, to be run again from the start.
 import type { FastifyInstance } from 'fastify'
 import type { JobError } from '@f1/contracts/jobs'
-import { racesPerRun, type SensitivityInput } from '@f1/contracts/simulations'
+import { jobRacesPerRun, type OptimizeBody } from '@f1/contracts/simulations'
 import type { CommitLine } from '@f1/contracts/usage'
 import { callOutcome } from '@f1/service-kit/service-client'
 import { RaceSimError } from '@f1/race-sim/errors'
 import { EngineFailedError, JobAttemptsError, JobCancelledError, JobDeadlineError, JobLostError } from '../errors.ts'
-import type { EngineRequest, EngineRun } from '../plugins/engine.ts'
+import { optimizeJobResults, type EngineRequest, type JobResults } from '../plugins/engine.ts'
 import type { JobItem } from '../repositories/jobs.ts'
 import { completedEvent } from './completed-event.ts'
 import type { JobLease } from './job-queue.ts'
@@ -59,23 +59,29 @@ export function failedEvent(
   )
 }
 
-/** The runs a job's results cover: a Monte Carlo result says so (fewer than asked when it was stopped early). */
-function runsCovered(run: EngineRun, runsTotal: number): number {
-  return 'runs' in run.results && typeof run.results.runs === 'number' ? run.results.runs : runsTotal
+/**
+ * The runs a job's results cover: its Monte Carlo study says so (fewer than asked when it was stopped
+ * early), an optimizer's in its re-evaluation.
+ */
+function runsCovered(run: JobResults, runsTotal: number): number {
+  const r = run.results
+  if ('in_monte_carlo' in r && r.in_monte_carlo) return r.in_monte_carlo.runs
+  return 'runs' in r && typeof r.runs === 'number' ? r.runs : runsTotal
 }
 
 /**
  * The lines of a partial commit for `runs` of a job's runs: its Monte Carlo runs are charged per race
- * run (runs x racesPerRun, the gateway's rule), every other line (the simulation itself) in full.
+ * run (runs x races per run, the gateway's rule), every other line (the simulation or the optimizer
+ * itself) in full.
  */
 export function partialCommitLines(
   held: ReadonlyArray<{ feature: string; amount: number }>,
-  request: { compare_strategy?: unknown; sensitivity?: SensitivityInput },
+  job: Pick<JobItem, 'mode' | 'strategy_data'>,
   runs: number,
 ): CommitLine[] {
   return held.map(({ feature, amount }) => ({
     feature: feature as CommitLine['feature'],
-    amount: feature === 'monte_carlo_run' ? Math.min(amount, runs * racesPerRun(request)) : amount,
+    amount: feature === 'monte_carlo_run' ? Math.min(amount, runs * jobRacesPerRun(job.mode, job.strategy_data)) : amount,
   }))
 }
 
@@ -131,7 +137,7 @@ export async function runJob(app: FastifyInstance, lease: JobLease, options: Job
       if (job!.job_charged) {
         if (runs < job!.progress.runs_total) {
           const held = await app.usageCharges.find(ref)
-          await app.usageCharges.commit({ ...ref, lines: partialCommitLines(held.lines, job!.strategy_data, runs) })
+          await app.usageCharges.commit({ ...ref, lines: partialCommitLines(held.lines, job!, runs) })
         } else await app.usageCharges.commit(ref)
       }
     } catch (err) {
@@ -178,7 +184,7 @@ export async function runJob(app: FastifyInstance, lease: JobLease, options: Job
   /** Aborted when the job is cancelled while running: the study ends with the runs finished. */
   const stop = new AbortController()
   let ticket: Ticket | undefined
-  let run: EngineRun
+  let run: JobResults
   try {
     // Jobs share the run slots with requests: one waits its turn like a request (all jobs as one user).
     ticket = app.workQueue.admit('#jobs')
@@ -205,7 +211,11 @@ export async function runJob(app: FastifyInstance, lease: JobLease, options: Job
         (err: unknown) => app.log.warn({ err, job_id: lease.jobId }, 'could not write job progress'),
       )
     }
-    run = await app.engine.simulate(job.strategy_data as EngineRequest, signal, onProgress, stop.signal).catch((err: unknown) => {
+    const work =
+      job.mode === 'optimize'
+        ? app.engine.optimize(job.strategy_data as OptimizeBody, signal, onProgress, stop.signal).then(optimizeJobResults)
+        : app.engine.simulate(job.strategy_data as EngineRequest, signal, onProgress, stop.signal)
+    run = await work.catch((err: unknown) => {
       if (err instanceof RaceSimError || signal.aborted || stop.signal.aborted) throw err
       throw new EngineFailedError({ cause: err })
     })

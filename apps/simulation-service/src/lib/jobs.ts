@@ -1,12 +1,14 @@
-// Simulations that run as jobs: which requests do, their submission (charge held for the job's whole
-// life, the queued item stored, 202) and their cancel (a queued job refunded and ended cancelled with
-// Simulation Failed; a running one asked to stop, keeping its runs done). The run itself is job-runner.ts's.
+// Simulations that run as jobs (and optimizer requests with a Monte Carlo re-evaluation): which
+// requests do, their submission (charge held for the job's whole life, the queued item stored, 202)
+// and their cancel (a queued job refunded and ended cancelled with Simulation Failed; a running one
+// asked to stop, keeping its runs done). The run itself is job-runner.ts's.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CANCEL_WAIT_MS } from '@f1/contracts/jobs'
-import { DEFAULT_MONTE_CARLO_RUNS, racesPerRun, type Operation, type Simulation } from '@f1/contracts/simulations'
+import { DEFAULT_MONTE_CARLO_RUNS, racesPerRun, type Operation, type Simulation, type StoredMode } from '@f1/contracts/simulations'
+import { resolveOptimization } from '@f1/race-sim/optimizer'
 import { resolveRequest } from '@f1/race-sim/simulate'
 import { callOutcome } from '@f1/service-kit/service-client'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { decodeTime } from 'ulid'
 import { JobNotCancellableError, OperationTakenError, SimulationNotFoundError } from '../errors.ts'
 import type { EngineRequest } from '../plugins/engine.ts'
@@ -27,9 +29,31 @@ export function runsAsJob(request: EngineRequest, aboveRuns: number): boolean {
   return request.sensitivity !== undefined || (request.runs ?? DEFAULT_MONTE_CARLO_RUNS) * racesPerRun(request) > aboveRuns
 }
 
+/** What a job's item says of its request: resolved against the catalog, with the runs of its study. */
+export interface JobSpec {
+  trackId: string
+  season: number
+  mode: StoredMode
+  driver: string | undefined
+  runs: number
+}
+
+/** A simulation request's job: RaceSimError (400) on bad input. */
+export function simulationJob(request: Record<string, unknown>): JobSpec {
+  const r = resolveRequest(request)
+  return { trackId: r.race.trackId, season: r.race.season, mode: r.mode, driver: r.driver, runs: r.runs }
+}
+
+/** An optimizer request's job (its re-evaluation): RaceSimError (400) on bad input, found by the free-track search. */
+export function optimizeJob(body: Record<string, unknown>): JobSpec {
+  const r = resolveOptimization(body)
+  return { trackId: r.catalogRace.trackId, season: r.catalogRace.season, mode: 'optimize', driver: r.found.driver, runs: r.runs }
+}
+
 /**
  * Stores a job for `request` under `operation` (its id is the job's and its charge's) and charges it,
  * held until the job's deadline. The same operation again answers the job as it stands (replayed).
+ * `resolve` checks the request (simulationJob, optimizeJob) before anything is charged or stored.
  */
 export async function submitJob(
   app: FastifyInstance,
@@ -37,7 +61,8 @@ export async function submitJob(
     userId: string
     simulationId: string
     operation: Operation | undefined
-    request: EngineRequest
+    request: Record<string, unknown>
+    resolve: (request: Record<string, unknown>) => JobSpec
     requestId: string
     maxMs: number
   },
@@ -50,7 +75,7 @@ export async function submitJob(
     if (job) return { job, replayed: true }
   }
   // A bad request is a 400 now, before any charge (the runner would only fail it later).
-  const resolved = resolveRequest(request)
+  const resolved = input.resolve(request)
   const deadline = Date.now() + input.maxMs
   const charge = operation && operation.charges.length > 0 ? { userId, chargeId: simulationId, requestId: input.requestId } : undefined
   let charged = false
@@ -68,8 +93,8 @@ export async function submitJob(
       simulationId,
       userId,
       createdAt: new Date(decodeTime(simulationId)),
-      trackId: resolved.race.trackId,
-      season: resolved.race.season,
+      trackId: resolved.trackId,
+      season: resolved.season,
       mode: resolved.mode,
       driver: resolved.driver,
       strategyData: request,
@@ -91,6 +116,19 @@ export async function submitJob(
     }
     throw err
   }
+}
+
+/** Submits a job (submitJob) and answers it 202: a new one wakes the runners, a replay says so. */
+export async function answerJob(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  input: Omit<Parameters<typeof submitJob>[1], 'requestId'>,
+): Promise<FastifyReply> {
+  const { job, replayed } = await submitJob(app, { ...input, requestId: request.id })
+  if (replayed) reply.header('idempotent-replayed', 'true')
+  else void app.pollJobs().catch((err: unknown) => request.log.warn({ err }, 'could not start jobs; the next poll will'))
+  return reply.code(202).send(job)
 }
 
 /**

@@ -24,6 +24,17 @@ export interface EngineRun {
   totalTime: number | null
 }
 
+/** What a job keeps: a simulation's results, or an optimizer's (mode optimize), and its total_time. */
+export interface JobResults {
+  results: EngineResults | OptimizeResult
+  totalTime: number | null
+}
+
+/** An optimizer job's results: total_time is the median of the strategy its Monte Carlo ranks first. */
+export function optimizeJobResults(results: OptimizeResult): JobResults {
+  return { results, totalTime: results.in_monte_carlo?.candidates[0]?.race_time_p50 ?? null }
+}
+
 /** A simulation request as the engine takes it: the client's, without the gateway's operation. */
 export type EngineRequest = Omit<SimulationRequest, 'operation'>
 
@@ -34,8 +45,11 @@ export interface SimulationEngine {
    * study's runs), or rejects with stop's reason when none finished (see MonteCarloPool.run).
    */
   simulate(request: EngineRequest, signal?: AbortSignal, onProgress?: ProgressListener, stop?: AbortSignal): Promise<EngineRun>
-  /** The optimizer; its Monte Carlo re-evaluation (evaluate_runs) runs on the pool and stops when `signal` aborts. */
-  optimize(body: OptimizeBody, signal?: AbortSignal): Promise<OptimizeResult>
+  /**
+   * The optimizer; its Monte Carlo re-evaluation (evaluate_runs) runs on the pool, stops when `signal` aborts,
+   * tells `onProgress` after each chunk and, when `stop` aborts, ends early as `simulate`'s study does.
+   */
+  optimize(body: OptimizeBody, signal?: AbortSignal, onProgress?: ProgressListener, stop?: AbortSignal): Promise<OptimizeResult>
   tracks(): Track[]
   /** The Monte Carlo workers (closed with the app). */
   readonly pool: MonteCarloPool
@@ -90,7 +104,8 @@ export default fp<{ workers?: number | undefined }>(
     }))
     app.decorate('engine', {
       simulate: (request, signal, onProgress, stop) => runEngine(pool, request, signal, onProgress, stop),
-      optimize: (body, signal) => runOptimization(body, (race, options) => pool.run(race, options, signal)),
+      optimize: (body, signal, onProgress, stop) =>
+        runOptimization(body, (race, options) => pool.run(race, options, signal, onProgress, stop)),
       tracks: () => tracks,
       pool,
     } satisfies SimulationEngine)

@@ -6,10 +6,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
 import type { JobError, JobStatus } from '@f1/contracts/jobs'
-import type { Simulation, SimulationMode } from '@f1/contracts/simulations'
+import type { Simulation, StoredMode } from '@f1/contracts/simulations'
 import { rethrowDynamoError } from '@f1/tables/errors'
 import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
-import type { EngineRun } from '../plugins/engine.ts'
+import type { JobResults } from '../plugins/engine.ts'
 import { OPEN_JOBS, type JobLease } from '../lib/job-queue.ts'
 import { partItem, seedAttributes, type EventFor, type SimulationSeed } from './simulations.ts'
 import { COMPRESS_ABOVE_BYTES, MAX_BLOB_BYTES, storeResults } from './stored-results.ts'
@@ -31,7 +31,7 @@ export interface JobItem {
   created_at: string
   user_id: string
   track_id: string
-  mode: SimulationMode
+  mode: StoredMode
   status: JobStatus
   progress: { runs_done: number; runs_total: number }
   strategy_data: Record<string, unknown>
@@ -187,7 +187,7 @@ export function createJobsRepository(options: {
      * Stores the results over `runs` runs (hidden until the job ends); the job's status then (running,
      * or cancelling), or false if it is no longer this runner's.
      */
-    async keep(lease: JobLease, run: EngineRun, runs: number): Promise<false | 'running' | 'cancelling'> {
+    async keep(lease: JobLease, run: JobResults, runs: number): Promise<false | 'running' | 'cancelling'> {
       const stored = await storeResults({ simulation_id: lease.jobId }, run.results, limits)
       if (stored.kind === 'parts') {
         try {

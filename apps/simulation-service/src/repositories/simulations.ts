@@ -11,7 +11,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
 import type { SimulationResults } from '@f1/contracts/simulation-results'
-import type { Simulation, SimulationMode, SimulationSummary } from '@f1/contracts/simulations'
+import type { Simulation, SimulationSummary, StoredMode } from '@f1/contracts/simulations'
 import { indexName } from '@f1/tables'
 import { rethrowDynamoError } from '@f1/tables/errors'
 import { readinessKey } from '@f1/tables/keys'
@@ -34,7 +34,7 @@ export interface SimulationSeed {
   createdAt: Date
   trackId: string
   season: number
-  mode: SimulationMode
+  mode: StoredMode
   driver: string | undefined
   /** The request as sent. */
   strategyData: Record<string, unknown>

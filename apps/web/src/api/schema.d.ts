@@ -435,6 +435,109 @@ export interface paths {
                                 status: "running" | "completed" | "completed_with_failures" | "interrupted" | "failed" | "abandoned";
                                 updated_at: string;
                             } | null;
+                            /** @description The newest verify started over HTTP, without its report (GET its id for that); absent from a migrator without verifies */
+                            last_verification?: {
+                                /** @description A backfill that wrote rows while this verify read them: its missing rows may be there now; verify again after it */
+                                backfill_run_id?: string;
+                                error?: string;
+                                finished_at?: string;
+                                page_size: number;
+                                progress: {
+                                    /** @description Differences found so far */
+                                    differences: number;
+                                    /** @description Seconds until the first pass ends; null in the second */
+                                    eta_s?: number | null;
+                                    /** @description Live speed (both passes), when this instance runs it */
+                                    items_per_s?: number;
+                                    /** @description Legacy items read by the first pass */
+                                    legacy_read: number;
+                                    /** @description Rows of the new tables read by the second pass */
+                                    migrated_read: number;
+                                    /**
+                                     * @description legacy: legacy items checked against the new tables; migrated: rows that came from legacy checked against it
+                                     * @enum {unknown}
+                                     */
+                                    pass: "legacy" | "migrated" | "done";
+                                    /** @description The legacy table's item count (approximate in AWS) */
+                                    total_estimate: number | null;
+                                };
+                                report?: {
+                                    agree: boolean;
+                                    differences: {
+                                        /** @description Rows migrated from an item that hold something else than it maps to */
+                                        different: number;
+                                        /** @description Rows naming a legacy item that does not exist or maps elsewhere */
+                                        extra: number;
+                                        /** @description Items that map with no row (or a usage row that does not count them) */
+                                        missing: number;
+                                    };
+                                    legacy: {
+                                        mapped: number;
+                                        read: number;
+                                        /** @description Expected, not differences */
+                                        rejected: number;
+                                        /** @description Expected, not differences */
+                                        skipped: number;
+                                    };
+                                    /** @description The first 50 differences found; the CLI's verify lists them all */
+                                    sample: {
+                                        /** @description What differs (cut to 500 characters) */
+                                        detail: string;
+                                        /** @description The legacy strategy_id concerned (for an extra row: the id the row names) */
+                                        legacy_id: string;
+                                        /** @description The new table's row, table:pk/sk */
+                                        row: string;
+                                        /** @enum {unknown} */
+                                        table: "subscriptions" | "usage" | "actions" | "simulations";
+                                        /** @enum {unknown} */
+                                        type: "missing" | "different" | "extra";
+                                    }[];
+                                    tables: {
+                                        actions: {
+                                            /** @description Rows the legacy items map to */
+                                            expected: number;
+                                            /** @description Rows written or changed by live traffic since: rightly kept */
+                                            kept_live: number;
+                                            matching: number;
+                                            /** @description Rows scanned that say they came from legacy */
+                                            migrated_rows: number;
+                                        };
+                                        simulations: {
+                                            /** @description Rows the legacy items map to */
+                                            expected: number;
+                                            /** @description Rows written or changed by live traffic since: rightly kept */
+                                            kept_live: number;
+                                            matching: number;
+                                            /** @description Rows scanned that say they came from legacy */
+                                            migrated_rows: number;
+                                        };
+                                        subscriptions: {
+                                            /** @description Rows the legacy items map to */
+                                            expected: number;
+                                            /** @description Rows written or changed by live traffic since: rightly kept */
+                                            kept_live: number;
+                                            matching: number;
+                                            /** @description Rows scanned that say they came from legacy */
+                                            migrated_rows: number;
+                                        };
+                                        usage: {
+                                            /** @description Rows the legacy items map to */
+                                            expected: number;
+                                            /** @description Rows written or changed by live traffic since: rightly kept */
+                                            kept_live: number;
+                                            matching: number;
+                                            /** @description Rows scanned that say they came from legacy */
+                                            migrated_rows: number;
+                                        };
+                                    };
+                                };
+                                segments: number;
+                                started_at: string;
+                                /** @enum {unknown} */
+                                status: "running" | "done" | "failed" | "interrupted";
+                                updated_at: string;
+                                verification_id: string;
+                            } | null;
                             lock: {
                                 held: boolean;
                                 lease_until?: string;
@@ -521,6 +624,413 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/migration/verifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A verification: status, progress, and its report (counts and the first 50 differences) once done */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A verification id, e.g. ver-20260101T120000Z-a1b2c3 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A backfill that wrote rows while this verify read them: its missing rows may be there now; verify again after it */
+                            backfill_run_id?: string;
+                            error?: string;
+                            finished_at?: string;
+                            page_size: number;
+                            progress: {
+                                /** @description Differences found so far */
+                                differences: number;
+                                /** @description Seconds until the first pass ends; null in the second */
+                                eta_s?: number | null;
+                                /** @description Live speed (both passes), when this instance runs it */
+                                items_per_s?: number;
+                                /** @description Legacy items read by the first pass */
+                                legacy_read: number;
+                                /** @description Rows of the new tables read by the second pass */
+                                migrated_read: number;
+                                /**
+                                 * @description legacy: legacy items checked against the new tables; migrated: rows that came from legacy checked against it
+                                 * @enum {unknown}
+                                 */
+                                pass: "legacy" | "migrated" | "done";
+                                /** @description The legacy table's item count (approximate in AWS) */
+                                total_estimate: number | null;
+                            };
+                            report?: {
+                                agree: boolean;
+                                differences: {
+                                    /** @description Rows migrated from an item that hold something else than it maps to */
+                                    different: number;
+                                    /** @description Rows naming a legacy item that does not exist or maps elsewhere */
+                                    extra: number;
+                                    /** @description Items that map with no row (or a usage row that does not count them) */
+                                    missing: number;
+                                };
+                                legacy: {
+                                    mapped: number;
+                                    read: number;
+                                    /** @description Expected, not differences */
+                                    rejected: number;
+                                    /** @description Expected, not differences */
+                                    skipped: number;
+                                };
+                                /** @description The first 50 differences found; the CLI's verify lists them all */
+                                sample: {
+                                    /** @description What differs (cut to 500 characters) */
+                                    detail: string;
+                                    /** @description The legacy strategy_id concerned (for an extra row: the id the row names) */
+                                    legacy_id: string;
+                                    /** @description The new table's row, table:pk/sk */
+                                    row: string;
+                                    /** @enum {unknown} */
+                                    table: "subscriptions" | "usage" | "actions" | "simulations";
+                                    /** @enum {unknown} */
+                                    type: "missing" | "different" | "extra";
+                                }[];
+                                tables: {
+                                    actions: {
+                                        /** @description Rows the legacy items map to */
+                                        expected: number;
+                                        /** @description Rows written or changed by live traffic since: rightly kept */
+                                        kept_live: number;
+                                        matching: number;
+                                        /** @description Rows scanned that say they came from legacy */
+                                        migrated_rows: number;
+                                    };
+                                    simulations: {
+                                        /** @description Rows the legacy items map to */
+                                        expected: number;
+                                        /** @description Rows written or changed by live traffic since: rightly kept */
+                                        kept_live: number;
+                                        matching: number;
+                                        /** @description Rows scanned that say they came from legacy */
+                                        migrated_rows: number;
+                                    };
+                                    subscriptions: {
+                                        /** @description Rows the legacy items map to */
+                                        expected: number;
+                                        /** @description Rows written or changed by live traffic since: rightly kept */
+                                        kept_live: number;
+                                        matching: number;
+                                        /** @description Rows scanned that say they came from legacy */
+                                        migrated_rows: number;
+                                    };
+                                    usage: {
+                                        /** @description Rows the legacy items map to */
+                                        expected: number;
+                                        /** @description Rows written or changed by live traffic since: rightly kept */
+                                        kept_live: number;
+                                        matching: number;
+                                        /** @description Rows scanned that say they came from legacy */
+                                        migrated_rows: number;
+                                    };
+                                };
+                            };
+                            segments: number;
+                            started_at: string;
+                            /** @enum {unknown} */
+                            status: "running" | "done" | "failed" | "interrupted";
+                            updated_at: string;
+                            verification_id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/migration/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a verify in the background: legacy compared with the new tables (409 while a backfill or a verify runs)
+         * @description With an Idempotency-Key, a retry answers the verification it started. 409 RUN_IN_PROGRESS while a backfill runs; 409 VERIFY_IN_PROGRESS, with details.verification_id, while another verify does.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer, never a second run or charge */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Parallel Scan segments of each table */
+                        segments?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            verification_id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1091,17 +1601,20 @@ export interface paths {
                                 eta_s?: number | null;
                                 migrated_at?: string;
                                 migrated_from?: string;
-                                /** @enum {unknown} */
-                                mode?: "single" | "race" | "monte_carlo";
                                 /**
-                                 * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs says the same), and only those were charged
+                                 * @description single, race, monte_carlo: a simulation (results of that mode); optimize: an optimizer request with evaluate_runs, run as a job
+                                 * @enum {unknown}
+                                 */
+                                mode?: "single" | "race" | "monte_carlo" | "optimize";
+                                /**
+                                 * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs, or with mode optimize results.in_monte_carlo.runs, says the same), and only those were charged
                                  * @enum {boolean}
                                  */
                                 partial?: true;
                                 progress?: {
                                     /** @description Monte Carlo runs finished so far (written about once a second); on a cancelled job with `partial`, the runs its results cover */
                                     runs_done: number;
-                                    /** @description Runs of the study */
+                                    /** @description Runs of the study (optimize: of its re-evaluation, each run racing every candidate) */
                                     runs_total: number;
                                 };
                                 season?: number;
@@ -1113,7 +1626,7 @@ export interface paths {
                                 status?: "queued" | "running" | "cancelling" | "done" | "failed" | "cancelled";
                                 /** @description The request as sent (without operation) */
                                 strategy_data?: unknown;
-                                /** @description The driver's race time in seconds (the median in Monte Carlo); null without a driver or when he retired */
+                                /** @description The driver's race time in seconds (the median in Monte Carlo; optimize: the median of the strategy ranked first in Monte Carlo); null without a driver or when he retired */
                                 total_time: number | null;
                                 track_id?: string;
                                 track_unresolved?: boolean;
@@ -1403,20 +1916,23 @@ export interface paths {
                             eta_s?: number | null;
                             migrated_at?: string;
                             migrated_from?: string;
-                            /** @enum {unknown} */
-                            mode?: "single" | "race" | "monte_carlo";
                             /**
-                             * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs says the same), and only those were charged
+                             * @description single, race, monte_carlo: a simulation (results of that mode); optimize: an optimizer request with evaluate_runs, run as a job
+                             * @enum {unknown}
+                             */
+                            mode?: "single" | "race" | "monte_carlo" | "optimize";
+                            /**
+                             * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs, or with mode optimize results.in_monte_carlo.runs, says the same), and only those were charged
                              * @enum {boolean}
                              */
                             partial?: true;
                             progress?: {
                                 /** @description Monte Carlo runs finished so far (written about once a second); on a cancelled job with `partial`, the runs its results cover */
                                 runs_done: number;
-                                /** @description Runs of the study */
+                                /** @description Runs of the study (optimize: of its re-evaluation, each run racing every candidate) */
                                 runs_total: number;
                             };
-                            /** @description The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult), or, on a row migrated from the legacy table, the old app's free-form result */
+                            /** @description The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult, optimize: OptimizeResult), or, on a row migrated from the legacy table, the old app's free-form result */
                             results?: {
                                 /** @description Every car, by final position */
                                 classification: {
@@ -1804,6 +2320,106 @@ export interface paths {
                                 lap_times: number[];
                                 /** @description The driver's time over the race distance, alone on a free track, s */
                                 race_time: number;
+                            } | {
+                                /** @description The `top` fastest per stop count, each the best split of its compounds, by stops then race time */
+                                alternatives: {
+                                    race_time: number;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                                driver: string;
+                                /** @description With evaluate_runs: the best strategy per stop count in a Monte Carlo study */
+                                in_monte_carlo?: {
+                                    /** @description Each stop count's fastest on the same random races, most points first */
+                                    candidates: {
+                                        /** @description Share of runs retired (0..1) */
+                                        dnf: number;
+                                        /** @description Race time alone on a free track (how it was found), s */
+                                        free_track_time: number;
+                                        /** @description Mean finishing position (retirements classified at the back) */
+                                        mean_position: number;
+                                        /** @description Share of runs in the first three (0..1) */
+                                        podium: number;
+                                        /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                        points: number;
+                                        /** @description Median race time over the runs finished (null if never), s */
+                                        race_time_p50: number | null;
+                                        stops: number;
+                                        strategy: {
+                                            stints: {
+                                                /** @description A1 (hardest) to A7 (softest), I or W */
+                                                compound: string;
+                                                /** @description Fuel added at the stop (0; refuelling is banned) */
+                                                refuel_kg?: number;
+                                                /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                                start_lap: number;
+                                                /** @description Age of the set in laps when the stint starts */
+                                                tire_age: number;
+                                            }[];
+                                        };
+                                        /** @description Share of runs won (0..1) */
+                                        win: number;
+                                    }[];
+                                    runs: number;
+                                    seed: number;
+                                };
+                                /** @description Every alternative in the full race with the field on its strategies and the race's yellows (or fcy_phases), best place first */
+                                in_race: {
+                                    /** @description Race time alone on a free track (how it was found), s */
+                                    free_track_time: number;
+                                    /** @description Null when he retired, s */
+                                    gap_to_winner: number | null;
+                                    position: number;
+                                    /** @description Null when he retired, s */
+                                    race_time: number | null;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                                /** @description One-stop race time on a free track against the in-lap, with the fastest pair of compounds for it */
+                                pit_lap_curve: {
+                                    compounds: string[];
+                                    pit_lap: number;
+                                    race_time: number;
+                                }[];
+                                /** @description Fastest 1-, 2- and 3-stop strategies on a free track */
+                                strategies: {
+                                    race_time: number;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
                             } | ({
                                 [key: string]: unknown;
                             } | unknown[] | string);
@@ -1816,7 +2432,7 @@ export interface paths {
                             status?: "queued" | "running" | "cancelling" | "done" | "failed" | "cancelled";
                             /** @description The request as sent (without operation) */
                             strategy_data?: unknown;
-                            /** @description The driver's race time in seconds (the median in Monte Carlo); null without a driver or when he retired */
+                            /** @description The driver's race time in seconds (the median in Monte Carlo; optimize: the median of the strategy ranked first in Monte Carlo); null without a driver or when he retired */
                             total_time: number | null;
                             track_id?: string;
                             track_unresolved?: boolean;
@@ -1844,20 +2460,23 @@ export interface paths {
                             eta_s?: number | null;
                             migrated_at?: string;
                             migrated_from?: string;
-                            /** @enum {unknown} */
-                            mode?: "single" | "race" | "monte_carlo";
                             /**
-                             * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs says the same), and only those were charged
+                             * @description single, race, monte_carlo: a simulation (results of that mode); optimize: an optimizer request with evaluate_runs, run as a job
+                             * @enum {unknown}
+                             */
+                            mode?: "single" | "race" | "monte_carlo" | "optimize";
+                            /**
+                             * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs, or with mode optimize results.in_monte_carlo.runs, says the same), and only those were charged
                              * @enum {boolean}
                              */
                             partial?: true;
                             progress?: {
                                 /** @description Monte Carlo runs finished so far (written about once a second); on a cancelled job with `partial`, the runs its results cover */
                                 runs_done: number;
-                                /** @description Runs of the study */
+                                /** @description Runs of the study (optimize: of its re-evaluation, each run racing every candidate) */
                                 runs_total: number;
                             };
-                            /** @description The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult), or, on a row migrated from the legacy table, the old app's free-form result */
+                            /** @description The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult, optimize: OptimizeResult), or, on a row migrated from the legacy table, the old app's free-form result */
                             results?: {
                                 /** @description Every car, by final position */
                                 classification: {
@@ -2245,6 +2864,106 @@ export interface paths {
                                 lap_times: number[];
                                 /** @description The driver's time over the race distance, alone on a free track, s */
                                 race_time: number;
+                            } | {
+                                /** @description The `top` fastest per stop count, each the best split of its compounds, by stops then race time */
+                                alternatives: {
+                                    race_time: number;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                                driver: string;
+                                /** @description With evaluate_runs: the best strategy per stop count in a Monte Carlo study */
+                                in_monte_carlo?: {
+                                    /** @description Each stop count's fastest on the same random races, most points first */
+                                    candidates: {
+                                        /** @description Share of runs retired (0..1) */
+                                        dnf: number;
+                                        /** @description Race time alone on a free track (how it was found), s */
+                                        free_track_time: number;
+                                        /** @description Mean finishing position (retirements classified at the back) */
+                                        mean_position: number;
+                                        /** @description Share of runs in the first three (0..1) */
+                                        podium: number;
+                                        /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                        points: number;
+                                        /** @description Median race time over the runs finished (null if never), s */
+                                        race_time_p50: number | null;
+                                        stops: number;
+                                        strategy: {
+                                            stints: {
+                                                /** @description A1 (hardest) to A7 (softest), I or W */
+                                                compound: string;
+                                                /** @description Fuel added at the stop (0; refuelling is banned) */
+                                                refuel_kg?: number;
+                                                /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                                start_lap: number;
+                                                /** @description Age of the set in laps when the stint starts */
+                                                tire_age: number;
+                                            }[];
+                                        };
+                                        /** @description Share of runs won (0..1) */
+                                        win: number;
+                                    }[];
+                                    runs: number;
+                                    seed: number;
+                                };
+                                /** @description Every alternative in the full race with the field on its strategies and the race's yellows (or fcy_phases), best place first */
+                                in_race: {
+                                    /** @description Race time alone on a free track (how it was found), s */
+                                    free_track_time: number;
+                                    /** @description Null when he retired, s */
+                                    gap_to_winner: number | null;
+                                    position: number;
+                                    /** @description Null when he retired, s */
+                                    race_time: number | null;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                                /** @description One-stop race time on a free track against the in-lap, with the fastest pair of compounds for it */
+                                pit_lap_curve: {
+                                    compounds: string[];
+                                    pit_lap: number;
+                                    race_time: number;
+                                }[];
+                                /** @description Fastest 1-, 2- and 3-stop strategies on a free track */
+                                strategies: {
+                                    race_time: number;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
                             } | ({
                                 [key: string]: unknown;
                             } | unknown[] | string);
@@ -2257,7 +2976,7 @@ export interface paths {
                             status?: "queued" | "running" | "cancelling" | "done" | "failed" | "cancelled";
                             /** @description The request as sent (without operation) */
                             strategy_data?: unknown;
-                            /** @description The driver's race time in seconds (the median in Monte Carlo); null without a driver or when he retired */
+                            /** @description The driver's race time in seconds (the median in Monte Carlo; optimize: the median of the strategy ranked first in Monte Carlo); null without a driver or when he retired */
                             total_time: number | null;
                             track_id?: string;
                             track_unresolved?: boolean;
@@ -2459,20 +3178,23 @@ export interface paths {
                             eta_s?: number | null;
                             migrated_at?: string;
                             migrated_from?: string;
-                            /** @enum {unknown} */
-                            mode?: "single" | "race" | "monte_carlo";
                             /**
-                             * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs says the same), and only those were charged
+                             * @description single, race, monte_carlo: a simulation (results of that mode); optimize: an optimizer request with evaluate_runs, run as a job
+                             * @enum {unknown}
+                             */
+                            mode?: "single" | "race" | "monte_carlo" | "optimize";
+                            /**
+                             * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs, or with mode optimize results.in_monte_carlo.runs, says the same), and only those were charged
                              * @enum {boolean}
                              */
                             partial?: true;
                             progress?: {
                                 /** @description Monte Carlo runs finished so far (written about once a second); on a cancelled job with `partial`, the runs its results cover */
                                 runs_done: number;
-                                /** @description Runs of the study */
+                                /** @description Runs of the study (optimize: of its re-evaluation, each run racing every candidate) */
                                 runs_total: number;
                             };
-                            /** @description The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult), or, on a row migrated from the legacy table, the old app's free-form result */
+                            /** @description The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult, optimize: OptimizeResult), or, on a row migrated from the legacy table, the old app's free-form result */
                             results?: {
                                 /** @description Every car, by final position */
                                 classification: {
@@ -2860,6 +3582,106 @@ export interface paths {
                                 lap_times: number[];
                                 /** @description The driver's time over the race distance, alone on a free track, s */
                                 race_time: number;
+                            } | {
+                                /** @description The `top` fastest per stop count, each the best split of its compounds, by stops then race time */
+                                alternatives: {
+                                    race_time: number;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                                driver: string;
+                                /** @description With evaluate_runs: the best strategy per stop count in a Monte Carlo study */
+                                in_monte_carlo?: {
+                                    /** @description Each stop count's fastest on the same random races, most points first */
+                                    candidates: {
+                                        /** @description Share of runs retired (0..1) */
+                                        dnf: number;
+                                        /** @description Race time alone on a free track (how it was found), s */
+                                        free_track_time: number;
+                                        /** @description Mean finishing position (retirements classified at the back) */
+                                        mean_position: number;
+                                        /** @description Share of runs in the first three (0..1) */
+                                        podium: number;
+                                        /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                        points: number;
+                                        /** @description Median race time over the runs finished (null if never), s */
+                                        race_time_p50: number | null;
+                                        stops: number;
+                                        strategy: {
+                                            stints: {
+                                                /** @description A1 (hardest) to A7 (softest), I or W */
+                                                compound: string;
+                                                /** @description Fuel added at the stop (0; refuelling is banned) */
+                                                refuel_kg?: number;
+                                                /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                                start_lap: number;
+                                                /** @description Age of the set in laps when the stint starts */
+                                                tire_age: number;
+                                            }[];
+                                        };
+                                        /** @description Share of runs won (0..1) */
+                                        win: number;
+                                    }[];
+                                    runs: number;
+                                    seed: number;
+                                };
+                                /** @description Every alternative in the full race with the field on its strategies and the race's yellows (or fcy_phases), best place first */
+                                in_race: {
+                                    /** @description Race time alone on a free track (how it was found), s */
+                                    free_track_time: number;
+                                    /** @description Null when he retired, s */
+                                    gap_to_winner: number | null;
+                                    position: number;
+                                    /** @description Null when he retired, s */
+                                    race_time: number | null;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                                /** @description One-stop race time on a free track against the in-lap, with the fastest pair of compounds for it */
+                                pit_lap_curve: {
+                                    compounds: string[];
+                                    pit_lap: number;
+                                    race_time: number;
+                                }[];
+                                /** @description Fastest 1-, 2- and 3-stop strategies on a free track */
+                                strategies: {
+                                    race_time: number;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
                             } | ({
                                 [key: string]: unknown;
                             } | unknown[] | string);
@@ -2872,7 +3694,7 @@ export interface paths {
                             status?: "queued" | "running" | "cancelling" | "done" | "failed" | "cancelled";
                             /** @description The request as sent (without operation) */
                             strategy_data?: unknown;
-                            /** @description The driver's race time in seconds (the median in Monte Carlo); null without a driver or when he retired */
+                            /** @description The driver's race time in seconds (the median in Monte Carlo; optimize: the median of the strategy ranked first in Monte Carlo); null without a driver or when he retired */
                             total_time: number | null;
                             track_id?: string;
                             track_unresolved?: boolean;
@@ -3081,20 +3903,23 @@ export interface paths {
                             eta_s?: number | null;
                             migrated_at?: string;
                             migrated_from?: string;
-                            /** @enum {unknown} */
-                            mode?: "single" | "race" | "monte_carlo";
                             /**
-                             * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs says the same), and only those were charged
+                             * @description single, race, monte_carlo: a simulation (results of that mode); optimize: an optimizer request with evaluate_runs, run as a job
+                             * @enum {unknown}
+                             */
+                            mode?: "single" | "race" | "monte_carlo" | "optimize";
+                            /**
+                             * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs, or with mode optimize results.in_monte_carlo.runs, says the same), and only those were charged
                              * @enum {boolean}
                              */
                             partial?: true;
                             progress?: {
                                 /** @description Monte Carlo runs finished so far (written about once a second); on a cancelled job with `partial`, the runs its results cover */
                                 runs_done: number;
-                                /** @description Runs of the study */
+                                /** @description Runs of the study (optimize: of its re-evaluation, each run racing every candidate) */
                                 runs_total: number;
                             };
-                            /** @description The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult), or, on a row migrated from the legacy table, the old app's free-form result */
+                            /** @description The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult, optimize: OptimizeResult), or, on a row migrated from the legacy table, the old app's free-form result */
                             results?: {
                                 /** @description Every car, by final position */
                                 classification: {
@@ -3482,6 +4307,106 @@ export interface paths {
                                 lap_times: number[];
                                 /** @description The driver's time over the race distance, alone on a free track, s */
                                 race_time: number;
+                            } | {
+                                /** @description The `top` fastest per stop count, each the best split of its compounds, by stops then race time */
+                                alternatives: {
+                                    race_time: number;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                                driver: string;
+                                /** @description With evaluate_runs: the best strategy per stop count in a Monte Carlo study */
+                                in_monte_carlo?: {
+                                    /** @description Each stop count's fastest on the same random races, most points first */
+                                    candidates: {
+                                        /** @description Share of runs retired (0..1) */
+                                        dnf: number;
+                                        /** @description Race time alone on a free track (how it was found), s */
+                                        free_track_time: number;
+                                        /** @description Mean finishing position (retirements classified at the back) */
+                                        mean_position: number;
+                                        /** @description Share of runs in the first three (0..1) */
+                                        podium: number;
+                                        /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                        points: number;
+                                        /** @description Median race time over the runs finished (null if never), s */
+                                        race_time_p50: number | null;
+                                        stops: number;
+                                        strategy: {
+                                            stints: {
+                                                /** @description A1 (hardest) to A7 (softest), I or W */
+                                                compound: string;
+                                                /** @description Fuel added at the stop (0; refuelling is banned) */
+                                                refuel_kg?: number;
+                                                /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                                start_lap: number;
+                                                /** @description Age of the set in laps when the stint starts */
+                                                tire_age: number;
+                                            }[];
+                                        };
+                                        /** @description Share of runs won (0..1) */
+                                        win: number;
+                                    }[];
+                                    runs: number;
+                                    seed: number;
+                                };
+                                /** @description Every alternative in the full race with the field on its strategies and the race's yellows (or fcy_phases), best place first */
+                                in_race: {
+                                    /** @description Race time alone on a free track (how it was found), s */
+                                    free_track_time: number;
+                                    /** @description Null when he retired, s */
+                                    gap_to_winner: number | null;
+                                    position: number;
+                                    /** @description Null when he retired, s */
+                                    race_time: number | null;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                                /** @description One-stop race time on a free track against the in-lap, with the fastest pair of compounds for it */
+                                pit_lap_curve: {
+                                    compounds: string[];
+                                    pit_lap: number;
+                                    race_time: number;
+                                }[];
+                                /** @description Fastest 1-, 2- and 3-stop strategies on a free track */
+                                strategies: {
+                                    race_time: number;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
                             } | ({
                                 [key: string]: unknown;
                             } | unknown[] | string);
@@ -3494,7 +4419,7 @@ export interface paths {
                             status?: "queued" | "running" | "cancelling" | "done" | "failed" | "cancelled";
                             /** @description The request as sent (without operation) */
                             strategy_data?: unknown;
-                            /** @description The driver's race time in seconds (the median in Monte Carlo); null without a driver or when he retired */
+                            /** @description The driver's race time in seconds (the median in Monte Carlo; optimize: the median of the strategy ranked first in Monte Carlo); null without a driver or when he retired */
                             total_time: number | null;
                             track_id?: string;
                             track_unresolved?: boolean;
@@ -3522,20 +4447,23 @@ export interface paths {
                             eta_s?: number | null;
                             migrated_at?: string;
                             migrated_from?: string;
-                            /** @enum {unknown} */
-                            mode?: "single" | "race" | "monte_carlo";
                             /**
-                             * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs says the same), and only those were charged
+                             * @description single, race, monte_carlo: a simulation (results of that mode); optimize: an optimizer request with evaluate_runs, run as a job
+                             * @enum {unknown}
+                             */
+                            mode?: "single" | "race" | "monte_carlo" | "optimize";
+                            /**
+                             * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs, or with mode optimize results.in_monte_carlo.runs, says the same), and only those were charged
                              * @enum {boolean}
                              */
                             partial?: true;
                             progress?: {
                                 /** @description Monte Carlo runs finished so far (written about once a second); on a cancelled job with `partial`, the runs its results cover */
                                 runs_done: number;
-                                /** @description Runs of the study */
+                                /** @description Runs of the study (optimize: of its re-evaluation, each run racing every candidate) */
                                 runs_total: number;
                             };
-                            /** @description The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult), or, on a row migrated from the legacy table, the old app's free-form result */
+                            /** @description The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult, optimize: OptimizeResult), or, on a row migrated from the legacy table, the old app's free-form result */
                             results?: {
                                 /** @description Every car, by final position */
                                 classification: {
@@ -3923,6 +4851,106 @@ export interface paths {
                                 lap_times: number[];
                                 /** @description The driver's time over the race distance, alone on a free track, s */
                                 race_time: number;
+                            } | {
+                                /** @description The `top` fastest per stop count, each the best split of its compounds, by stops then race time */
+                                alternatives: {
+                                    race_time: number;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                                driver: string;
+                                /** @description With evaluate_runs: the best strategy per stop count in a Monte Carlo study */
+                                in_monte_carlo?: {
+                                    /** @description Each stop count's fastest on the same random races, most points first */
+                                    candidates: {
+                                        /** @description Share of runs retired (0..1) */
+                                        dnf: number;
+                                        /** @description Race time alone on a free track (how it was found), s */
+                                        free_track_time: number;
+                                        /** @description Mean finishing position (retirements classified at the back) */
+                                        mean_position: number;
+                                        /** @description Share of runs in the first three (0..1) */
+                                        podium: number;
+                                        /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                        points: number;
+                                        /** @description Median race time over the runs finished (null if never), s */
+                                        race_time_p50: number | null;
+                                        stops: number;
+                                        strategy: {
+                                            stints: {
+                                                /** @description A1 (hardest) to A7 (softest), I or W */
+                                                compound: string;
+                                                /** @description Fuel added at the stop (0; refuelling is banned) */
+                                                refuel_kg?: number;
+                                                /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                                start_lap: number;
+                                                /** @description Age of the set in laps when the stint starts */
+                                                tire_age: number;
+                                            }[];
+                                        };
+                                        /** @description Share of runs won (0..1) */
+                                        win: number;
+                                    }[];
+                                    runs: number;
+                                    seed: number;
+                                };
+                                /** @description Every alternative in the full race with the field on its strategies and the race's yellows (or fcy_phases), best place first */
+                                in_race: {
+                                    /** @description Race time alone on a free track (how it was found), s */
+                                    free_track_time: number;
+                                    /** @description Null when he retired, s */
+                                    gap_to_winner: number | null;
+                                    position: number;
+                                    /** @description Null when he retired, s */
+                                    race_time: number | null;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                                /** @description One-stop race time on a free track against the in-lap, with the fastest pair of compounds for it */
+                                pit_lap_curve: {
+                                    compounds: string[];
+                                    pit_lap: number;
+                                    race_time: number;
+                                }[];
+                                /** @description Fastest 1-, 2- and 3-stop strategies on a free track */
+                                strategies: {
+                                    race_time: number;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
                             } | ({
                                 [key: string]: unknown;
                             } | unknown[] | string);
@@ -3935,7 +4963,7 @@ export interface paths {
                             status?: "queued" | "running" | "cancelling" | "done" | "failed" | "cancelled";
                             /** @description The request as sent (without operation) */
                             strategy_data?: unknown;
-                            /** @description The driver's race time in seconds (the median in Monte Carlo); null without a driver or when he retired */
+                            /** @description The driver's race time in seconds (the median in Monte Carlo; optimize: the median of the strategy ranked first in Monte Carlo); null without a driver or when he retired */
                             total_time: number | null;
                             track_id?: string;
                             track_unresolved?: boolean;
@@ -4123,7 +5151,7 @@ export interface paths {
         put?: never;
         /**
          * The fastest 1-, 2- and 3-stop strategies for a driver (strategy_compare: pro and team)
-         * @description Charges one strategy_compare, and with evaluate_runs one monte_carlo_run per run of the re-evaluation study (each stop count's fastest: three per run).
+         * @description Charges one strategy_compare, and with evaluate_runs one monte_carlo_run per run of the re-evaluation study (each stop count's fastest: three per run). Without evaluate_runs: 200 with the strategies (nothing stored). With evaluate_runs the request runs as a job: 202 with the queued simulation (mode optimize) and Location: /api/simulations/<id>, read (progress, eta_s) and cancelled there like any job; once done its results are this route's 200 body. A cancel while running keeps the re-evaluation's runs done (in_monte_carlo.runs) and charges three monte_carlo_run for each. The same Idempotency-Key answers the same strategies, or the same job.
          */
         post: {
             parameters: {
@@ -4140,7 +5168,7 @@ export interface paths {
                     "application/json": {
                         /** @description Driver code, e.g. HAM */
                         driver: string;
-                        /** @description Re-evaluate each stop count's fastest in a Monte Carlo study of this many runs (in_monte_carlo; default 0: none). Charged 3 monte_carlo_run per run */
+                        /** @description Re-evaluate each stop count's fastest in a Monte Carlo study of this many runs (in_monte_carlo; default 0: none). Charged 3 monte_carlo_run per run. Above 0 the request runs as a job (202, mode optimize) */
                         evaluate_runs?: number;
                         /** @description The yellows of the race the alternatives are re-evaluated in (in_race), in place of the recorded ones; [] for none */
                         fcy_phases?: {
@@ -4170,7 +5198,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description mode optimize: the fastest strategies per stop count, re-evaluated in the race and in Monte Carlo */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4276,6 +5304,550 @@ export interface paths {
                                     }[];
                                 };
                             }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ISO-8601 with milliseconds */
+                            created_at: string;
+                            /** @description The driver whose strategy was simulated and whose time is total_time */
+                            driver?: string;
+                            error?: {
+                                /** @description e.g. JOB_DEADLINE_EXCEEDED, ENGINE_FAILED, or the engine's 400 code */
+                                code: string;
+                                message: string;
+                            };
+                            /** @description Seconds left at this job's measured rate; null until a first rate is measured */
+                            eta_s?: number | null;
+                            migrated_at?: string;
+                            migrated_from?: string;
+                            /**
+                             * @description single, race, monte_carlo: a simulation (results of that mode); optimize: an optimizer request with evaluate_runs, run as a job
+                             * @enum {unknown}
+                             */
+                            mode?: "single" | "race" | "monte_carlo" | "optimize";
+                            /**
+                             * @description Only on a job cancelled while running: its results cover only the runs done before the cancel (progress.runs_done of progress.runs_total; results.runs, or with mode optimize results.in_monte_carlo.runs, says the same), and only those were charged
+                             * @enum {boolean}
+                             */
+                            partial?: true;
+                            progress?: {
+                                /** @description Monte Carlo runs finished so far (written about once a second); on a cancelled job with `partial`, the runs its results cover */
+                                runs_done: number;
+                                /** @description Runs of the study (optimize: of its re-evaluation, each run racing every candidate) */
+                                runs_total: number;
+                            };
+                            /** @description The engine's output for the mode (single: SingleCarResult, race: RaceResult, monte_carlo: MonteCarloResult, optimize: OptimizeResult), or, on a row migrated from the legacy table, the old app's free-form result */
+                            results?: {
+                                /** @description Every car, by final position */
+                                classification: {
+                                    /** @description Driver code, e.g. HAM */
+                                    driver: string;
+                                    /** @description Seconds behind the winner when crossing the line for the last time; null for a retired car */
+                                    gap: number | null;
+                                    /** @description Laps completed: fewer than the race distance for lapped and retired cars */
+                                    laps: number;
+                                    /** @description Final position (1 = winner) */
+                                    position: number;
+                                    /** @description Time over the laps completed, s */
+                                    race_time: number;
+                                    /** @enum {unknown} */
+                                    status: "finished" | "retired";
+                                }[];
+                                /** @description The safety car and VSC phases of the race, in order */
+                                fcy_phases: {
+                                    /** @description Race time of the leader's lap at which the phase ends, s; null: it lasts until the flag */
+                                    end: number | null;
+                                    /** @description Race time of the leader's lap at which the phase starts, s */
+                                    start: number;
+                                    /**
+                                     * @description SC: safety car; VSC: virtual safety car
+                                     * @enum {unknown}
+                                     */
+                                    type: "SC" | "VSC";
+                                }[];
+                                /** @description Per driver code: every lap completed broken down */
+                                lap_detail: {
+                                    [key: string]: {
+                                        /** @description Qualifying time + race-pace gap + car + driver, and in lap 1 the start losses, s */
+                                        base: number[];
+                                        /** @description The compound the lap is driven on */
+                                        compound: string[];
+                                        /** @description DRS gains (negative), s */
+                                        drs: number[];
+                                        /** @description The car's own flag in that lap: a yellow meets a lapped car in another lap than the leader */
+                                        flag: ("green" | "VSC" | "SC")[];
+                                        /** @description Fuel mass x its lap-time sensitivity, s */
+                                        fuel: number[];
+                                        /** @description On board at the start of the lap, kg */
+                                        fuel_kg: number[];
+                                        /** @description Seconds behind the leader when crossing the line at the end of the lap (0 for the leader) */
+                                        gap_to_leader: number[];
+                                        /** @description In- and out-lap pit-lane and standing time, s */
+                                        pit: number[];
+                                        /** @description The rest: yellows, duels, being held behind a car, overtaking losses, s */
+                                        traffic_yellow: number[];
+                                        /** @description Age of the set at the start of the lap, laps (yellow laps count less) */
+                                        tyre_age: number[];
+                                        /** @description Degradation by tyre age, cold tyres in a stint's first lap, s */
+                                        tyres: number[];
+                                    };
+                                };
+                                /** @description Per driver code: lap times in seconds for the laps completed; index 0 = lap 1 */
+                                lap_times: {
+                                    [key: string]: number[];
+                                };
+                                /** @description Every stop, by lap then driver */
+                                pit_stops: {
+                                    /** @description The compound fitted: A1 (hardest) to A7 (softest), I or W */
+                                    compound: string;
+                                    /** @description Driver code, e.g. HAM */
+                                    driver: string;
+                                    /** @description The in-lap */
+                                    lap: number;
+                                    /**
+                                     * @description planned: as the strategy said; yellow: brought forward to pit under an SC or VSC; cover: brought forward to answer the undercut of the car behind
+                                     * @enum {unknown}
+                                     */
+                                    reason?: "planned" | "yellow" | "cover";
+                                    /** @description Fuel added, kg (0: refuelling is banned) */
+                                    refuel_kg: number;
+                                    /** @description Standing time in the box, s */
+                                    standstill: number;
+                                    /** @description Age of the set fitted, laps */
+                                    tire_age: number;
+                                }[];
+                                /** @description Per driver code: position at the end of every lap (kept after a retirement); index 0 = lap 1 */
+                                positions: {
+                                    [key: string]: number[];
+                                };
+                                /** @description With sensitivity: the driver in the race with one figure changed per point */
+                                sensitivity?: {
+                                    base: {
+                                        position: number;
+                                        /** @description Null when he retired, s */
+                                        race_time: number | null;
+                                    };
+                                    driver: string;
+                                    pit_loss?: {
+                                        /** @description Against the race as asked */
+                                        delta_position: number;
+                                        /** @description Against the race as asked, s */
+                                        delta_time: number | null;
+                                        /** @description The change, % */
+                                        pct: number;
+                                        position: number;
+                                        /** @description Null when he retired, s */
+                                        race_time: number | null;
+                                    }[];
+                                    tyre_degradation?: {
+                                        /** @description Against the race as asked */
+                                        delta_position: number;
+                                        /** @description Against the race as asked, s */
+                                        delta_time: number | null;
+                                        /** @description The change, % */
+                                        pct: number;
+                                        position: number;
+                                        /** @description Null when he retired, s */
+                                        race_time: number | null;
+                                    }[];
+                                };
+                                /** @description The virtual strategy engineer it ran with (null: off, every driver kept to his plan) */
+                                strategy_engineer?: {
+                                    cover_gap_s: number;
+                                    cover_window_laps: number;
+                                    /** @description The drivers it looked after; null: every driver */
+                                    drivers: string[] | null;
+                                    yellow_window_laps: number;
+                                } | null;
+                                /** @description What the race's data (or the request's strategy) holds that the reference refuses to run */
+                                warnings: {
+                                    /** @enum {unknown} */
+                                    code: "FUEL_RUNS_OUT" | "RACE_PACE_GAP_OUT_OF_RANGE" | "FCY_PHASES_TOO_CLOSE" | "ONE_DRY_COMPOUND";
+                                    /** @description The condition and what the engine does about it, in words */
+                                    message: string;
+                                }[];
+                            } | {
+                                /** @description The optimizer's re-evaluation: each candidate's outcome, in the order asked */
+                                candidates?: {
+                                    /** @description Share of runs retired (0..1) */
+                                    dnf: number;
+                                    /** @description Mean finishing position (retirements classified at the back) */
+                                    mean_position: number;
+                                    /** @description Share of runs in the first three (0..1) */
+                                    podium: number;
+                                    /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                    points: number;
+                                    /** @description Median race time over the runs finished (null if never), s */
+                                    race_time_p50: number | null;
+                                    /** @description Share of runs won (0..1) */
+                                    win: number;
+                                }[];
+                                /** @description Monte Carlo with compare_strategy: B (compare_strategy) against A (strategy), run by run on the same random races */
+                                comparison?: {
+                                    a: {
+                                        /** @description Share of runs retired (0..1) */
+                                        dnf: number;
+                                        /** @description Mean finishing position (retirements classified at the back) */
+                                        mean_position: number;
+                                        /** @description Share of runs in the first three (0..1) */
+                                        podium: number;
+                                        /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                        points: number;
+                                        /** @description Median race time over the runs finished (null if never), s */
+                                        race_time_p50: number | null;
+                                        /** @description Share of runs won (0..1) */
+                                        win: number;
+                                    };
+                                    b: {
+                                        /** @description Share of runs retired (0..1) */
+                                        dnf: number;
+                                        /** @description Mean finishing position (retirements classified at the back) */
+                                        mean_position: number;
+                                        /** @description Share of runs in the first three (0..1) */
+                                        podium: number;
+                                        /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                        points: number;
+                                        /** @description Median race time over the runs finished (null if never), s */
+                                        race_time_p50: number | null;
+                                        /** @description Share of runs won (0..1) */
+                                        win: number;
+                                    };
+                                    delta: {
+                                        /** @description Change of the mean position (negative: ahead) */
+                                        mean_position: number;
+                                        /** @description Change of the podium share */
+                                        podium: number;
+                                        /** @description Change of the mean points */
+                                        points: number;
+                                        /** @description Change of the win share */
+                                        win: number;
+                                    };
+                                    driver: string;
+                                    /** @description Ascending by gain */
+                                    position_gain: {
+                                        /** @description A's position less B's (positive: B ahead) */
+                                        gain: number;
+                                        /** @description Share of runs (0..1) */
+                                        share: number;
+                                    }[];
+                                    /** @description Null when no run had both finish */
+                                    race_time_delta: {
+                                        /** @description Share of those runs B was faster (0..1) */
+                                        b_faster: number;
+                                        /** @description The mean's 95 % confidence interval, s */
+                                        ci95: number[];
+                                        /** @description B's race time less A's, mean over those runs, s (negative: B faster) */
+                                        mean: number;
+                                        p10: number;
+                                        p50: number;
+                                        p90: number;
+                                        /** @description Runs both strategies finished */
+                                        runs: number;
+                                    } | null;
+                                    strategy_b: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                };
+                                /** @description Every driver, by win share, then podium share, then code */
+                                drivers: {
+                                    /** @description Share of runs the driver retired in (0..1) */
+                                    dnf: number;
+                                    /** @description Driver code, e.g. HAM */
+                                    driver: string;
+                                    /** @description Share of runs finished in the top three (0..1) */
+                                    podium: number;
+                                    /** @description A fan chart: per lap, index 0 = lap 1 */
+                                    position_by_lap: {
+                                        /** @description Mean position over those runs; null once no run has him running */
+                                        mean: (number | null)[];
+                                        /** @description 10 % quantile of the position; null once no run has him running */
+                                        p10: (number | null)[];
+                                        /** @description Median position; null once no run has him running */
+                                        p50: (number | null)[];
+                                        /** @description 90 % quantile of the position; null once no run has him running */
+                                        p90: (number | null)[];
+                                        /** @description Share of runs the driver was still running at the end of the lap */
+                                        running: number[];
+                                    };
+                                    /** @description Share of runs finishing in each position, keyed "1".."20" (positions never reached left out); retirements are classified at the back */
+                                    positions: {
+                                        [key: string]: number;
+                                    };
+                                    /** @description Race time quantiles over the runs the driver finished in; null if he never did */
+                                    race_time: {
+                                        /** @description 10 % quantile, s */
+                                        p10: number;
+                                        /** @description Median, s */
+                                        p50: number;
+                                        /** @description 90 % quantile, s */
+                                        p90: number;
+                                    } | null;
+                                    /** @description Stops the strategy engineer brought forward, per run on average */
+                                    reactive_stops?: {
+                                        /** @description Stops per run brought forward to cover an undercut */
+                                        cover: number;
+                                        /** @description Stops per run brought forward under a yellow */
+                                        yellow: number;
+                                    };
+                                    /** @description Share of runs won (0..1) */
+                                    win: number;
+                                }[];
+                                /** @description Races run */
+                                runs: number;
+                                /** @description The PRNG seed: the same request and seed give the same result */
+                                seed: number;
+                                /** @description With sensitivity: the driver in the study with one figure changed per point */
+                                sensitivity?: {
+                                    base: {
+                                        /** @description Share of runs retired (0..1) */
+                                        dnf: number;
+                                        /** @description Mean finishing position (retirements classified at the back) */
+                                        mean_position: number;
+                                        /** @description Share of runs in the first three (0..1) */
+                                        podium: number;
+                                        /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                        points: number;
+                                        /** @description Median race time over the runs finished (null if never), s */
+                                        race_time_p50: number | null;
+                                        /** @description Share of runs won (0..1) */
+                                        win: number;
+                                    };
+                                    driver: string;
+                                    pit_loss?: {
+                                        delta: {
+                                            /** @description Change of the mean position (negative: ahead) */
+                                            mean_position: number;
+                                            /** @description Change of the podium share */
+                                            podium: number;
+                                            /** @description Change of the mean points */
+                                            points: number;
+                                            /** @description Change of the win share */
+                                            win: number;
+                                        };
+                                        outcome: {
+                                            /** @description Share of runs retired (0..1) */
+                                            dnf: number;
+                                            /** @description Mean finishing position (retirements classified at the back) */
+                                            mean_position: number;
+                                            /** @description Share of runs in the first three (0..1) */
+                                            podium: number;
+                                            /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                            points: number;
+                                            /** @description Median race time over the runs finished (null if never), s */
+                                            race_time_p50: number | null;
+                                            /** @description Share of runs won (0..1) */
+                                            win: number;
+                                        };
+                                        pct: number;
+                                    }[];
+                                    sc_probability?: {
+                                        delta: {
+                                            /** @description Change of the mean position (negative: ahead) */
+                                            mean_position: number;
+                                            /** @description Change of the podium share */
+                                            podium: number;
+                                            /** @description Change of the mean points */
+                                            points: number;
+                                            /** @description Change of the win share */
+                                            win: number;
+                                        };
+                                        outcome: {
+                                            /** @description Share of runs retired (0..1) */
+                                            dnf: number;
+                                            /** @description Mean finishing position (retirements classified at the back) */
+                                            mean_position: number;
+                                            /** @description Share of runs in the first three (0..1) */
+                                            podium: number;
+                                            /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                            points: number;
+                                            /** @description Median race time over the runs finished (null if never), s */
+                                            race_time_p50: number | null;
+                                            /** @description Share of runs won (0..1) */
+                                            win: number;
+                                        };
+                                        pct: number;
+                                    }[];
+                                    tyre_degradation?: {
+                                        delta: {
+                                            /** @description Change of the mean position (negative: ahead) */
+                                            mean_position: number;
+                                            /** @description Change of the podium share */
+                                            podium: number;
+                                            /** @description Change of the mean points */
+                                            points: number;
+                                            /** @description Change of the win share */
+                                            win: number;
+                                        };
+                                        outcome: {
+                                            /** @description Share of runs retired (0..1) */
+                                            dnf: number;
+                                            /** @description Mean finishing position (retirements classified at the back) */
+                                            mean_position: number;
+                                            /** @description Share of runs in the first three (0..1) */
+                                            podium: number;
+                                            /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                            points: number;
+                                            /** @description Median race time over the runs finished (null if never), s */
+                                            race_time_p50: number | null;
+                                            /** @description Share of runs won (0..1) */
+                                            win: number;
+                                        };
+                                        pct: number;
+                                    }[];
+                                };
+                                /** @description The virtual strategy engineer it ran with (null: off, every driver kept to his plan) */
+                                strategy_engineer?: {
+                                    cover_gap_s: number;
+                                    cover_window_laps: number;
+                                    /** @description The drivers it looked after; null: every driver */
+                                    drivers: string[] | null;
+                                    yellow_window_laps: number;
+                                } | null;
+                                /** @description Those of the race run without yellows or retirements (the study draws its own), and of its variants */
+                                warnings: {
+                                    /** @enum {unknown} */
+                                    code: "FUEL_RUNS_OUT" | "RACE_PACE_GAP_OUT_OF_RANGE" | "FCY_PHASES_TOO_CLOSE" | "ONE_DRY_COMPOUND";
+                                    /** @description The condition and what the engine does about it, in words */
+                                    message: string;
+                                }[];
+                            } | {
+                                /** @description Lap times in seconds; index 0 = lap 1 */
+                                lap_times: number[];
+                                /** @description The driver's time over the race distance, alone on a free track, s */
+                                race_time: number;
+                            } | {
+                                /** @description The `top` fastest per stop count, each the best split of its compounds, by stops then race time */
+                                alternatives: {
+                                    race_time: number;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                                driver: string;
+                                /** @description With evaluate_runs: the best strategy per stop count in a Monte Carlo study */
+                                in_monte_carlo?: {
+                                    /** @description Each stop count's fastest on the same random races, most points first */
+                                    candidates: {
+                                        /** @description Share of runs retired (0..1) */
+                                        dnf: number;
+                                        /** @description Race time alone on a free track (how it was found), s */
+                                        free_track_time: number;
+                                        /** @description Mean finishing position (retirements classified at the back) */
+                                        mean_position: number;
+                                        /** @description Share of runs in the first three (0..1) */
+                                        podium: number;
+                                        /** @description Mean 2019 points per run (25-18-15-12-10-8-6-4-2-1, one more for the fastest lap in the ten) */
+                                        points: number;
+                                        /** @description Median race time over the runs finished (null if never), s */
+                                        race_time_p50: number | null;
+                                        stops: number;
+                                        strategy: {
+                                            stints: {
+                                                /** @description A1 (hardest) to A7 (softest), I or W */
+                                                compound: string;
+                                                /** @description Fuel added at the stop (0; refuelling is banned) */
+                                                refuel_kg?: number;
+                                                /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                                start_lap: number;
+                                                /** @description Age of the set in laps when the stint starts */
+                                                tire_age: number;
+                                            }[];
+                                        };
+                                        /** @description Share of runs won (0..1) */
+                                        win: number;
+                                    }[];
+                                    runs: number;
+                                    seed: number;
+                                };
+                                /** @description Every alternative in the full race with the field on its strategies and the race's yellows (or fcy_phases), best place first */
+                                in_race: {
+                                    /** @description Race time alone on a free track (how it was found), s */
+                                    free_track_time: number;
+                                    /** @description Null when he retired, s */
+                                    gap_to_winner: number | null;
+                                    position: number;
+                                    /** @description Null when he retired, s */
+                                    race_time: number | null;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                                /** @description One-stop race time on a free track against the in-lap, with the fastest pair of compounds for it */
+                                pit_lap_curve: {
+                                    compounds: string[];
+                                    pit_lap: number;
+                                    race_time: number;
+                                }[];
+                                /** @description Fastest 1-, 2- and 3-stop strategies on a free track */
+                                strategies: {
+                                    race_time: number;
+                                    stops: number;
+                                    strategy: {
+                                        stints: {
+                                            /** @description A1 (hardest) to A7 (softest), I or W */
+                                            compound: string;
+                                            /** @description Fuel added at the stop (0; refuelling is banned) */
+                                            refuel_kg?: number;
+                                            /** @description In-lap of the stop that starts this stint; 0 for the start */
+                                            start_lap: number;
+                                            /** @description Age of the set in laps when the stint starts */
+                                            tire_age: number;
+                                        }[];
+                                    };
+                                }[];
+                            } | ({
+                                [key: string]: unknown;
+                            } | unknown[] | string);
+                            season?: number;
+                            simulation_id: string;
+                            /**
+                             * @description queued: waiting for a runner; running; cancelling: cancelled while running, its runner is keeping the runs done (it ends cancelled, within seconds); done: results stored; failed (see error): nothing stored, charge refunded; cancelled: with `partial` true, results over the runs done (progress.runs_done) are stored and only those runs are charged; without results (cancelled before any run finished), nothing is stored and the charge is refunded
+                             * @enum {unknown}
+                             */
+                            status?: "queued" | "running" | "cancelling" | "done" | "failed" | "cancelled";
+                            /** @description The request as sent (without operation) */
+                            strategy_data?: unknown;
+                            /** @description The driver's race time in seconds (the median in Monte Carlo; optimize: the median of the strategy ranked first in Monte Carlo); null without a driver or when he retired */
+                            total_time: number | null;
+                            track_id?: string;
+                            track_unresolved?: boolean;
+                            user_id: string;
                         };
                     };
                 };

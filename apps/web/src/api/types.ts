@@ -21,3 +21,4 @@ export type SimulationResults = NonNullable<Simulation['results']>
 export type OptimizeRequest = Body<'/api/strategies/optimize', 'post'>
 export type ActionPage = Ok<'/api/users/actions', 'get'>
 export type Stint = SimulationRequest['strategy']['stints'][number]
+export type Verification = Ok<'/api/admin/migration/verifications/{id}', 'get'>

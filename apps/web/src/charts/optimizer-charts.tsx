@@ -1,5 +1,5 @@
-// The optimizer's answer (POST /api/strategies/optimize) is not a stored simulation, so it has its
-// own entry: the one-stop curve and the table of each stop count's fastest strategy.
+// The optimizer's answer (POST /api/strategies/optimize, or a stored optimizer job's results): the
+// table of each stop count's fastest strategy and the one-stop curve.
 import { PitLapCurveChart } from './pit-lap-curve-chart.tsx'
 import type { OptimizeResult } from './result-kinds.ts'
 import { StrategyTable } from './strategy-table.tsx'

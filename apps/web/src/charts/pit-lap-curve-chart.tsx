@@ -46,8 +46,11 @@ export function PitLapCurveChart({ result }: PitLapCurveChartProps) {
             text: (r: PitLapRow) => `lap ${r.pitLap}: ${r.raceTime.toFixed(1)} s`,
             dy: -18,
             fontWeight: 700,
+            // Dark text on a white halo, so the label reads over the curve and the grid.
+            fill: '#111',
             stroke: 'white',
             strokeWidth: 4,
+            paintOrder: 'stroke',
           }),
           Plot.tip(
             rows,

@@ -10,7 +10,8 @@ import { PositionByLapChart } from './position-by-lap-chart.tsx'
 import { PositionDistributionChart } from './position-distribution-chart.tsx'
 import { PositionsChart } from './positions-chart.tsx'
 import { RaceTimeDistributionChart } from './race-time-distribution-chart.tsx'
-import { isMonteCarloResult, isRaceResult, isSingleCarResult, resultKind } from './result-kinds.ts'
+import { OptimizerCharts } from './optimizer-charts.tsx'
+import { isMonteCarloResult, isOptimizeResult, isRaceResult, isSingleCarResult, resultKind } from './result-kinds.ts'
 import { TyreStintsChart } from './tyre-stints-chart.tsx'
 
 export type ResultChartsProps = (
@@ -58,14 +59,16 @@ export function ResultCharts(props: ResultChartsProps) {
       </div>
     )
   }
+  const partialNote =
+    partial === undefined ? null : (
+      <Message>
+        Cancelled while running: these charts cover the {partial.runs_done} of {partial.runs_total} runs done.
+      </Message>
+    )
   if (isMonteCarloResult(results)) {
     return (
       <div className="result-charts" data-result-kind="monte_carlo">
-        {partial === undefined ? null : (
-          <Message>
-            Cancelled while running: these charts cover the {partial.runs_done} of {partial.runs_total} runs done.
-          </Message>
-        )}
+        {partialNote}
         {results.comparison === undefined ? null : <PairedDeltaChart comparison={results.comparison} runs={results.runs} />}
         <PositionDistributionChart result={results} focusDriver={focus} />
         <RaceTimeDistributionChart result={results} focusDriver={focus} />
@@ -78,6 +81,14 @@ export function ResultCharts(props: ResultChartsProps) {
       <div className="result-charts" data-result-kind="single">
         <LapTimesChart result={results} driver={driver ?? 'Car'} />
       </div>
+    )
+  }
+  if (isOptimizeResult(results)) {
+    return (
+      <>
+        {partialNote}
+        <OptimizerCharts result={results} />
+      </>
     )
   }
   return <Message>{LEGACY_MESSAGE}</Message>

@@ -38,7 +38,7 @@ export function isSingleCarResult(value: unknown): value is SingleCarResult {
   return isRecord(value) && typeof value.race_time === 'number' && Array.isArray(value.lap_times)
 }
 
-/** The optimizer's answer (POST /api/strategies/optimize): not a stored simulation, told apart all the same. */
+/** The optimizer's answer: POST /api/strategies/optimize's, and a stored job's with mode optimize (its re-evaluation). */
 export function isOptimizeResult(value: unknown): value is OptimizeResult {
   return (
     isRecord(value) &&
@@ -49,12 +49,13 @@ export function isOptimizeResult(value: unknown): value is OptimizeResult {
   )
 }
 
-export type ResultKind = 'race' | 'monte_carlo' | 'single' | 'legacy'
+export type ResultKind = 'race' | 'monte_carlo' | 'single' | 'optimize' | 'legacy'
 
 /** Which charts a result gets; legacy (free-form) results and shapes matching no engine branch get none. */
 export function resultKind(results: unknown): ResultKind {
   if (isRaceResult(results)) return 'race'
   if (isMonteCarloResult(results)) return 'monte_carlo'
   if (isSingleCarResult(results)) return 'single'
+  if (isOptimizeResult(results)) return 'optimize'
   return 'legacy'
 }

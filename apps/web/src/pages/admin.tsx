@@ -1,9 +1,10 @@
 // The legacy migration for operators: the current and last backfill runs with progress, rate, ETA
-// and report; start a dry run or a backfill. Polls while a run holds the lock.
+// and report; start a dry run or a backfill (polls while a run holds the lock), or a verify.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, body } from '../api/client.ts'
 import { waitText } from '../api/errors.ts'
 import { ErrorNotice } from '../components/error-notice.tsx'
+import { VerifyPanel } from './admin-verify.tsx'
 
 type Status = NonNullable<Awaited<ReturnType<typeof fetchStatus>>>
 type Run = NonNullable<Status['current_run']>
@@ -67,6 +68,7 @@ export function AdminPage() {
           {!status.data.current_run && !status.data.last_run && <p>No run yet.</p>}
         </>
       )}
+      <VerifyPanel backfillRunning={status.data?.current_run?.dry_run === false} lastId={status.data?.last_verification?.verification_id} />
     </section>
   )
 }

@@ -11,6 +11,11 @@ import { USAGE_KEY } from '../components/usage-meter.tsx'
 import { simulationTitle } from '../lib/simulation-title.ts'
 
 const OPEN = new Set(['queued', 'running', 'cancelling'])
+/** What total_time is, per mode. */
+const TIME_LABELS: Record<string, string> = {
+  monte_carlo: 'Median race time',
+  optimize: 'Median race time of the best strategy',
+}
 const POLL_MS = 1_000
 
 export function SimulationPage() {
@@ -81,7 +86,7 @@ function Summary({ simulation }: { simulation: Simulation }) {
           <dd>{simulation.driver}</dd>
         </>
       )}
-      <dt>{simulation.mode === 'monte_carlo' ? 'Median race time' : 'Race time'}</dt>
+      <dt>{TIME_LABELS[simulation.mode ?? ''] ?? 'Race time'}</dt>
       <dd>{time === null || time === undefined ? '—' : `${time.toFixed(3)} s`}</dd>
     </dl>
   )

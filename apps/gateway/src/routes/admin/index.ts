@@ -1,7 +1,17 @@
 // /api/admin: operator routes, for users whose token and whose profile both say role admin (the
 // role is granted and revoked with `pnpm --filter @f1/gateway admin`). They relay the migrator.
 import { ErrorBodySchema } from '@f1/contracts/errors'
-import { RunIdParamsSchema, RunSchema, StartRunBodySchema, StartRunResponseSchema, StatusSchema } from '@f1/contracts/migrations'
+import {
+  RunIdParamsSchema,
+  RunSchema,
+  StartRunBodySchema,
+  StartRunResponseSchema,
+  StartVerificationBodySchema,
+  StartVerificationResponseSchema,
+  StatusSchema,
+  VerificationIdParamsSchema,
+  VerificationSchema,
+} from '@f1/contracts/migrations'
 import type { ServiceApp } from '@f1/service-kit'
 import { IdempotencyHeadersSchema } from '../../plugins/idempotency.ts'
 import { ForbiddenError } from '@f1/service-kit/errors'
@@ -64,5 +74,41 @@ export default async function adminRoutes(app: ServiceApp) {
       },
     },
     async (request) => app.migratorService.run({ runId: request.params.id, requestId: request.id }),
+  )
+
+  app.post(
+    '/api/admin/migration/verify',
+    {
+      config: { idempotency: {} },
+      schema: {
+        summary: 'Start a verify in the background: legacy compared with the new tables (409 while a backfill or a verify runs)',
+        description:
+          'With an Idempotency-Key, a retry answers the verification it started. 409 RUN_IN_PROGRESS while a backfill runs; ' +
+          '409 VERIFY_IN_PROGRESS, with details.verification_id, while another verify does.',
+        tags: ['admin'],
+        security: SIGNED_IN,
+        headers: IdempotencyHeadersSchema,
+        body: Type.Optional(StartVerificationBodySchema),
+        response: { 202: StartVerificationResponseSchema, 400: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const started = await app.migratorService.startVerify({ options: request.body ?? {}, requestId: request.id })
+      return reply.code(202).send(started)
+    },
+  )
+
+  app.get(
+    '/api/admin/migration/verifications/:id',
+    {
+      schema: {
+        summary: 'A verification: status, progress, and its report (counts and the first 50 differences) once done',
+        tags: ['admin'],
+        security: SIGNED_IN,
+        params: VerificationIdParamsSchema,
+        response: { 200: VerificationSchema, 400: ErrorBodySchema, 404: ErrorBodySchema, ...errors },
+      },
+    },
+    async (request) => app.migratorService.verification({ verificationId: request.params.id, requestId: request.id }),
   )
 }

@@ -13,6 +13,7 @@ import {
   SimulationSchema,
   SimulationWireSchema,
   optimizeStudyRuns,
+  type Simulation,
   racesPerRun,
 } from '@f1/contracts/simulations'
 import type { ServiceApp } from '@f1/service-kit'
@@ -54,13 +55,25 @@ async function writeResultsAsJson(_request: FastifyRequest, reply: FastifyReply,
   return payload
 }
 
+/** The optimizer's job (202) is a simulation, written as above; its 200 (the strategies) keeps its schema. */
+async function writeJobAsJson(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  return reply.statusCode === 202 ? writeResultsAsJson(request, reply, payload) : payload
+}
+
+/** A job has a status: it is answered at once and read back at its URL. */
+const isJob = (answer: object): answer is Simulation => 'status' in answer && answer.status !== undefined
+
+function answerJob(reply: FastifyReply, job: Simulation) {
+  return reply.code(202).header('location', `/api/simulations/${encodeURIComponent(job.simulation_id)}`).send(job)
+}
+
 export default async function simulationRoutes(app: ServiceApp, options: SimulationRoutesOptions) {
   app.usePlanSecurity()
-  const simulationConfig = {
+  const runConfig = {
     budgetMs: options.runBudgetMs,
     idempotency: {
       leaseMs: options.runBudgetMs + LEASE_MARGIN_MS,
-      // A simulation's answer is stored already: the key keeps its id and replays read it back.
+      // A simulation's answer (a job's too) is stored already: the key keeps its id and replays read it back.
       reference: {
         of: (body: unknown) => (body as { simulation_id?: string } | null)?.simulation_id,
         read: (request: FastifyRequest, id: string) =>
@@ -72,7 +85,7 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
   app.post(
     '/api/simulations',
     {
-      config: simulationConfig,
+      config: runConfig,
       preSerialization: writeResultsAsJson,
       schema: {
         summary: 'Run a simulation (single car, full race or Monte Carlo) and store it',
@@ -101,13 +114,7 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       const simulation = await runOperation(app, request, charges, (operation, call) =>
         app.simulationService.run({ userId, body: request.body, operation, requestId: request.id, ...call }),
       )
-      // A job (it has a status) is answered at once and read back at its URL.
-      if (simulation.status !== undefined) {
-        return reply
-          .code(202)
-          .header('location', `/api/simulations/${encodeURIComponent(simulation.simulation_id)}`)
-          .send(simulation)
-      }
+      if (isJob(simulation)) return answerJob(reply, simulation)
       return reply.code(201).send(simulation)
     },
   )
@@ -179,27 +186,34 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
   app.post(
     '/api/strategies/optimize',
     {
-      config: { idempotency: { leaseMs: options.runBudgetMs + LEASE_MARGIN_MS }, budgetMs: options.runBudgetMs },
+      config: runConfig,
+      preSerialization: writeJobAsJson,
       schema: {
         summary: 'The fastest 1-, 2- and 3-stop strategies for a driver (strategy_compare: pro and team)',
         description:
           'Charges one strategy_compare, and with evaluate_runs one monte_carlo_run per run of the re-evaluation study ' +
-          "(each stop count's fastest: three per run).",
+          "(each stop count's fastest: three per run). Without evaluate_runs: 200 with the strategies (nothing stored). " +
+          'With evaluate_runs the request runs as a job: 202 with the queued simulation (mode optimize) and Location: ' +
+          '/api/simulations/<id>, read (progress, eta_s) and cancelled there like any job; once done its results are ' +
+          "this route's 200 body. A cancel while running keeps the re-evaluation's runs done (in_monte_carlo.runs) and " +
+          'charges three monte_carlo_run for each. The same Idempotency-Key answers the same strategies, or the same job.',
         tags: ['simulations'],
         security: SIGNED_IN,
         headers: IdempotencyHeadersSchema,
         body: OptimizeBodySchema,
-        response: { 200: OptimizeResultSchema, ...errors },
+        response: { 200: OptimizeResultSchema, 202: SimulationSchema, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const userId = request.user.sub
       const charges: Charge[] = [{ feature: 'strategy_compare', amount: 1 }]
       const studyRuns = optimizeStudyRuns(request.body)
       if (studyRuns > 0) charges.push({ feature: 'monte_carlo_run', amount: studyRuns })
-      return runOperation(app, request, charges, (operation, call) =>
+      const answer = await runOperation(app, request, charges, (operation, call) =>
         app.simulationService.optimize({ userId, body: request.body, operation, requestId: request.id, ...call }),
       )
+      if (isJob(answer)) return answerJob(reply, answer)
+      return reply.code(200).send(answer)
     },
   )
 }

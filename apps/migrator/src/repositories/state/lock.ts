@@ -1,7 +1,8 @@
-// The backfill lock: one item with its holder (owner, run_id) and a lease (lease_until, epoch ms).
-// One run at a time, anywhere; a holder that stops renewing the lease loses it when it runs out.
+// A lock: one item with its holder (owner, run_id) and a lease (lease_until, epoch ms). The backfill
+// lock keeps one run at a time, anywhere; the verify lock one verify. A holder that stops renewing
+// the lease loses it when it runs out.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import { BACKFILL_LOCK_KEY as LOCK_KEY } from '@f1/tables/keys'
+import { BACKFILL_LOCK_KEY } from '@f1/tables/keys'
 import { conditionally, type StateTable } from './table.ts'
 
 export interface LockOwner {
@@ -12,13 +13,15 @@ export interface LockOwner {
 }
 
 export interface LockHolder extends LockOwner {
+  /** The run (or verification) holding it. */
   run_id: string
   /** Epoch ms after which anyone may take the lock. */
   lease_until: number
   acquired_at: string
 }
 
-export function createLockRepository({ doc, TableName, send }: StateTable) {
+/** The lock stored under `LOCK_KEY`. */
+export function lockOn({ doc, TableName, send }: StateTable, LOCK_KEY: { pk: string; sk: string }) {
   /** The current holder, or undefined when the lock is free (released or expired). */
   async function readLock(): Promise<LockHolder | undefined> {
     const res = await send(() => doc.send(new GetCommand({ TableName, Key: LOCK_KEY, ConsistentRead: true })))
@@ -97,4 +100,6 @@ export function createLockRepository({ doc, TableName, send }: StateTable) {
   }
 }
 
-export type LockRepository = ReturnType<typeof createLockRepository>
+export type LockRepository = ReturnType<typeof lockOn>
+
+export const createLockRepository = (table: StateTable): LockRepository => lockOn(table, BACKFILL_LOCK_KEY)

@@ -1,9 +1,9 @@
 // One record per backfill run, in the `runs` partition (run ids sort by start time): its options,
 // status, progress, and its report once it ended.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { RUNS_PARTITION as RUNS, runKey } from '@f1/tables/keys'
 import type { BackfillReport, Progress, RunStatus } from '../../lib/report.ts'
-import { conditionally, withoutKey, type StateTable } from './table.ts'
+import { conditionally, newestItems, withoutKey, type StateTable } from './table.ts'
 
 export interface RunOptions {
   dry_run: boolean
@@ -31,7 +31,8 @@ export interface RunRecord extends RunOptions {
 // The report is kept with the run record; a very long conflict list stays in the CLI's JSON report only.
 const CONFLICTS_IN_RECORD = 100
 
-export function createRunsRepository({ doc, TableName, send }: StateTable) {
+export function createRunsRepository(table: StateTable) {
+  const { doc, TableName, send } = table
   return {
     async putRun(record: RunRecord): Promise<void> {
       const report = record.report
@@ -70,19 +71,7 @@ export function createRunsRepository({ doc, TableName, send }: StateTable) {
 
     /** The newest runs first. */
     async latestRuns(limit: number): Promise<RunRecord[]> {
-      const res = await send(() =>
-        doc.send(
-          new QueryCommand({
-            TableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': RUNS },
-            ScanIndexForward: false,
-            Limit: limit,
-            ConsistentRead: true,
-          }),
-        ),
-      )
-      return (res.Items ?? []).map((item) => withoutKey(item) as RunRecord)
+      return (await newestItems(table, RUNS, limit)).map((item) => withoutKey(item) as RunRecord)
     },
   }
 }

@@ -48,6 +48,24 @@ export async function* queryPages(table: StateTable, pk: string, beginsWith?: st
   } while (startKey)
 }
 
+/** A partition's newest items first (its sort keys sort by time), at most `limit`. */
+export async function newestItems(table: StateTable, pk: string, limit: number): Promise<StateItem[]> {
+  const { doc, TableName } = table
+  const res = await table.send(() =>
+    doc.send(
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    ),
+  )
+  return res.Items ?? []
+}
+
 /** An item without its table key: the record it stores. */
 export function withoutKey({ pk: _pk, sk: _sk, ...record }: StateItem): StateItem {
   return record

@@ -19,7 +19,7 @@ import { decodeTime, monotonicFactory } from 'ulid'
 import { EngineFailedError, OperationTakenError, SimulationNotFoundError } from '../../errors.ts'
 import { completedEvent } from '../../lib/completed-event.ts'
 import { runMetered } from '../../lib/metered.ts'
-import { cancelJob, runsAsJob, submitJob } from '../../lib/jobs.ts'
+import { answerJob, cancelJob, runsAsJob, simulationJob } from '../../lib/jobs.ts'
 import { settlePending } from '../../lib/pending.ts'
 import type { EngineRun } from '../../plugins/engine.ts'
 
@@ -109,17 +109,14 @@ export default async function simulationRoutes(app: ServiceApp, options: Simulat
       const simulationId = operation?.id ?? newId(options.now().getTime())
       const createdAt = new Date(decodeTime(simulationId))
       if (runsAsJob(simulation, options.jobAboveRuns)) {
-        const { job, replayed } = await submitJob(app, {
+        return answerJob(app, request, reply, {
           userId,
           simulationId,
           operation,
           request: simulation,
-          requestId: request.id,
+          resolve: simulationJob,
           maxMs: options.jobMaxMs,
         })
-        if (!replayed) void app.pollJobs().catch((err: unknown) => request.log.warn({ err }, 'could not start jobs; the next poll will'))
-        if (replayed) reply.header('idempotent-replayed', 'true')
-        return reply.code(202).send(job)
       }
       if (operation) {
         const earlier = await earlierAnswer(userId, simulationId, request.id)
