@@ -97,65 +97,69 @@ function VerifyReport({ report }: { report: NonNullable<Verification['report']> 
         Legacy: {num(l.read)} items read, {num(l.mapped)} mapped; {num(l.rejected)} rejected and {num(l.skipped)} skipped, as expected (not
         differences).
       </p>
-      <table className="list verify-tables">
-        <caption>Per table</caption>
-        <thead>
-          <tr>
-            <th scope="col">table</th>
-            <th scope="col" className="number">
-              expected
-            </th>
-            <th scope="col" className="number">
-              matching
-            </th>
-            <th scope="col" className="number">
-              kept live
-            </th>
-            <th scope="col" className="number">
-              migrated rows
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {Object.entries(report.tables).map(([table, c]) => (
-            <tr key={table}>
-              <th scope="row">{table}</th>
-              <td className="number">{num(c.expected)}</td>
-              <td className="number">{num(c.matching)}</td>
-              <td className="number">{num(c.kept_live)}</td>
-              <td className="number">{num(c.migrated_rows)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {report.sample.length > 0 && (
-        <table className="list differences">
-          <caption>
-            {report.sample.length < total
-              ? `The first ${num(report.sample.length)} of ${num(total)} differences (the CLI's verify lists them all)`
-              : `The ${num(total)} difference${total === 1 ? '' : 's'}`}
-          </caption>
+      <div className="scroll-x">
+        <table className="list verify-tables">
+          <caption>Per table</caption>
           <thead>
             <tr>
-              <th scope="col">type</th>
               <th scope="col">table</th>
-              <th scope="col">legacy id</th>
-              <th scope="col">row</th>
-              <th scope="col">detail</th>
+              <th scope="col" className="number">
+                expected
+              </th>
+              <th scope="col" className="number">
+                matching
+              </th>
+              <th scope="col" className="number">
+                kept live
+              </th>
+              <th scope="col" className="number">
+                migrated rows
+              </th>
             </tr>
           </thead>
           <tbody>
-            {report.sample.map((d, i) => (
-              <tr key={`${d.type}-${d.row}-${i}`} data-difference={d.type}>
-                <td>{d.type}</td>
-                <td>{d.table}</td>
-                <td className="id">{d.legacy_id}</td>
-                <td className="id">{d.row}</td>
-                <td>{d.detail}</td>
+            {Object.entries(report.tables).map(([table, c]) => (
+              <tr key={table}>
+                <th scope="row">{table}</th>
+                <td className="number">{num(c.expected)}</td>
+                <td className="number">{num(c.matching)}</td>
+                <td className="number">{num(c.kept_live)}</td>
+                <td className="number">{num(c.migrated_rows)}</td>
               </tr>
             ))}
           </tbody>
         </table>
+      </div>
+      {report.sample.length > 0 && (
+        <div className="scroll-x">
+          <table className="list differences">
+            <caption>
+              {report.sample.length < total
+                ? `The first ${num(report.sample.length)} of ${num(total)} differences (the CLI's verify lists them all)`
+                : `The ${num(total)} difference${total === 1 ? '' : 's'}`}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">type</th>
+                <th scope="col">table</th>
+                <th scope="col">legacy id</th>
+                <th scope="col">row</th>
+                <th scope="col">detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.sample.map((d, i) => (
+                <tr key={`${d.type}-${d.row}-${i}`} data-difference={d.type}>
+                  <td>{d.type}</td>
+                  <td>{d.table}</td>
+                  <td className="id">{d.legacy_id}</td>
+                  <td className="id">{d.row}</td>
+                  <td>{d.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   )

@@ -26,7 +26,7 @@ export function HistoryPage() {
         </p>
       )}
       {rows.length > 0 && (
-        <table className="list">
+        <table className="list history">
           <thead>
             <tr>
               <th scope="col">When</th>
