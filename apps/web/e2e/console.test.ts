@@ -125,6 +125,21 @@ test('a strategist upgrades through checkout, sees the new limits, and compares 
   await screenshot(page, 'optimizer-job-laptop')
   await page.getByRole('link', { name: 'Plan & usage' }).click()
   await expect.poll(() => usedToday(page, 'monte_carlo_run')).toBe('700')
+
+  // A sensitivity sweep in Monte Carlo runs as a job; its chart leads the result.
+  await page.getByRole('link', { name: 'Simulate' }).click()
+  await expect.poll(() => page.getByLabel('Driver').locator('option').count()).toBeGreaterThan(10)
+  await page.getByRole('radio', { name: /Monte Carlo/ }).check()
+  await page.getByLabel('Runs').fill('200')
+  await page.getByLabel(/Pit-lane loss/).check()
+  await page.getByLabel(/Tyre wear/).check()
+  await screenshot(page, 'sensitivity-setup-laptop')
+  await page.getByRole('button', { name: 'Run simulation' }).click()
+  await page.waitForURL(/\/simulations\/[^/]+$/)
+  await page.locator('[data-chart="sensitivity"] svg').first().waitFor()
+  await screenshot(page, 'sensitivity-result-laptop')
+  await page.getByRole('link', { name: 'Plan & usage' }).click()
+  await expect.poll(() => usedToday(page, 'monte_carlo_run')).toBe('2,500')
   await context.close()
 }, 240_000)
 

@@ -27,6 +27,7 @@ import {
   isSingleCarResult,
 } from '../src/charts/index.ts'
 import type { Simulation } from '../src/api/types.ts'
+import { chartsIn, storedSimulation } from './charts-helpers.ts'
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/charts-${name}.json`, import.meta.url), 'utf8'))
 const race = fixture('race-yellows')
@@ -156,17 +157,7 @@ describe('strategy table', () => {
 })
 
 describe('ResultCharts', () => {
-  const sim = (results: unknown, mode?: Simulation['mode']) =>
-    ({
-      simulation_id: 's1',
-      user_id: 'u1',
-      created_at: '2026-01-01T00:00:00.000Z',
-      total_time: null,
-      results,
-      mode,
-      driver: 'HAM',
-    }) as Simulation
-  const chartsIn = (html: string) => [...html.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1])
+  const sim = (results: unknown, mode?: Simulation['mode']) => storedSimulation(results, mode, 'HAM')
 
   test('a race gets lap times, positions, gap to the leader and tyre stints', () => {
     expect(chartsIn(renderToString(createElement(ResultCharts, { simulation: sim(race, 'race') })))).toEqual([
@@ -206,7 +197,9 @@ describe('ResultCharts', () => {
       'pit-lap-curve',
     ])
     const partial = { ...sim(optimized, 'optimize'), partial: true as const, progress: { runs_done: 300, runs_total: 2000 } }
-    expect(renderToString(createElement(ResultCharts, { simulation: partial }))).toMatch(/cover the <!-- -->300<!-- --> of <!-- -->2000<!-- --> runs done/)
+    expect(renderToString(createElement(ResultCharts, { simulation: partial }))).toMatch(
+      /cover the <!-- -->300<!-- --> of <!-- -->2000<!-- --> runs done/,
+    )
   })
 
   test('a single-car run gets its lap times', () => {

@@ -10,6 +10,7 @@ export { PositionByLapChart, type PositionByLapChartProps } from './position-by-
 export { RaceTimeDistributionChart, type RaceTimeDistributionChartProps } from './race-time-distribution-chart.tsx'
 export { PairedDeltaChart, type PairedDeltaChartProps } from './paired-delta-chart.tsx'
 export { PitLapCurveChart, type PitLapCurveChartProps } from './pit-lap-curve-chart.tsx'
+export { SensitivityChart, type SensitivityChartProps } from './sensitivity-chart.tsx'
 export { StrategyTable, type StrategyTableProps } from './strategy-table.tsx'
 export {
   isMonteCarloResult,

@@ -10,6 +10,7 @@ import { PositionByLapChart } from './position-by-lap-chart.tsx'
 import { PositionDistributionChart } from './position-distribution-chart.tsx'
 import { PositionsChart } from './positions-chart.tsx'
 import { RaceTimeDistributionChart } from './race-time-distribution-chart.tsx'
+import { SensitivityChart } from './sensitivity-chart.tsx'
 import { OptimizerCharts } from './optimizer-charts.tsx'
 import { isMonteCarloResult, isOptimizeResult, isRaceResult, isSingleCarResult, resultKind } from './result-kinds.ts'
 import { TyreStintsChart } from './tyre-stints-chart.tsx'
@@ -52,6 +53,7 @@ export function ResultCharts(props: ResultChartsProps) {
   if (isRaceResult(results)) {
     return (
       <div className="result-charts" data-result-kind="race">
+        {results.sensitivity === undefined ? null : <SensitivityChart race={results.sensitivity} />}
         <LapTimesChart result={results} focusDriver={focus} />
         <PositionsChart result={results} focusDriver={focus} />
         <GapToLeaderChart result={results} focusDriver={focus} />
@@ -70,6 +72,7 @@ export function ResultCharts(props: ResultChartsProps) {
       <div className="result-charts" data-result-kind="monte_carlo">
         {partialNote}
         {results.comparison === undefined ? null : <PairedDeltaChart comparison={results.comparison} runs={results.runs} />}
+        {results.sensitivity === undefined ? null : <SensitivityChart study={results.sensitivity} runs={results.runs} />}
         <PositionDistributionChart result={results} focusDriver={focus} />
         <RaceTimeDistributionChart result={results} focusDriver={focus} />
         <PositionByLapChart result={results} focusDriver={focus} />

@@ -1,5 +1,6 @@
 // Set up a simulation: the race (track, season), the driver, his strategy (his real one to start
-// from), the mode; then run it and open the result. Monte Carlo can compare a second strategy.
+// from), the mode; then run it and open the result. Monte Carlo can compare a second strategy; race
+// and Monte Carlo can sweep a figure of the race (sensitivity).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState, type FormEvent } from 'react'
 import { useNavigate } from 'react-router'
@@ -9,6 +10,7 @@ import { ErrorNotice } from '../components/error-notice.tsx'
 import { StintEditor } from '../components/stint-editor.tsx'
 import { USAGE_KEY } from '../components/usage-meter.tsx'
 import { stintProblems } from '../lib/stints.ts'
+import { SWEEPS, sensitivityFor, sweptValues, type SweepKey } from '../lib/sweeps.ts'
 import { OptimizerPanel } from './optimizer-panel.tsx'
 
 type Mode = SimulationRequest['mode']
@@ -55,6 +57,7 @@ export function SimulatePage() {
   const [seed, setSeed] = useState(1)
   const [compare, setCompare] = useState(false)
   const [stintsB, setStintsB] = useState<Stint[]>([])
+  const [sweeps, setSweeps] = useState<ReadonlySet<SweepKey>>(new Set())
 
   // A new race: its pole sitter, or the same driver if he raced there; his real strategy to start from.
   useEffect(() => {
@@ -85,14 +88,18 @@ export function SimulatePage() {
     onError: () => void queries.invalidateQueries({ queryKey: USAGE_KEY }),
   })
 
+  // A sweep and a strategy B are separate studies (the engine refuses both at once): a sweep wins.
+  const sensitivity = sensitivityFor(sweeps, mode)
+  const compareB = compare && sensitivity === undefined
   const blocked =
     stintProblems(stints, laps, compounds).length > 0 ||
-    (mode === 'monte_carlo' && compare && stintProblems(stintsB, laps, compounds).length > 0)
+    (mode === 'monte_carlo' && compareB && stintProblems(stintsB, laps, compounds).length > 0)
 
   function submit(event: FormEvent) {
     event.preventDefault()
     const request: SimulationRequest = { track_id: trackId, season, driver, mode, strategy: { stints } }
-    if (mode === 'monte_carlo') Object.assign(request, { runs, seed }, compare ? { compare_strategy: { stints: stintsB } } : {})
+    if (mode === 'monte_carlo') Object.assign(request, { runs, seed }, compareB ? { compare_strategy: { stints: stintsB } } : {})
+    if (sensitivity) request.sensitivity = sensitivity
     run.mutate(request)
   }
 
@@ -148,7 +155,7 @@ export function SimulatePage() {
 
         {race.data && (
           <StintEditor
-            label={`${driver}'s strategy${mode === 'monte_carlo' && compare ? ' (A)' : ''}`}
+            label={`${driver}'s strategy${mode === 'monte_carlo' && compareB ? ' (A)' : ''}`}
             stints={stints}
             laps={laps}
             compounds={compounds}
@@ -175,14 +182,46 @@ export function SimulatePage() {
                 <input type="number" min={0} value={seed} onChange={(e) => setSeed(Number(e.target.value))} />
               </label>
               <label className="choice">
-                <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} />
+                <input
+                  type="checkbox"
+                  checked={compareB}
+                  disabled={sensitivity !== undefined}
+                  onChange={(e) => setCompare(e.target.checked)}
+                />
                 Compare with strategy B (same random races)
               </label>
             </>
           )}
         </fieldset>
 
-        {mode === 'monte_carlo' && compare && race.data && (
+        {mode !== 'single' && (
+          <fieldset className="row sweeps">
+            <legend>Sensitivity</legend>
+            {SWEEPS.filter((s) => mode === 'monte_carlo' || !s.monteCarloOnly).map((s) => (
+              <label key={s.key} className="choice">
+                <input
+                  type="checkbox"
+                  checked={sweeps.has(s.key)}
+                  onChange={(e) => {
+                    const next = new Set(sweeps)
+                    if (e.target.checked) next.add(s.key)
+                    else next.delete(s.key)
+                    setSweeps(next)
+                  }}
+                />
+                {s.label}
+              </label>
+            ))}
+            <p className="hint">
+              {driver}'s outcome with one figure of the race changed for every car, shown as a chart.
+              {mode === 'monte_carlo'
+                ? ` A Monte Carlo sweep runs as a job${sensitivity ? `; each run is raced ${sweptValues(sensitivity)} more times, and charged so` : ''}; it cannot be combined with strategy B.`
+                : ''}
+            </p>
+          </fieldset>
+        )}
+
+        {mode === 'monte_carlo' && compareB && race.data && (
           <StintEditor label={`${driver}'s strategy B`} stints={stintsB} laps={laps} compounds={compounds} onChange={setStintsB} />
         )}
 
