@@ -4,7 +4,7 @@
 import t from 'tap'
 import type { Simulation } from '@f1/contracts/simulations'
 import { auth, build, operation, simulationBody, userId } from './helper.ts'
-import { JOB_ENV, MC_CHARGES, cancel, read, submit, until, type Built } from './jobs-helper.ts'
+import { JOB_ENV, MC_CHARGES, cancel, read, storeJob, submit, until, type Built } from './jobs-helper.ts'
 
 
 async function charge(built: Built, user: string, id: string) {
@@ -127,19 +127,7 @@ t.test('a cancelling job whose runner is gone is refunded in full and keeps noth
     headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify({ charge_id: op.id, lines: op.charges, hold_ms: 600_000 }),
   })
-  await built.app.jobs.create({
-    simulationId: op.id,
-    userId: user,
-    createdAt: created,
-    trackId: 'shanghai',
-    season: 2019,
-    mode: 'monte_carlo',
-    driver: 'HAM',
-    strategyData: simulationBody('monte_carlo', { runs: 5_000 }),
-    runsTotal: 5_000,
-    deadline: Date.now() + 600_000,
-    charged: true,
-  })
+  await storeJob(built, { id: op.id, user, runs: 5_000, deadlineMs: 600_000, charged: true, createdAt: created })
   const lease = await built.app.jobQueue.receive('a-runner-that-dies', 1_000)
   t.ok(lease)
   t.ok(await built.app.jobs.start(lease!, Date.now()))
@@ -169,19 +157,7 @@ t.test('a running job given back to the queue (a shutdown) and then cancelled is
     headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify({ charge_id: op.id, lines: op.charges, hold_ms: 600_000 }),
   })
-  await built.app.jobs.create({
-    simulationId: op.id,
-    userId: user,
-    createdAt: new Date(),
-    trackId: 'shanghai',
-    season: 2019,
-    mode: 'monte_carlo',
-    driver: 'HAM',
-    strategyData: simulationBody('monte_carlo', { runs: 5_000 }),
-    runsTotal: 5_000,
-    deadline: Date.now() + 600_000,
-    charged: true,
-  })
+  await storeJob(built, { id: op.id, user, runs: 5_000, deadlineMs: 600_000, charged: true })
   // A first runner started it and gave it back (a shutdown); it is cancelled while no runner holds it.
   const first = await built.app.jobQueue.receive('first', 60_000)
   t.ok(await built.app.jobs.start(first!, Date.now()))

@@ -1,7 +1,7 @@
 // The calls the job tests make on a built app: submit, read, wait for, cancel.
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Simulation } from '@f1/contracts/simulations'
-import { auth, type build } from './helper.ts'
+import { auth, simulationBody, type build } from './helper.ts'
 
 export type Built = Awaited<ReturnType<typeof build>>
 
@@ -28,3 +28,22 @@ export async function until(built: Built, user: string, id: string, check: (job:
     await sleep(50)
   }
 }
+
+/** Stores a queued HAM Monte Carlo job of `runs` straight in the table, as a submit would, without waking a runner. */
+export const storeJob = (
+  built: Built,
+  job: { id: string; user: string; runs: number; deadlineMs: number; charged: boolean; createdAt?: Date },
+) =>
+  built.app.jobs.create({
+    simulationId: job.id,
+    userId: job.user,
+    createdAt: job.createdAt ?? new Date(),
+    trackId: 'shanghai',
+    season: 2019,
+    mode: 'monte_carlo',
+    driver: 'HAM',
+    strategyData: simulationBody('monte_carlo', { runs: job.runs }),
+    runsTotal: job.runs,
+    deadline: Date.now() + job.deadlineMs,
+    charged: job.charged,
+  })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { auth, build, operation, simulationBody, userId } from './helper.ts'
-import { JOB_ENV, MC_CHARGES, cancel, read, submit, until } from './jobs-helper.ts'
+import { JOB_ENV, MC_CHARGES, cancel, read, storeJob, submit, until } from './jobs-helper.ts'
 
 t.test(
   'a big Monte Carlo answers 202 with a queued job; GET shows its progress, then done with the results a synchronous run gives; charged once',
@@ -115,19 +115,7 @@ t.test('two runners on the same table never hold the same job at once, and each 
   const ops = Array.from({ length: 4 }, () => operation(MC_CHARGES(1_500)))
   // Stored while neither runner is looking: then both race for them.
   for (const op of ops) {
-    await built.app.jobs.create({
-      simulationId: op.id,
-      userId: user,
-      createdAt: new Date(),
-      trackId: 'shanghai',
-      season: 2019,
-      mode: 'monte_carlo',
-      driver: 'HAM',
-      strategyData: simulationBody('monte_carlo', { runs: 1_500 }),
-      runsTotal: 1_500,
-      deadline: Date.now() + 60_000,
-      charged: false,
-    })
+    await storeJob(built, { id: op.id, user, runs: 1_500, deadlineMs: 60_000, charged: false })
   }
   const leases = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? other : built.app).jobQueue.receive(`runner-${i}`, 2_000)))
   const taken = leases.filter((l) => l !== undefined).map((l) => l.jobId)
