@@ -5,7 +5,8 @@ import type { Verification } from '../api/types.ts'
 
 type Report = NonNullable<Verification['report']>
 
-const num = (n: number) => n.toLocaleString('en-US')
+/** A count as the rest of the console writes it: in the reader's locale. */
+export const num = (n: number) => n.toLocaleString()
 
 /** "Legacy and the new tables agree." or "3 differences: 2 missing, 1 extra." (types without any left out). */
 export function verifyOutcome(report: Report): string {

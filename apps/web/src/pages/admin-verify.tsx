@@ -5,7 +5,7 @@ import { useState } from 'react'
 import { api, body } from '../api/client.ts'
 import type { Verification } from '../api/types.ts'
 import { ErrorNotice } from '../components/error-notice.tsx'
-import { runningVerification, verifyOutcome, verifyProgressText } from '../lib/verification.ts'
+import { num, runningVerification, verifyOutcome, verifyProgressText } from '../lib/verification.ts'
 
 /** `lastId`: the newest verify the migration status names (started here, elsewhere, or before a reload). */
 export function VerifyPanel({ backfillRunning, lastId }: { backfillRunning: boolean; lastId: string | undefined }) {
@@ -45,8 +45,6 @@ export function VerifyPanel({ backfillRunning, lastId }: { backfillRunning: bool
     </section>
   )
 }
-
-const num = (n: number) => n.toLocaleString()
 
 function VerificationView({ verification: v }: { verification: Verification }) {
   const p = v.progress
