@@ -14,6 +14,7 @@ import { ensureTables } from '@f1/tables/create'
 import { resolveTableNames, tableNamesToEnv } from '@f1/tables'
 import { closedLoop, type Figures } from './measure.ts'
 import { startApp, stopApps } from './stack.ts'
+import { serviceTokenEnv } from '@f1/service-kit/testing'
 
 const { values } = parseCliArgsOrExit(
   process.argv.slice(2),
@@ -110,7 +111,7 @@ const names = resolveTableNames({}, 'bench-')
 await ensureTables(client, names)
 client.destroy()
 const base = {
-  SERVICE_TOKEN: 'bench-service-token-0123456789',
+  ...serviceTokenEnv(undefined, 'bench-service-token-0123456789'),
   JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123',
   DYNAMODB_ENDPOINT: ddb.endpoint,
   EVENTBRIDGE_ENDPOINT: `http://127.0.0.1:${(eventBridge.address() as AddressInfo).port}`,

@@ -10,6 +10,7 @@ import { createDynamoClients } from '@f1/tables/client'
 import { ensureTables } from '@f1/tables/create'
 import { resolveTableNames, tableNamesToEnv } from '@f1/tables'
 import { startApp, stopApps } from './stack.ts'
+import { serviceTokenEnv } from '@f1/service-kit/testing'
 
 const { values } = parseCliArgsOrExit(
   process.argv.slice(2),
@@ -32,7 +33,7 @@ const names = resolveTableNames({}, 'bench-')
 await ensureTables(client, names)
 client.destroy()
 const secrets = {
-  SERVICE_TOKEN: 'bench-service-token-0123456789',
+  ...serviceTokenEnv(undefined, 'bench-service-token-0123456789'),
   STRIPE_WEBHOOK_SECRET: 'whsec_bench_0123456789',
   JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123',
 }

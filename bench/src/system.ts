@@ -20,6 +20,7 @@ import { LoadClient, type Hit } from './http-load.ts'
 import { BENCH_LIMIT, rawConsumeUpdate } from './raw-update.ts'
 import { closedLoop, type Figures } from './measure.ts'
 import { REPO_ROOT, startApp, stopApps, type RunningApp } from './stack.ts'
+import { serviceTokenEnv } from '@f1/service-kit/testing'
 
 const USAGE = `Usage: pnpm bench [-- options]
 
@@ -61,12 +62,13 @@ const WARM_SECONDS = 2
 const COUNTED_REQUESTS = 20
 const BACKFILL_SIZES = [3_000, 12_000]
 
+const SERVICE_TOKEN = 'bench-service-token-0123456789'
 const secrets = {
-  SERVICE_TOKEN: 'bench-service-token-0123456789',
+  ...serviceTokenEnv(undefined, SERVICE_TOKEN),
   STRIPE_WEBHOOK_SECRET: 'whsec_bench_0123456789',
   JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123',
 }
-const serviceAuth = { 'x-service-token': secrets.SERVICE_TOKEN }
+const serviceAuth = { 'x-service-token': SERVICE_TOKEN }
 
 const ddb = await startDynamoDbLocal()
 const { client, doc } = createDynamoClients({ region: 'us-east-1', endpoint: ddb.endpoint })

@@ -9,6 +9,7 @@ import { createDynamoClients } from '@f1/tables/client'
 import { ensureTables } from '@f1/tables/create'
 import { BENCH_LIMIT, rawConsumeUpdate } from './raw-update.ts'
 import { closedLoop, row } from './measure.ts'
+import { serviceTokenEnv } from '@f1/service-kit/testing'
 
 const { values } = parseCliArgsOrExit(
   process.argv.slice(2),
@@ -41,7 +42,7 @@ const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     DYNAMODB_ENDPOINT: ddb.endpoint,
     USER_USAGE_TABLE: 'bench-usage',
     USAGE_SERVICE_PORT: String(port),
-    SERVICE_TOKEN: TOKEN,
+    ...serviceTokenEnv('usage-service', TOKEN),
     LOG_LEVEL: 'warn',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   },

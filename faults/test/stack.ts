@@ -4,7 +4,6 @@
 import { startProcessStack, type Stack } from '@f1/local-stack/process-stack'
 
 export type { AppName, Component, Stack } from '@f1/local-stack/process-stack'
-export const SERVICE_TOKEN = 'faults-service-token-0123456789'
 export const BUS_SECRET = 'faults-bus-secret-0123456789'
 export const WEBHOOK_SECRET = 'whsec_faults_0123456789'
 export const PRICES = { pro: 'price_faults_pro', team: 'price_faults_team' }
@@ -12,7 +11,6 @@ export const PRICES = { pro: 'price_faults_pro', team: 'price_faults_team' }
 export function startStack(): Promise<Stack> {
   return startProcessStack({
     name: 'faults',
-    serviceToken: SERVICE_TOKEN,
     busSecret: BUS_SECRET,
     jwtSecret: 'faults-jwt-secret-0123456789abcdef0123456789',
     webhookSecret: WEBHOOK_SECRET,

@@ -2,6 +2,7 @@
 import eventConsumer from '@f1/events/consumer'
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
 import { currentDeadline } from '@f1/service-kit/deadline'
+import { callerTokens } from '@f1/service-kit/config'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
 import dynamodb from '@f1/tables/plugin'
 import type { ActionLogConfig } from './config.ts'
@@ -28,7 +29,7 @@ export async function buildApp(config: ActionLogConfig, options: BuildOptions = 
     },
   })
   await app.register(async (scope) => {
-    scope.addHook('onRequest', requireServiceToken(config.SERVICE_TOKEN))
+    scope.addHook('onRequest', requireServiceToken(callerTokens(config, 'action-log-service')))
     await scope.register(actionRoutes, { now: options.now ?? (() => new Date()) })
   })
   return app

@@ -1,11 +1,20 @@
 // action-log-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS, EventConsumerConfigProperties } from '@f1/events/config'
-import { BaseConfigProperties, portConfig, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import {
+  BaseConfigProperties,
+  callerTokensConfig,
+  portConfig,
+  type ConfigOf,
+  defineConfig,
+  localCallerTokens,
+  type LoadConfigOptions,
+} from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type from 'typebox'
 
 export const ActionLogConfigProperties = {
   ...BaseConfigProperties,
+  ...callerTokensConfig('action-log-service'),
   ...EventConsumerConfigProperties,
   ...tableNameConfig('actions'),
   ...portConfig('action-log-service'),
@@ -15,6 +24,7 @@ export type ActionLogConfig = ConfigOf<typeof ActionLogConfigProperties>
 
 /** The schema and dev-only defaults, for loading and for the README's env table. */
 export const actionLogConfigSpec = defineConfig(ActionLogConfigProperties, {
+  ...localCallerTokens('action-log-service'),
   ...EVENT_BUS_DEV_DEFAULTS,
 })
 

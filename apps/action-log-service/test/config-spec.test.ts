@@ -7,6 +7,6 @@ t.test('the README env table is the config schema (`pnpm docs:env` rewrites it)'
   t.equal(current, next)
 })
 
-t.test('with STAGE=prod the app refuses every dev secret and a missing SERVICE_TOKEN, naming each', async (t) => {
+t.test('a deployed stage refuses every dev secret and token and a missing service token, naming each', async (t) => {
   t.same(prodGuardProblems(actionLogConfigSpec), [])
 })

@@ -1,5 +1,5 @@
 // Builds action-log-service on DynamoDB Local tables of this test file's own.
-import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { TEST_SERVICE_TOKEN, serviceTokenEnv } from '@f1/service-kit/testing'
 import { ulid } from 'ulid'
 import { useTestTables } from '@f1/tables/testing'
 import { buildApp, type BuildOptions } from '../src/app.ts'
@@ -12,7 +12,7 @@ export async function build(t: { teardown(fn: () => unknown): void }, options: B
   const tables = await useTestTables(t, ['actions'])
   const config = loadActionLogConfig({
     env: {
-      SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+      ...serviceTokenEnv('action-log-service'),
       DYNAMODB_ENDPOINT: tables.endpoint,
       USER_ACTIONS_LOG_TABLE: tables.names.actions,
       EVENT_BUS_SECRET: BUS_SECRET,

@@ -71,12 +71,17 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   // A key is held a little longer than its request may take, so a retry never overlaps the first attempt.
   await app.register(idempotency, { tableName: config.GATEWAY_TABLE, defaultLeaseMs: config.SERVICE_TIMEOUT_MS + 10_000 })
   await app.register(profiles, { tableName: config.LEGACY_METADATA_TABLE })
-  const service = { serviceToken: config.SERVICE_TOKEN, timeoutMs: config.SERVICE_TIMEOUT_MS }
-  await app.register(usageService, { baseUrl: config.USAGE_SERVICE_URL, ...service })
-  await app.register(subscriptionService, { baseUrl: config.SUBSCRIPTION_SERVICE_URL, ...service })
-  await app.register(actionLogService, { baseUrl: config.ACTION_LOG_SERVICE_URL, ...service })
-  await app.register(migratorService, { baseUrl: config.MIGRATOR_URL, ...service })
-  await app.register(simulationService, { baseUrl: config.SIMULATION_SERVICE_URL, ...service, runTimeoutMs: config.SIMULATION_TIMEOUT_MS })
+  const timeoutMs = config.SERVICE_TIMEOUT_MS
+  await app.register(usageService, { baseUrl: config.USAGE_SERVICE_URL, serviceToken: config.USAGE_SERVICE_TOKEN, timeoutMs })
+  await app.register(subscriptionService, { baseUrl: config.SUBSCRIPTION_SERVICE_URL, serviceToken: config.SUBSCRIPTION_SERVICE_TOKEN, timeoutMs })
+  await app.register(actionLogService, { baseUrl: config.ACTION_LOG_SERVICE_URL, serviceToken: config.ACTION_LOG_SERVICE_TOKEN, timeoutMs })
+  await app.register(migratorService, { baseUrl: config.MIGRATOR_URL, serviceToken: config.MIGRATOR_TOKEN, timeoutMs })
+  await app.register(simulationService, {
+    baseUrl: config.SIMULATION_SERVICE_URL,
+    serviceToken: config.SIMULATION_SERVICE_TOKEN,
+    timeoutMs,
+    runTimeoutMs: config.SIMULATION_TIMEOUT_MS,
+  })
   await app.register(outbox, { table: 'gateway', tableName: config.GATEWAY_TABLE })
   await app.register(auth, { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_S, appOrigins })
   await app.register(planSecurity, { cacheTtlMs: config.PLAN_CACHE_TTL_MS })

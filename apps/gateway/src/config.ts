@@ -7,9 +7,9 @@ import {
   ConfigError,
   defineConfig,
   type LoadConfigOptions,
-  localServiceUrls,
+  localServiceCalls,
   portConfig,
-  serviceUrlConfig,
+  serviceCallConfig,
 } from '@f1/service-kit/config'
 import { LoadSheddingConfigProperties } from '@f1/service-kit/load-shedding'
 import { tableNameConfig } from '@f1/tables'
@@ -20,11 +20,11 @@ export const GatewayConfigProperties = {
   ...BaseConfigProperties,
   ...tableNameConfig('legacy', 'gateway'),
   ...portConfig('gateway'),
-  ...serviceUrlConfig('usage-service', 'Base URL of usage-service'),
-  ...serviceUrlConfig('subscription-service', 'Base URL of subscription-service'),
-  ...serviceUrlConfig('action-log-service', 'Base URL of action-log-service'),
-  ...serviceUrlConfig('simulation-service', 'Base URL of simulation-service'),
-  ...serviceUrlConfig('migrator', 'Base URL of the migrator (admin routes)'),
+  ...serviceCallConfig('usage-service', 'Base URL of usage-service'),
+  ...serviceCallConfig('subscription-service', 'Base URL of subscription-service'),
+  ...serviceCallConfig('action-log-service', 'Base URL of action-log-service'),
+  ...serviceCallConfig('simulation-service', 'Base URL of simulation-service'),
+  ...serviceCallConfig('migrator', 'Base URL of the migrator (admin routes)'),
   SIMULATION_TIMEOUT_MS: Type.Integer({ minimum: 1_000, default: 120_000, description: 'Timeout of running a simulation or optimization' }),
   PLAN_CACHE_TTL_MS: Type.Integer({
     minimum: 0,
@@ -90,7 +90,7 @@ export type GatewayConfig = ConfigOf<typeof GatewayConfigProperties>
 
 /** The schema and dev-only defaults, for loading and for the README's env table. */
 export const gatewayConfigSpec = defineConfig(GatewayConfigProperties, {
-  ...localServiceUrls(['usage-service', 'subscription-service', 'action-log-service', 'simulation-service', 'migrator']),
+  ...localServiceCalls('gateway'),
   // The web console of `pnpm dev` (Vite), under both names a browser may use.
   APP_ORIGINS: 'http://127.0.0.1:5173,http://localhost:5173',
   // The local stack is plain http.

@@ -4,7 +4,7 @@ import { buildApp } from './app.ts'
 import { loadGatewayConfig } from './config.ts'
 
 export async function gatewayOpenApiDocument(): Promise<Record<string, unknown>> {
-  const app = await buildApp(loadGatewayConfig({ env: { STAGE: 'dev' } }), { logger: false })
+  const app = await buildApp(loadGatewayConfig({ env: { STAGE: 'local' } }), { logger: false })
   try {
     await app.ready()
     return app.swagger() as unknown as Record<string, unknown>

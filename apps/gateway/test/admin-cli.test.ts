@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { TEST_SERVICE_TOKEN, spawnTsx } from '@f1/service-kit/testing'
+import { TEST_SERVICE_TOKEN, spawnTsx, serviceTokenEnv } from '@f1/service-kit/testing'
 import { main } from '../src/cli/admin.ts'
 import { build, login, register } from './helper.ts'
 
@@ -18,7 +18,7 @@ function runAdmin(built: Built, args: string[], env: Record<string, string> = {}
       DYNAMODB_ENDPOINT: built.tables.endpoint,
       LEGACY_METADATA_TABLE: built.tables.names.legacy,
       ACTION_LOG_SERVICE_URL: built.actionLogUrl,
-      SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+      ...serviceTokenEnv('gateway'),
       USER: 'ci-operator',
       ...env,
     },

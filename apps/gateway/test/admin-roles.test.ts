@@ -1,7 +1,7 @@
 import t from 'tap'
 import { buildApp as buildMigrator } from '@f1/migrator/app'
 import { loadMigratorConfig } from '@f1/migrator/config'
-import { errorOf, TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { errorOf, serviceTokenEnv } from '@f1/service-kit/testing'
 import { tableNamesToEnv } from '@f1/tables'
 import { useTestTables } from '@f1/tables/testing'
 import { bearer, build, login, register, registerAdmin } from './helper.ts'
@@ -22,7 +22,7 @@ async function withAdminRoutes(t: { teardown(fn: () => unknown): void }, time = 
   const migrator = await buildMigrator(
     loadMigratorConfig({
       env: {
-        SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+        ...serviceTokenEnv('migrator'),
         DYNAMODB_ENDPOINT: tables.endpoint,
         EVENTBRIDGE_ENDPOINT: 'http://127.0.0.1:9',
         ...tableNamesToEnv(tables.names),

@@ -3,7 +3,7 @@ import t from 'tap'
 import underPressure from '@fastify/under-pressure'
 import { createServiceApp } from '@f1/service-kit'
 import { loadShedding } from '@f1/service-kit/load-shedding'
-import { errorOf } from '@f1/service-kit/testing'
+import { errorOf, serviceTokenEnv } from '@f1/service-kit/testing'
 import { createPasswordHasher, DUMMY_HASH } from '../src/lib/passwords.ts'
 import { build, register, uniqueEmail } from './helper.ts'
 
@@ -185,9 +185,9 @@ t.test('APP_ORIGINS is checked at boot: each entry must be a bare http(s) origin
     'https://app.example/, http://localhost:5173',
   )
   t.throws(
-    () => loadGatewayConfig({ env: { STAGE: 'prod', SERVICE_TOKEN: 'a-production-service-token', JWT_SECRET: 'x'.repeat(40) } }),
+    () => loadGatewayConfig({ env: { STAGE: 'prod', ...serviceTokenEnv('gateway', 'a-production-service-token'), JWT_SECRET: 'x'.repeat(40) } }),
     /APP_ORIGINS: is required/,
-    'prod has no dev default',
+    'a deployed stage has no dev default',
   )
 })
 

@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import { createSigner } from 'fast-jwt'
 import { buildApp as buildMigrator } from '@f1/migrator/app'
 import { loadMigratorConfig } from '@f1/migrator/config'
-import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { serviceTokenEnv } from '@f1/service-kit/testing'
 import { tableNamesToEnv } from '@f1/tables'
 import { useTestTables } from '@f1/tables/testing'
 import type { JsonSchema } from './fuzz/arbitraries.ts'
@@ -112,7 +112,7 @@ t.test('every route of the OpenAPI document survives its fuzzing', async (t) => 
   const migrator = await buildMigrator(
     loadMigratorConfig({
       env: {
-        SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+        ...serviceTokenEnv('migrator'),
         DYNAMODB_ENDPOINT: migrationTables.endpoint,
         EVENTBRIDGE_ENDPOINT: 'http://127.0.0.1:9',
         ...tableNamesToEnv(migrationTables.names),

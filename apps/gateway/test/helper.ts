@@ -9,7 +9,7 @@ import { loadSubscriptionConfig } from '@f1/subscription-service/config'
 import { signWebhook, subscriptionEvent } from '@f1/subscription-service/testing'
 import { buildApp as buildUsageService } from '@f1/usage-service/app'
 import { loadUsageConfig } from '@f1/usage-service/config'
-import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { serviceTokenEnv } from '@f1/service-kit/testing'
 import { useTestTables } from '@f1/tables/testing'
 import type { LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../src/app.ts'
@@ -42,7 +42,7 @@ export interface BuildOptions {
 export async function build(t: TapLike, options: BuildOptions = {}) {
   const tables = await useTestTables(t, ['legacy', 'usage', 'subscriptions', 'actions', 'simulations', 'gateway'])
   const env = {
-    SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    ...serviceTokenEnv(),
     DYNAMODB_ENDPOINT: tables.endpoint,
   }
   const usage = await buildUsageService(

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { freePort } from '@f1/local-stack/dynamodb'
-import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { serviceTokenEnv } from '@f1/service-kit/testing'
 import { HAM_SHANGHAI, bearer, build, meteredUsage, register, setPlan } from './helper.ts'
 
 type Built = Awaited<ReturnType<typeof build>>
@@ -54,10 +54,10 @@ function simulationProcess(built: Built, port: number) {
   let child: ChildProcess | undefined
   const env = {
     ...process.env,
-    STAGE: 'dev',
+    STAGE: 'local',
     HOST: '127.0.0.1',
     SIMULATION_SERVICE_PORT: String(port),
-    SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    ...serviceTokenEnv('simulation-service'),
     DYNAMODB_ENDPOINT: built.tables.endpoint,
     SIMULATION_RESULTS_TABLE: built.tables.names.simulations,
     USAGE_SERVICE_URL: built.usageUrl,

@@ -3,6 +3,7 @@
 import eventConsumer, { type EventHandler } from '@f1/events/consumer'
 import outbox from '@f1/events/plugin'
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
+import { callerTokens } from '@f1/service-kit/config'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
 import dynamodb from '@f1/tables/plugin'
 import type { MigratorConfig } from './config.ts'
@@ -59,7 +60,7 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
   })
 
   await app.register(async (scope) => {
-    scope.addHook('onRequest', requireServiceToken(config.SERVICE_TOKEN))
+    scope.addHook('onRequest', requireServiceToken(callerTokens(config, 'migrator')))
     await scope.register(runRoutes)
     await scope.register(verificationRoutes)
     await scope.register(statusRoutes)

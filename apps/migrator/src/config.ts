@@ -2,7 +2,16 @@
 // service's on top of them (port, event bus, service token).
 import { availableParallelism } from 'node:os'
 import { EVENT_BUS_DEV_DEFAULTS, EventConsumerConfigProperties } from '@f1/events/config'
-import { BaseConfigProperties, portConfig, type ConfigOf, defineConfig, loadConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import {
+  BaseConfigProperties,
+  callerTokensConfig,
+  portConfig,
+  type ConfigOf,
+  defineConfig,
+  loadConfig,
+  localCallerTokens,
+  type LoadConfigOptions,
+} from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type from 'typebox'
 
@@ -49,6 +58,7 @@ export type MigratorJobConfig = ConfigOf<typeof MigratorJobConfigProperties>
 
 export const MigratorConfigProperties = {
   ...BaseConfigProperties,
+  ...callerTokensConfig('migrator'),
   ...EventConsumerConfigProperties,
   ...MigratorJobConfigProperties,
   ...portConfig('migrator'),
@@ -57,6 +67,7 @@ export type MigratorConfig = ConfigOf<typeof MigratorConfigProperties>
 
 /** The service's schema and dev-only defaults, for loading and for the README's env table. */
 export const migratorConfigSpec = defineConfig(MigratorConfigProperties, {
+  ...localCallerTokens('migrator'),
   ...EVENT_BUS_DEV_DEFAULTS,
 })
 

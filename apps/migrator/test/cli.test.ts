@@ -31,10 +31,10 @@ t.test('the CLI explains itself and refuses bad options with exit code 2', async
   t.match(noUsers.out.stderr, /generate needs --users N/)
 })
 
-t.test('generate refuses a production stage: made-up data never goes into the real legacy table', async (t) => {
+t.test('generate refuses any deployed stage: made-up data never goes into a real legacy table', async (t) => {
   const run = io({ STAGE: 'prod', AWS_REGION: 'eu-west-1' })
   t.equal(await main(['generate', '--users', '5'], run.io), 2)
-  t.match(run.out.stderr, /refuses STAGE=prod/)
+  t.match(run.out.stderr, /runs only with STAGE=local \(got prod\)/)
 })
 
 t.test('a dry run prints the report per kind and per table, and writes nothing', async (t) => {

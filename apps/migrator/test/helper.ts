@@ -6,7 +6,7 @@ import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sd
 import { outboxEvents } from '@f1/events/testing'
 import { ulid } from 'ulid'
 import type { LegacyRates, LegacyShape, LegacyTally } from '@f1/legacy/generator'
-import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { TEST_SERVICE_TOKEN, serviceTokenEnv } from '@f1/service-kit/testing'
 import { tableNamesToEnv } from '@f1/tables'
 import { createDynamoClients, type DynamoClients } from '@f1/tables/client'
 import { useTestTables, type TestTables } from '@f1/tables/testing'
@@ -153,7 +153,7 @@ export async function build(t: TapLike, options: BuildOptions & { tables?: TestT
   const config = loadMigratorConfig({
     env: {
       ...envFor(tables),
-      SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+      ...serviceTokenEnv('migrator'),
       EVENT_BUS_SECRET: BUS_SECRET,
       MIGRATION_SEGMENTS: '3',
       MIGRATION_PAGE_SIZE: '100',

@@ -12,6 +12,7 @@ import { runSimulation } from '@f1/race-sim/simulate'
 import { createMonteCarloPool, defaultWorkerCount, simulateWithPool } from '@f1/race-sim/workers'
 import { createDynamoClients } from '@f1/tables/client'
 import { deleteTables, ensureTables } from '@f1/tables/create'
+import { serviceTokenEnv } from '@f1/service-kit/testing'
 
 const { values } = parseCliArgsOrExit(
   process.argv.slice(2),
@@ -95,7 +96,7 @@ const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     SIMULATION_RESULTS_TABLE: TABLE,
     SIMULATION_SERVICE_PORT: String(port),
     SIMULATION_WORKERS: String(workers),
-    SERVICE_TOKEN: TOKEN,
+    ...serviceTokenEnv('simulation-service', TOKEN),
     LOG_LEVEL: 'warn',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   },

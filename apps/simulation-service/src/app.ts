@@ -3,6 +3,7 @@ import outbox from '@f1/events/plugin'
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
 import { loadShedding } from '@f1/service-kit/load-shedding'
 import { currentDeadline } from '@f1/service-kit/deadline'
+import { callerTokens } from '@f1/service-kit/config'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
 import underPressure from '@fastify/under-pressure'
 import dynamodb from '@f1/tables/plugin'
@@ -50,7 +51,7 @@ export async function buildApp(config: SimulationConfig, options: BuildOptions =
   })
   await app.register(usageService, {
     baseUrl: config.USAGE_SERVICE_URL,
-    serviceToken: config.SERVICE_TOKEN,
+    serviceToken: config.USAGE_SERVICE_TOKEN,
     timeoutMs: config.SERVICE_TIMEOUT_MS,
   })
   await app.register(workQueue, {
@@ -70,7 +71,7 @@ export async function buildApp(config: SimulationConfig, options: BuildOptions =
   })
   await app.register(pendingSweeper, { intervalMs: config.PENDING_SWEEP_INTERVAL_MS, graceMs: PENDING_GRACE_MS, now })
   await app.register(async (scope) => {
-    scope.addHook('onRequest', requireServiceToken(config.SERVICE_TOKEN))
+    scope.addHook('onRequest', requireServiceToken(callerTokens(config, 'simulation-service')))
     await scope.register(simulationRoutes, {
       now,
       maxBudgetMs: config.SIMULATION_MAX_BUDGET_MS,

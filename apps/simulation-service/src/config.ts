@@ -1,6 +1,16 @@
 // simulation-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS } from '@f1/events/config'
-import { BaseConfigProperties, localServiceUrls, portConfig, serviceUrlConfig, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import {
+  BaseConfigProperties,
+  callerTokensConfig,
+  localCallerTokens,
+  localServiceCalls,
+  portConfig,
+  serviceCallConfig,
+  type ConfigOf,
+  defineConfig,
+  type LoadConfigOptions,
+} from '@f1/service-kit/config'
 import { LoadSheddingConfigProperties } from '@f1/service-kit/load-shedding'
 import { tableNameConfig } from '@f1/tables'
 import Type from 'typebox'
@@ -8,13 +18,14 @@ import { COMPRESS_ABOVE_BYTES } from './repositories/stored-results.ts'
 
 export const SimulationConfigProperties = {
   ...BaseConfigProperties,
+  ...callerTokensConfig('simulation-service'),
   ...tableNameConfig('simulations'),
   ...LoadSheddingConfigProperties,
   ...portConfig('simulation-service'),
   SIMULATION_WORKERS: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 256, description: 'Monte Carlo worker threads; unset: every core but one' }),
   ),
-  ...serviceUrlConfig('usage-service', 'Base URL of usage-service (charges)'),
+  ...serviceCallConfig('usage-service', 'Base URL of usage-service (charges)'),
   SERVICE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000, description: 'Timeout of calls to usage-service' }),
   SIMULATION_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 4, description: 'Simulation requests running at once' }),
   SIMULATION_QUEUE_SIZE: Type.Integer({
@@ -88,7 +99,8 @@ export type SimulationConfig = ConfigOf<typeof SimulationConfigProperties>
 
 /** The schema and dev-only defaults, for loading and for the README's env table. */
 export const simulationConfigSpec = defineConfig(SimulationConfigProperties, {
-  ...localServiceUrls(['usage-service']),
+  ...localServiceCalls('simulation-service'),
+  ...localCallerTokens('simulation-service'),
   ...EVENT_BUS_DEV_DEFAULTS,
 })
 

@@ -2,7 +2,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { ulid } from 'ulid'
 import { outboxEvents } from '@f1/events/testing'
-import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { TEST_SERVICE_TOKEN, serviceTokenEnv } from '@f1/service-kit/testing'
 import { useTestTables } from '@f1/tables/testing'
 import { buildApp as buildUsageService } from '@f1/usage-service/app'
 import { loadUsageConfig } from '@f1/usage-service/config'
@@ -25,7 +25,7 @@ export async function build(t: TapLike, options: BuildOptions & { env?: Record<s
   const usage = await buildUsageService(
     loadUsageConfig({
       env: {
-        SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+        ...serviceTokenEnv('usage-service'),
         DYNAMODB_ENDPOINT: tables.endpoint,
         USER_USAGE_TABLE: tables.names.usage,
         CHARGE_SWEEP_INTERVAL_MS: '0',
@@ -36,7 +36,7 @@ export async function build(t: TapLike, options: BuildOptions & { env?: Record<s
   const usageUrl = await usage.listen({ port: 0, host: '127.0.0.1' })
   const config = loadSimulationConfig({
     env: {
-      SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+      ...serviceTokenEnv('simulation-service'),
       DYNAMODB_ENDPOINT: tables.endpoint,
       SIMULATION_RESULTS_TABLE: tables.names.simulations,
       USAGE_SERVICE_URL: usageUrl,

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Simulation } from '@f1/contracts/simulations'
 import { freePort } from '@f1/local-stack/dynamodb'
-import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { serviceTokenEnv } from '@f1/service-kit/testing'
 import { auth, build, operation, simulationBody, userId } from './helper.ts'
 
 type Built = Awaited<ReturnType<typeof build>>
@@ -15,10 +15,10 @@ function simulationProcess(built: Built, port: number) {
   let child: ChildProcess | undefined
   const env = {
     ...process.env,
-    STAGE: 'dev',
+    STAGE: 'local',
     HOST: '127.0.0.1',
     SIMULATION_SERVICE_PORT: String(port),
-    SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    ...serviceTokenEnv('simulation-service'),
     DYNAMODB_ENDPOINT: built.tables.endpoint,
     SIMULATION_RESULTS_TABLE: built.tables.names.simulations,
     USAGE_SERVICE_URL: built.usageUrl,

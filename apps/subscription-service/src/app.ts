@@ -1,6 +1,7 @@
 // subscription-service: builds the app (never listens; server.ts does).
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
 import { currentDeadline } from '@f1/service-kit/deadline'
+import { callerTokens } from '@f1/service-kit/config'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
 import outbox from '@f1/events/plugin'
 import dynamodb from '@f1/tables/plugin'
@@ -29,7 +30,7 @@ export async function buildApp(config: SubscriptionConfig, options: BuildOptions
   })
   await app.register(webhookRoutes)
   await app.register(async (scope) => {
-    scope.addHook('onRequest', requireServiceToken(config.SERVICE_TOKEN))
+    scope.addHook('onRequest', requireServiceToken(callerTokens(config, 'subscription-service')))
     await scope.register(subscriptionRoutes, { now: options.now ?? (() => new Date()) })
   })
   return app

@@ -1,11 +1,20 @@
 // subscription-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS } from '@f1/events/config'
-import { BaseConfigProperties, portConfig, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import {
+  BaseConfigProperties,
+  callerTokensConfig,
+  portConfig,
+  type ConfigOf,
+  defineConfig,
+  localCallerTokens,
+  type LoadConfigOptions,
+} from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type from 'typebox'
 
 export const SubscriptionConfigProperties = {
   ...BaseConfigProperties,
+  ...callerTokensConfig('subscription-service'),
   ...tableNameConfig('subscriptions', 'legacy'),
   ...portConfig('subscription-service'),
   STRIPE_SECRET_KEY: Type.Optional(Type.String({ minLength: 8, description: 'Stripe API key; without it checkout and cancel answer 503' })),
@@ -21,6 +30,7 @@ export const DEV_WEBHOOK_SECRET = 'whsec_dev_f1_race_sim_local_only'
 
 /** The schema and dev-only defaults, for loading and for the README's env table. */
 export const subscriptionConfigSpec = defineConfig(SubscriptionConfigProperties, {
+  ...localCallerTokens('subscription-service'),
   STRIPE_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
   STRIPE_PRICE_PRO: 'price_dev_pro',
   STRIPE_PRICE_TEAM: 'price_dev_team',

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { outboxEvents } from '@f1/events/testing'
-import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { TEST_SERVICE_TOKEN, serviceTokenEnv } from '@f1/service-kit/testing'
 import { useTestTables, type TestTables } from '@f1/tables/testing'
 import { buildApp, type BuildOptions } from '../src/app.ts'
 import { loadSubscriptionConfig } from '../src/config.ts'
@@ -21,7 +21,7 @@ export async function build(t: TapLike, options: BuildOptions & { stripeKey?: st
   const tables = await useTestTables(t, ['subscriptions', 'legacy'])
   const config = loadSubscriptionConfig({
     env: {
-      SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+      ...serviceTokenEnv('subscription-service'),
       DYNAMODB_ENDPOINT: tables.endpoint,
       USER_SUBSCRIPTIONS_TABLE: tables.names.subscriptions,
       LEGACY_METADATA_TABLE: tables.names.legacy,

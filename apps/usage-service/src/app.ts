@@ -1,6 +1,7 @@
 // usage-service: builds the app (never listens; server.ts does).
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
 import { currentDeadline } from '@f1/service-kit/deadline'
+import { callerTokens } from '@f1/service-kit/config'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
 import type { UsageConfig } from './config.ts'
 import eventConsumer from '@f1/events/consumer'
@@ -51,7 +52,7 @@ export async function buildApp(config: UsageConfig, options: BuildOptions = {}):
     },
   })
   await app.register(async (scope) => {
-    scope.addHook('onRequest', requireServiceToken(config.SERVICE_TOKEN))
+    scope.addHook('onRequest', requireServiceToken(callerTokens(config, 'usage-service')))
     await scope.register(usageRoutes, { now })
     await scope.register(chargeRoutes, { now })
   })

@@ -1,11 +1,20 @@
 // usage-service configuration (env vars, validated at boot).
 import { EVENT_BUS_DEV_DEFAULTS, EventConsumerConfigProperties } from '@f1/events/config'
-import { BaseConfigProperties, portConfig, type ConfigOf, defineConfig, type LoadConfigOptions } from '@f1/service-kit/config'
+import {
+  BaseConfigProperties,
+  callerTokensConfig,
+  portConfig,
+  type ConfigOf,
+  defineConfig,
+  localCallerTokens,
+  type LoadConfigOptions,
+} from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
 import Type from 'typebox'
 
 export const UsageConfigProperties = {
   ...BaseConfigProperties,
+  ...callerTokensConfig('usage-service'),
   ...EventConsumerConfigProperties,
   ...tableNameConfig('usage'),
   ...portConfig('usage-service'),
@@ -26,6 +35,7 @@ export type UsageConfig = ConfigOf<typeof UsageConfigProperties>
 
 /** The schema and dev-only defaults, for loading and for the README's env table. */
 export const usageConfigSpec = defineConfig(UsageConfigProperties, {
+  ...localCallerTokens('usage-service'),
   ...EVENT_BUS_DEV_DEFAULTS,
 })
 

@@ -1,6 +1,6 @@
 // Builds usage-service against real DynamoDB Local tables of this test file's own.
 import { outboxEvents } from '@f1/events/testing'
-import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { TEST_SERVICE_TOKEN, serviceTokenEnv } from '@f1/service-kit/testing'
 import { useTestTables } from '@f1/tables/testing'
 import { buildApp, type BuildOptions } from '../src/app.ts'
 import { loadUsageConfig } from '../src/config.ts'
@@ -17,7 +17,7 @@ export async function build(t: TapLike, options: BuildOptions & { endpoint?: str
   const tables = options.tableName ? undefined : await useTestTables(t, ['usage'])
   const config = loadUsageConfig({
     env: {
-      SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+      ...serviceTokenEnv('usage-service'),
       DYNAMODB_ENDPOINT: options.endpoint ?? tables?.endpoint,
       USER_USAGE_TABLE: options.tableName ?? tables?.names.usage,
       EVENT_BUS_SECRET: BUS_SECRET,

@@ -29,7 +29,6 @@ export async function startHarness(): Promise<Harness> {
   const origin = `http://127.0.0.1:${port}`
   const stack = await startProcessStack({
     name: 'web-e2e',
-    serviceToken: 'web-e2e-service-token-0123456789',
     busSecret: 'web-e2e-bus-secret-0123456789',
     jwtSecret: 'web-e2e-jwt-secret-0123456789abcdef012345',
     webhookSecret: 'whsec_web_e2e_0123456789',

@@ -13,6 +13,11 @@ export const SERVICES = {
 
 export type ServiceName = keyof typeof SERVICES
 
+/** The stage of the local stack and the tests: the only one where the apps' dev defaults apply. */
+export const LOCAL_STAGE = 'local'
+/** A stage's name (the apps' STAGE, and part of every AWS resource's name): lower case, digits and dashes, 2-16 characters. */
+export const STAGE_PATTERN = '^[a-z][a-z0-9-]{1,15}$'
+
 /** Every service, callees before callers: the dev stack starts them in this order (the gateway last). */
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[]
 
@@ -31,3 +36,36 @@ export const urlVar = <S extends ServiceName>(service: S): UrlVar<S> => `${envPr
 
 /** Where a service answers on this machine when nothing is configured. */
 export const localServiceUrl = (service: ServiceName): string => `http://127.0.0.1:${SERVICES[service].defaultPort}`
+
+/**
+ * Which services each app calls over HTTP. Each (caller, callee) pair has its own service token, so
+ * a token that leaks opens one callee to one caller's routes, not every service.
+ */
+export const SERVICE_CALLS = {
+  gateway: ['usage-service', 'subscription-service', 'action-log-service', 'simulation-service', 'migrator'],
+  'simulation-service': ['usage-service'],
+} as const satisfies Partial<Record<ServiceName, readonly ServiceName[]>>
+
+export type Caller = keyof typeof SERVICE_CALLS
+export type CalleeOf<C extends Caller> = (typeof SERVICE_CALLS)[C][number]
+/** The services that call S, as a type: `CallerOf<'usage-service'>` is `'gateway' | 'simulation-service'`. */
+export type CallerOf<S extends ServiceName> = { [C in Caller]: S extends CalleeOf<C> ? C : never }[Caller]
+
+export type TokenVar<S extends ServiceName> = `${EnvPrefix<S>}_TOKEN`
+export type CallerTokenVar<S extends ServiceName> = `TOKEN_FROM_${EnvPrefix<S>}`
+
+/** The caller's variable holding the token it presents to `callee`: `USAGE_SERVICE_TOKEN`. */
+export const tokenVar = <S extends ServiceName>(callee: S): TokenVar<S> => `${envPrefix(callee)}_TOKEN` as TokenVar<S>
+
+/** The callee's variable holding the token `caller` presents to it: `TOKEN_FROM_GATEWAY`. */
+export const callerTokenVar = <S extends ServiceName>(caller: S): CallerTokenVar<S> => `TOKEN_FROM_${envPrefix(caller)}` as CallerTokenVar<S>
+
+/** The services that call `callee`, in SERVICE_CALLS order. */
+export function callersOf<S extends ServiceName>(callee: S): CallerOf<S>[] {
+  return (Object.keys(SERVICE_CALLS) as Caller[]).filter((caller) => (SERVICE_CALLS[caller] as readonly ServiceName[]).includes(callee)) as CallerOf<S>[]
+}
+
+/** Every (caller, callee) pair, one service token each. */
+export function servicePairs(): { caller: Caller; callee: ServiceName }[] {
+  return (Object.keys(SERVICE_CALLS) as Caller[]).flatMap((caller) => SERVICE_CALLS[caller].map((callee) => ({ caller, callee })))
+}

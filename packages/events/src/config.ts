@@ -12,7 +12,7 @@ export const EventConsumerConfigProperties = {
   EVENT_BUS_SECRET: Type.String({ minLength: 16, description: 'x-bus-secret the bus presents to consumers (API destination connection)' }),
 }
 
-/** Dev-only defaults (the local bus on 4010 and its secret); STAGE=prod refuses them. */
+/** Local-only defaults (the local bus on 4010 and its secret); a deployed stage refuses them. */
 export const EVENT_BUS_DEV_DEFAULTS: Readonly<Record<string, string>> = {
   EVENTBRIDGE_ENDPOINT: 'http://127.0.0.1:4010',
   EVENT_BUS_SECRET: 'dev-bus-secret-not-for-production',

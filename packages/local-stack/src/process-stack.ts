@@ -31,7 +31,6 @@ const REPO = join(import.meta.dirname, '..', '..', '..')
 export interface ProcessStackOptions {
   /** Prefix of the stack's table names and temporary folders. */
   name: string
-  serviceToken: string
   busSecret: string
   jwtSecret: string
   webhookSecret: string
@@ -141,12 +140,11 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<S
     : undefined
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    STAGE: 'dev',
+    STAGE: 'local',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     DYNAMODB_ENDPOINT: ddb.endpoint,
-    SERVICE_TOKEN: options.serviceToken,
     JWT_SECRET: options.jwtSecret,
     EVENT_BUS_SECRET: options.busSecret,
     EVENTBRIDGE_ENDPOINT: `http://127.0.0.1:${busPort}`,

@@ -151,7 +151,7 @@ t.test('the documented commands work as written', async (t) => {
     ...process.env,
     ...tableNamesToEnv(tables.names),
     DYNAMODB_ENDPOINT: tables.endpoint,
-    STAGE: 'dev',
+    STAGE: 'local',
     EVENT_BUS_PORT: String(busPort),
     EVENTBRIDGE_ENDPOINT: `http://127.0.0.1:${busPort}`,
     EVENT_BUS_DEAD_LETTER_DIR: join(tmp, 'bus'),

@@ -15,7 +15,7 @@ function plannedTasks(args: string[]): string[] {
   return (JSON.parse(out) as { tasks: Array<{ taskId: string }> }).tasks.map((task) => task.taskId)
 }
 
-t.test('a whole run type-checks and lints every package before any test', async (t) => {
+t.test('a whole run type-checks, builds and lints every package before any test', async (t) => {
   const root = repoRoot()
   const packages = ['apps', 'packages'].flatMap((dir) => readdirSync(join(root, dir)).map((name) => `${dir}/${name}`))
   const tasks = plannedTasks(prepareArgs([]))
@@ -26,7 +26,8 @@ t.test('a whole run type-checks and lints every package before any test', async 
     true,
     `lint tasks: ${tasks.filter((id) => id.endsWith('#lint')).join(', ')}`,
   )
-  t.ok(tasks.includes('@f1/faults#lint') && tasks.includes('@f1/gateway#build'))
+  t.ok(tasks.includes('@f1/faults#lint') && tasks.includes('@f1/faults#check-types'))
+  t.ok(tasks.includes('@f1/gateway#check-types') && tasks.includes('@f1/gateway#build'))
 })
 
 t.test("a run filtered to one package type-checks and lints only that package's tasks and what it builds on", async (t) => {

@@ -35,7 +35,7 @@ export function renderEnvTable<P extends TProperties>(spec: ConfigSpec<P>): stri
   })
   return [
     START,
-    '| variable | type | default | dev default (not applied with `STAGE=prod`) | meaning |',
+    '| variable | type | default | dev default (`STAGE=local` only) | meaning |',
     '|---|---|---|---|---|',
     ...rows,
     END,

@@ -1,5 +1,23 @@
 // Environment configuration: one TypeBox schema per app, validated once at boot.
-import { localServiceUrl, portVar, SERVICES, urlVar, type PortVar, type ServiceName, type UrlVar } from '@f1/contracts/services'
+import {
+  callersOf,
+  callerTokenVar,
+  LOCAL_STAGE,
+  STAGE_PATTERN,
+  SERVICE_CALLS,
+  type Caller,
+  type CallerOf,
+  localServiceUrl,
+  portVar,
+  SERVICES,
+  tokenVar,
+  urlVar,
+  type CallerTokenVar,
+  type PortVar,
+  type ServiceName,
+  type TokenVar,
+  type UrlVar,
+} from '@f1/contracts/services'
 import Type, { type Static, type TInteger, type TProperties, type TString } from 'typebox'
 import Value from 'typebox/value'
 
@@ -8,12 +26,17 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const TRUST_PROXY_ITEM = '([0-9A-Fa-f.:]+(/[0-9]{1,3})?|loopback|linklocal|uniquelocal)'
 const TRUST_PROXY_PATTERN = `^(true|false|[0-9]{1,2}|${TRUST_PROXY_ITEM}( *, *${TRUST_PROXY_ITEM})*)$`
 
+export { LOCAL_STAGE }
+
 /** Settings every app shares (docs/architecture.md, "Configuration"). */
 export const BaseConfigProperties = {
-  STAGE: Type.Enum(['dev', 'prod'], { default: 'dev', description: '`prod` refuses every dev default' }),
+  STAGE: Type.String({
+    pattern: STAGE_PATTERN,
+    default: LOCAL_STAGE,
+    description: '`local` on a laptop and in tests (the dev defaults apply); any other name (`dev`, `staging`, `prod`) is a deployment, which refuses every dev default',
+  }),
   AWS_REGION: Type.String({ minLength: 1, default: 'us-east-1', description: 'Region of the AWS clients' }),
   DYNAMODB_ENDPOINT: Type.Optional(Type.String({ format: 'uri', description: 'DynamoDB endpoint override; unset in AWS' })),
-  SERVICE_TOKEN: Type.String({ minLength: 16, description: 'Shared secret in x-service-token between services' }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Interface to listen on' }),
   LOG_LEVEL: Type.Enum(LOG_LEVELS, { default: 'info', description: 'pino log level' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'Largest accepted request body' }),
@@ -41,10 +64,9 @@ export const BaseConfigProperties = {
   }),
 }
 
-/** Values used only when STAGE is not `prod`, so a dev machine runs with no setup. */
+/** Values used only with STAGE=local, so a laptop runs with no setup; a deployment leaves endpoints unset (the real AWS ones). */
 export const BASE_DEV_DEFAULTS: Readonly<Record<string, string>> = {
   DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
-  SERVICE_TOKEN: 'dev-service-token-not-for-production',
   HOST: '127.0.0.1',
 }
 
@@ -54,14 +76,49 @@ export function portConfig<S extends ServiceName>(service: S): { [K in PortVar<S
   return { [portVar(service)]: port } as { [K in PortVar<S>]: TInteger }
 }
 
-/** The `<SERVICE>_URL` setting of a service this app calls. */
-export function serviceUrlConfig<S extends ServiceName>(service: S, description: string): { [K in UrlVar<S>]: TString } {
-  return { [urlVar(service)]: Type.String({ format: 'uri', description }) } as { [K in UrlVar<S>]: TString }
+/**
+ * The settings of a service this app calls: its base URL (`<CALLEE>_URL`) and the token this app
+ * presents there (`<CALLEE>_TOKEN`: one per caller and callee, so a leaked one opens one pair only).
+ */
+export function serviceCallConfig<S extends ServiceName>(callee: S, description: string): { [K in UrlVar<S> | TokenVar<S>]: TString } {
+  return {
+    [urlVar(callee)]: Type.String({ format: 'uri', description }),
+    [tokenVar(callee)]: Type.String({ minLength: 16, description: `Token this app presents to ${callee} in x-service-token` }),
+  } as { [K in UrlVar<S> | TokenVar<S>]: TString }
 }
 
-/** Dev defaults for the URLs of the services an app calls: where the dev stack runs them. */
-export function localServiceUrls(services: readonly ServiceName[]): Record<string, string> {
-  return Object.fromEntries(services.map((service) => [urlVar(service), localServiceUrl(service)]))
+/** The `TOKEN_FROM_<CALLER>` settings of a service: the token each service that calls it presents. */
+export function callerTokensConfig<S extends ServiceName>(callee: S): { [K in CallerTokenVar<CallerOf<S>>]: TString } {
+  const entries = callersOf(callee).map((caller) => [
+    callerTokenVar(caller),
+    Type.String({ minLength: 16, description: `Token ${caller} presents in x-service-token (its ${tokenVar(callee)})` }),
+  ])
+  return Object.fromEntries(entries) as { [K in CallerTokenVar<CallerOf<S>>]: TString }
+}
+
+/** The token each caller presents to `callee`, from the app's loaded config (TOKEN_FROM_<CALLER>). */
+export function callerTokens(config: object, callee: ServiceName): Record<string, string> {
+  const tokens: Record<string, string> = {}
+  for (const caller of callersOf(callee)) {
+    const value: unknown = Reflect.get(config, callerTokenVar(caller))
+    if (typeof value !== 'string') throw new Error(`${callerTokenVar(caller)} is missing from ${callee}'s config`)
+    tokens[caller] = value
+  }
+  return tokens
+}
+
+/** The dev-only token of a (caller, callee) pair: the local stack needs no setup, and each pair still has its own. */
+export const devServiceToken = (caller: ServiceName, callee: ServiceName): string => `dev-token-${caller}-to-${callee}`
+
+/** Dev defaults of the services `caller` calls: where the local stack runs them, and each pair's dev token. */
+export function localServiceCalls(caller: Caller): Record<string, string> {
+  const callees: readonly ServiceName[] = SERVICE_CALLS[caller]
+  return Object.fromEntries(callees.flatMap((callee) => [[urlVar(callee), localServiceUrl(callee)], [tokenVar(callee), devServiceToken(caller, callee)]]))
+}
+
+/** Dev defaults of the tokens `callee` accepts: each caller's dev token. */
+export function localCallerTokens(callee: ServiceName): Record<string, string> {
+  return Object.fromEntries(callersOf(callee).map((caller) => [callerTokenVar(caller), devServiceToken(caller, callee)]))
 }
 
 // Values of these are never echoed in error messages (they end up in deploy logs).
@@ -88,24 +145,25 @@ export interface LoadConfigOptions {
 }
 
 /**
- * Reads the schema's variables from the environment, applies defaults (dev defaults only
- * outside prod), converts strings to numbers, and checks everything. Throws ConfigError.
+ * Reads the schema's variables from the environment, applies defaults (dev defaults only with
+ * STAGE=local), converts strings to numbers, and checks everything. Throws ConfigError.
  */
 export function loadConfig<P extends TProperties>(properties: P, options: LoadConfigOptions = {}): ConfigOf<P> {
   const env = options.env ?? process.env
   const schema = Type.Object(properties)
   const devDefaults = { ...BASE_DEV_DEFAULTS, ...options.devDefaults }
-  const prod = env.STAGE === 'prod'
+  const stage = env.STAGE || LOCAL_STAGE
+  const deployed = stage !== LOCAL_STAGE
   const problems: string[] = []
   const raw: Record<string, unknown> = {}
   for (const key of Object.keys(properties)) {
     const value = env[key]
     if (value !== undefined && value !== '') raw[key] = value
-    else if (!prod && devDefaults[key] !== undefined) raw[key] = devDefaults[key]
+    else if (!deployed && devDefaults[key] !== undefined) raw[key] = devDefaults[key]
   }
-  if (prod) {
+  if (deployed) {
     for (const [key, devValue] of Object.entries(devDefaults)) {
-      if (key in properties && raw[key] === devValue) problems.push(`${key}: is the dev default; STAGE=prod needs a real value`)
+      if (key in properties && raw[key] === devValue) problems.push(`${key}: is the dev default; STAGE=${stage} needs a real value`)
     }
   }
   const value = Value.Convert(schema, Value.Default(schema, raw))
@@ -114,7 +172,7 @@ export function loadConfig<P extends TProperties>(properties: P, options: LoadCo
     if (key) problems.push(`${key}: ${error.message}${key in raw && !SECRET.test(key) ? ` (got ${JSON.stringify(raw[key])})` : ''}`)
     else if (error.keyword === 'required') {
       const missing = (error.params as { requiredProperties?: string[] }).requiredProperties ?? []
-      for (const name of missing) problems.push(`${name}: is required${prod && name in devDefaults ? ' (STAGE=prod has no default)' : ''}`)
+      for (const name of missing) problems.push(`${name}: is required${deployed && name in devDefaults ? ` (only STAGE=${LOCAL_STAGE} has a default)` : ''}`)
     } else problems.push(error.message)
   }
   if (problems.length > 0) throw new ConfigError(problems)

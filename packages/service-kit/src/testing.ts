@@ -2,6 +2,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import type { Readable } from 'node:stream'
 import type { LightMyRequestResponse } from 'fastify'
+import { callersOf, callerTokenVar, SERVICE_CALLS, SERVICE_NAMES, tokenVar, type ServiceName } from '@f1/contracts/services'
 
 /** The error body of an inject response, asserting it has the architecture's shape. */
 export function errorOf(res: LightMyRequestResponse): { code: string; message: string; details?: Record<string, unknown> } {
@@ -11,6 +12,21 @@ export function errorOf(res: LightMyRequestResponse): { code: string; message: s
 }
 
 export const TEST_SERVICE_TOKEN = 'test-service-token-0123456789'
+
+/**
+ * The env that gives every service token of `service` (of every service without one) the same
+ * value: the tokens it presents to the services it calls and the ones it accepts from its callers.
+ * For tests that call apps directly; the per-pair checks have tests of their own.
+ */
+export function serviceTokenEnv(service?: ServiceName, token = TEST_SERVICE_TOKEN): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const s of service === undefined ? SERVICE_NAMES : [service]) {
+    const callees: readonly ServiceName[] = s in SERVICE_CALLS ? SERVICE_CALLS[s as keyof typeof SERVICE_CALLS] : []
+    for (const callee of callees) env[tokenVar(callee)] = token
+    for (const caller of callersOf(s)) env[callerTokenVar(caller)] = token
+  }
+  return env
+}
 
 export interface TsxProcess {
   child: ChildProcessByStdio<null, Readable, Readable>

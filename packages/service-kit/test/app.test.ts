@@ -28,7 +28,7 @@ function build(logger: false | { stream: NodeJS.WritableStream } = false) {
       throw new Error('secret internals at /srv/app.ts:12')
     })
     app.register(async (scope) => {
-      scope.addHook('onRequest', requireServiceToken(TEST_SERVICE_TOKEN))
+      scope.addHook('onRequest', requireServiceToken({ caller: TEST_SERVICE_TOKEN }))
       scope.get('/private', async () => ({ ok: true }))
     })
   })

@@ -9,7 +9,7 @@ import { TEST_SERVICE_TOKEN } from '../src/testing.ts'
 
 async function callee(t: { teardown(fn: () => unknown): void }) {
   const app = createServiceApp({ name: 'callee', config: { LOG_LEVEL: 'info', BODY_LIMIT_BYTES: 1024 }, logger: false })
-  app.addHook('onRequest', requireServiceToken(TEST_SERVICE_TOKEN))
+  app.addHook('onRequest', requireServiceToken({ caller: TEST_SERVICE_TOKEN }))
   app.post('/echo', { schema: { body: Type.Object({ n: Type.Integer() }) } }, async (request) => ({
     n: request.body.n,
     request_id: request.id,

@@ -20,7 +20,7 @@ const USAGE = `Usage: pnpm --filter @f1/gateway admin <grant|revoke> <email> [--
   --help           This text
 
 Uses the gateway's environment (LEGACY_METADATA_TABLE, DYNAMODB_ENDPOINT, ACTION_LOG_SERVICE_URL,
-SERVICE_TOKEN; see README.md). Exit codes: 0 done or nothing to do, 1 unknown email or a failure,
+ACTION_LOG_SERVICE_TOKEN; see README.md). Exit codes: 0 done or nothing to do, 1 unknown email or a failure,
 2 bad usage or configuration.`
 
 const CHANGES = {
@@ -68,7 +68,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   const actionLog = createServiceClient({
     name: 'action-log-service',
     baseUrl: config.ACTION_LOG_SERVICE_URL,
-    serviceToken: config.SERVICE_TOKEN,
+    serviceToken: config.ACTION_LOG_SERVICE_TOKEN,
     timeoutMs: config.SERVICE_TIMEOUT_MS,
   })
   try {

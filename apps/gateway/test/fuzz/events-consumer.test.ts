@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { buildApp as buildActionLogService } from '@f1/action-log-service/app'
 import { loadActionLogConfig } from '@f1/action-log-service/config'
 import { EVENTS, EventEnvelopeSchema } from '@f1/contracts/events'
-import { TEST_SERVICE_TOKEN } from '@f1/service-kit/testing'
+import { serviceTokenEnv } from '@f1/service-kit/testing'
 import { useTestTables } from '@f1/tables/testing'
 import { hostileValue, invalidValue, passes, unreadableInstant, validValue } from './arbitraries.ts'
 import { send, verdict, type FuzzRequest } from './requests.ts'
@@ -113,7 +113,7 @@ t.test('no delivery to the events consumer is answered with a 5xx, and none that
   const app = await buildActionLogService(
     loadActionLogConfig({
       env: {
-        SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+        ...serviceTokenEnv('action-log-service'),
         DYNAMODB_ENDPOINT: tables.endpoint,
         USER_ACTIONS_LOG_TABLE: tables.names.actions,
         EVENT_BUS_SECRET: SECRET,

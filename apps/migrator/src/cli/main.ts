@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs'
 import { pino } from 'pino'
 import { dropPassThroughSeparator, intOption, parseCliArgs, pathFromInvocation, UsageError } from '@f1/service-kit/cli-args'
-import { ConfigError } from '@f1/service-kit/config'
+import { ConfigError, LOCAL_STAGE } from '@f1/service-kit/config'
 import { createDynamoClients } from '@f1/tables/client'
 import type { LegacyRates } from '@f1/legacy/generator'
 import { loadMigratorJobConfig, type MigratorJobConfig } from '../config.ts'
@@ -175,7 +175,7 @@ async function generate(args: string[], config: MigratorJobConfig, d: BackfillDe
   const { values } = parseCliArgs(args, {
     options: { users: { type: 'string' }, seed: { type: 'string', default: 'demo' }, rates: { type: 'string' }, tally: { type: 'string' } },
   })
-  if (config.STAGE === 'prod') throw new UsageError('generate writes made-up data into the legacy table; it refuses STAGE=prod')
+  if (config.STAGE !== LOCAL_STAGE) throw new UsageError(`generate writes made-up data into the legacy table; it runs only with STAGE=${LOCAL_STAGE} (got ${config.STAGE})`)
   const users = intOption(values.users, 'users', 0, 100_000_000)
   if (users === undefined) throw new UsageError('generate needs --users N')
   let rates: Partial<LegacyRates> | undefined

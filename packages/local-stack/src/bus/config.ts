@@ -40,11 +40,11 @@ function portOf(endpoint: string | undefined): number | undefined {
 
 /**
  * The bus settings the environment gives: EVENT_BUS_PORT (else EVENTBRIDGE_ENDPOINT's port, else 4010),
- * EVENT_BUS_NAME, EVENT_BUS_SECRET (a dev default, refused when STAGE=prod), AWS_REGION,
+ * EVENT_BUS_NAME, EVENT_BUS_SECRET (a dev default, refused on any stage but `local`), AWS_REGION,
  * EVENT_BUS_DEAD_LETTER_DIR (else <repo>/.local/bus) and the targets' `<APP>_URL`.
  */
 export function busSettingsFromEnv(env: NodeJS.ProcessEnv): BusEnvSettings {
-  if (env.STAGE === 'prod' && !env.EVENT_BUS_SECRET) throw new Error('EVENT_BUS_SECRET must be set when STAGE=prod')
+  if (env.STAGE && env.STAGE !== 'local' && !env.EVENT_BUS_SECRET) throw new Error(`EVENT_BUS_SECRET must be set when STAGE=${env.STAGE}`)
   return {
     port: Number(env.EVENT_BUS_PORT ?? portOf(env.EVENTBRIDGE_ENDPOINT) ?? DEFAULT_BUS_PORT),
     busName: env.EVENT_BUS_NAME || DEFAULT_BUS_NAME,

@@ -208,7 +208,7 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   const ports = (app: AppEntry) => Number(process.env[app.portVar] ?? app.port)
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    STAGE: process.env.STAGE ?? 'dev',
+    STAGE: process.env.STAGE ?? 'local',
     DYNAMODB_ENDPOINT: endpoint,
     // One secret for every app of this run, so tokens survive an app restart within it.
     JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),

@@ -58,11 +58,11 @@ function exitOf(child: ChildProcess): Promise<number> {
 }
 
 /**
- * turbo's arguments for the type-check and lint of every package the run tests: the user's filters
- * as given. (The test phases' filters together would cancel out: `!x` and `x` select nothing.)
+ * turbo's arguments for the type-check, build and lint of every package the run tests: the user's
+ * filters as given. (The test phases' filters together would cancel out: `!x` and `x` select nothing.)
  */
 export function prepareArgs(turboArgs: readonly string[], extra: readonly string[] = []): string[] {
-  return ['run', 'build', 'lint', '--continue', `--concurrency=${BUILD_CONCURRENCY}`, ...extra, ...turboArgs]
+  return ['run', 'check-types', 'build', 'lint', '--continue', `--concurrency=${BUILD_CONCURRENCY}`, ...extra, ...turboArgs]
 }
 
 export async function runTests(args: string[]): Promise<number> {
@@ -81,7 +81,7 @@ export async function runTests(args: string[]): Promise<number> {
   turbo = startTurbo(prepareArgs(turboArgs, grouped), {})
   const prepared = await exitOf(turbo)
   if (prepared !== 0) {
-    console.log(`\nType-check or lint failed (turbo exit ${prepared}); no test ran.\n0 passed, 1 failed`)
+    console.log(`\nType-check, build or lint failed (turbo exit ${prepared}); no test ran.\n0 passed, 1 failed`)
     return 1
   }
 

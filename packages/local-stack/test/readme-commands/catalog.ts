@@ -96,8 +96,15 @@ export const RUN: Record<string, Run> = {
   },
   // Both write infra/cdk.out (ignored by git), so they take turns.
   'pnpm --filter ./infra synth': { sequence: 'infra', expect: { exit: 0, output: /^f1-relay-dev: .+f1-relay-dev\.template\.json$/m } },
-  'pnpm --filter ./infra synth -c stage=prod -c actionLogServiceUrl=https://action-log.example.com -c usageServiceUrl=https://usage.example.com -c migratorUrl=https://migrator.example.com':
-    { sequence: 'infra', expect: { exit: 0, output: /^f1-relay-prod: .+f1-relay-prod\.template\.json$/m } },
+  'pnpm --filter ./infra synth -c stage=prod -c actionLogServiceUrl=https://action-log.example.com -c usageServiceUrl=https://usage.example.com -c migratorUrl=https://migrator.example.com -c certificateArn=arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b -c apiDomainName=api.example.com -c stripePricePro=price_1ProExample -c stripePriceTeam=price_1TeamExample':
+    { sequence: 'infra', expect: { exit: 0, output: /^f1-compute-prod: .+f1-compute-prod\.template\.json$/m } },
+  'pnpm build --filter @f1/simulation-service... && pnpm deploy --prod --legacy --filter @f1/simulation-service /tmp/simulation-service': {
+    runAs: {
+      command: `pnpm build --filter @f1/simulation-service... && pnpm deploy --prod --legacy --filter @f1/simulation-service ${TMP}/simulation-service`,
+      why: 'pnpm deploy refuses a folder that is not empty, and /tmp/simulation-service may be left from a reader’s run',
+    },
+    expect: { exit: 0, output: /^\s*Tasks:\s+\d+ successful, \d+ total$/m },
+  },
 }
 
 /** Commands quoted in README.md's prose that the issue named; the test runs them too. */
@@ -146,10 +153,27 @@ export const SKIP: Skip[] = [
     match: (c) => c.startsWith('python3 packages/race-sim/scripts/reference-races.py '),
     why: 'runs the reference simulator (TUMFTM/race-simulation), a checkout that is neither in the repository nor reachable from CI',
   },
+  {
+    match: (c) => c.startsWith('docker build '),
+    why: 'these machines have no Docker engine; deploy/test/image-steps.test.ts runs the Dockerfile’s steps without one, for every app',
+  },
+  {
+    match: (c) => c.startsWith('pnpm --filter @f1/deploy image-steps'),
+    why: 'deploy/test/image-steps.test.ts runs the same steps and checks for every app in the same test run (over two minutes); again here would double that',
+  },
   { match: (c) => /^GW=http:\/\/127\.0\.0\.1:3000$/.test(c) || /(^|[\s(=])curl /.test(c), why: STACK },
   {
-    // infra/README.md's dead-letter replay: every line of it is shell around `aws` and `jq`.
+    // infra/README.md's first deploy: its context, then the CDK CLI against an account.
+    match: (c) => c.startsWith('CTX="-c stage=') || /^npx aws-cdk@2 (bootstrap|deploy)\b/.test(c),
+    why: 'deploys to an AWS account (and builds images with Docker); `pnpm --filter ./infra synth` with the same context values runs above, and infra/test checks the templates',
+  },
+  {
+    match: (c) => c === 'pnpm --filter ./apps/web build',
+    why: "the test run's build step (`f1-local test` runs turbo's build before any test) builds the console already",
+  },
+  {
+    // infra/README.md's runbook (secrets, the backfill task) and dead-letter replay: shell around `aws` and `jq`.
     match: (c) => /(^|[\s(;|])(aws|jq) /.test(c) || /^(STAGE|QUEUE_URL|STREAM|FIRST|ITERATOR)=/.test(c),
-    why: "replays a dead-lettered batch in an AWS account; its jq transform is tested by infra/test/replay.test.ts against the pipe's own semantics",
+    why: "talks to an AWS account (Secrets Manager, ECS, SQS); the run-task command is the stack's own output (infra/test/compute-stack.test.ts), and the replay's jq transform is tested by infra/test/replay.test.ts against the pipe's own semantics",
   },
 ]

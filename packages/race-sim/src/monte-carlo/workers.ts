@@ -12,6 +12,18 @@ import type { ChunkResult, ChunkTask } from './worker.ts'
 
 export type { MonteCarloPool, ProgressListener } from './scheduler.ts'
 
+/**
+ * The file the worker threads load. From TypeScript sources (tests, `pnpm dev`) it is
+ * worker-entry.mjs, which registers tsx (Node 20 does not pass `--import tsx` on to worker threads)
+ * and loads worker.ts. From an app's bundle (this module then lives inside dist/*.js) no TypeScript
+ * loader exists: the app's build emits the worker as BUILT_WORKER_FILE beside the bundle
+ * (deploy/src/bundle.mjs).
+ */
+export const BUILT_WORKER_FILE = 'monte-carlo-worker.js'
+export function workerFile(moduleUrl: string = import.meta.url): URL {
+  return new URL(moduleUrl.endsWith('.ts') ? './worker-entry.mjs' : `./${BUILT_WORKER_FILE}`, moduleUrl)
+}
+
 /** The default pool size: every core but one, which stays with the caller's event loop. */
 export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism() - 1)
@@ -23,7 +35,7 @@ export function defaultWorkerCount(): number {
  */
 export function createMonteCarloPool(size = defaultWorkerCount()): MonteCarloPool {
   const piscina = new Piscina<ChunkTask, ChunkResult>({
-    filename: new URL('./worker-entry.mjs', import.meta.url).href,
+    filename: workerFile().href,
     minThreads: 0,
     maxThreads: size,
     idleTimeout: Infinity,
