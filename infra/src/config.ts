@@ -1,7 +1,17 @@
 // The app's context values (`-c key=value`), read and checked once; the stacks take the result.
 import type { Node } from 'constructs'
+import * as logs from 'aws-cdk-lib/aws-logs'
+import { SERVICE_NAMES, type ServiceName } from '@f1/contracts/services'
 import { CONSUMERS, type Consumer } from '@f1/events/rules'
-import { isStage, STAGES, type Stage } from './names.ts'
+import { parseStage, type Stage } from './names.ts'
+import { SERVICE_SIZES } from './service-sizes.ts'
+
+/** The HTTPS side of the load balancer: the certificate and the name on it that points at the ALB. */
+export interface Tls {
+  certificateArn: string
+  /** The ALB's host name on the certificate (a CNAME or alias to the ALB's DNS name). */
+  apiDomainName: string
+}
 
 export interface InfraConfig {
   stage: Stage
@@ -11,11 +21,40 @@ export interface InfraConfig {
   placeholderConsumers: Consumer[]
   /** Set when the legacy table already exists and is referenced by name instead of created. */
   existingLegacyTableName?: string
+  natGateways: number
+  logRetentionDays: logs.RetentionDays
+  /** Absent only in dev: the load balancer then listens on HTTP only (with a warning). */
+  tls?: Tls
+  /** The console's origin when it has a custom domain; otherwise the CloudFront domain is used. */
+  appOrigin?: string
+  stripePrices: { pro: string; team: string }
+  /** True when the Stripe prices are the dev synth's placeholders. */
+  placeholderStripePrices: boolean
+  taskCounts: Record<ServiceName, { min: number; max: number }>
+}
+
+export const DEFAULT_NAT_GATEWAYS = 1
+export const DEFAULT_LOG_RETENTION_DAYS = 30
+/** Stripe price ids of a dev synth without context: a checkout with them fails at Stripe, loudly. */
+export const PLACEHOLDER_STRIPE_PRICES = { pro: 'price_placeholder_pro', team: 'price_placeholder_team' } as const
+
+const RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number')
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/
+
+/** `action-log-service` -> `actionLogService`: context keys about an app start with this. */
+export function camelCase(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
 }
 
 /** The context key of a consumer's base URL: `action-log-service` -> `actionLogServiceUrl`. */
 export function consumerUrlKey(consumer: Consumer): string {
-  return `${consumer.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())}Url`
+  return `${camelCase(consumer)}Url`
+}
+
+/** The context keys of an app's task counts: `gatewayMinTasks`, `gatewayMaxTasks`. */
+export function taskCountKeys(service: ServiceName): { min: string; max: string } {
+  return { min: `${camelCase(service)}MinTasks`, max: `${camelCase(service)}MaxTasks` }
 }
 
 /** The base URL used for a consumer when its context value is absent (dev synth only). */
@@ -31,6 +70,17 @@ function contextString(node: Node, key: string): string | undefined {
   return value
 }
 
+/** An integer from `-c key=3` (a string) or cdk.json (a number). */
+function contextInteger(node: Node, key: string, fallback: number, min: number, max: number): number {
+  const value: unknown = node.tryGetContext(key)
+  if (value === undefined || value === null || value === '') return fallback
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new Error(`context ${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`)
+  }
+  return number
+}
+
 function baseUrl(key: string, value: string): string {
   let url: URL
   try {
@@ -44,11 +94,38 @@ function baseUrl(key: string, value: string): string {
   return url.href.replace(/\/+$/, '')
 }
 
-/** Reads stage, consumer URLs and the legacy-table switch from the app's context. */
+function origin(key: string, value: string): string {
+  const url = new URL(baseUrl(key, value))
+  if (url.pathname !== '/') throw new Error(`context ${key} must be an origin (https://host), got ${value}`)
+  return url.origin
+}
+
+function readTls(node: Node, stage: Stage): Tls | undefined {
+  const certificateArn = contextString(node, 'certificateArn')
+  const apiDomainName = contextString(node, 'apiDomainName')
+  if (!certificateArn) {
+    if (stage !== 'dev') {
+      throw new Error(
+        `context certificateArn is required for stage ${stage} (an ACM certificate in the stack's region, for the load balancer's HTTPS listener)`,
+      )
+    }
+    if (apiDomainName) throw new Error('context apiDomainName needs certificateArn (the certificate that covers it)')
+    return undefined
+  }
+  if (!CERTIFICATE_ARN.test(certificateArn)) throw new Error(`context certificateArn is not an ACM certificate ARN: ${certificateArn}`)
+  // CloudFront checks the origin's certificate against the origin's host name, which therefore
+  // cannot be the ALB's own DNS name (no certificate covers *.elb.amazonaws.com).
+  if (!apiDomainName)
+    throw new Error(
+      'context apiDomainName is required with certificateArn (the host name on the certificate that points at the load balancer)',
+    )
+  if (!HOST_NAME.test(apiDomainName)) throw new Error(`context apiDomainName must be a lowercase host name, got ${apiDomainName}`)
+  return { certificateArn, apiDomainName }
+}
+
+/** Reads and checks every context value (see infra/README.md for the list). */
 export function readConfig(node: Node): InfraConfig {
-  const stageValue = contextString(node, 'stage') ?? 'dev'
-  if (!isStage(stageValue)) throw new Error(`context stage must be one of ${STAGES.join(', ')}, got ${stageValue}`)
-  const stage = stageValue
+  const stage = parseStage(contextString(node, 'stage') ?? 'dev')
 
   const consumerUrls = {} as Record<Consumer, string>
   const placeholderConsumers: Consumer[] = []
@@ -64,6 +141,41 @@ export function readConfig(node: Node): InfraConfig {
     }
   }
 
+  const logRetentionDays = contextInteger(node, 'logRetentionDays', DEFAULT_LOG_RETENTION_DAYS, 1, 3653)
+  if (!RETENTION_DAYS.includes(logRetentionDays)) {
+    throw new Error(`context logRetentionDays must be one of CloudWatch's values (${RETENTION_DAYS.join(', ')}), got ${logRetentionDays}`)
+  }
+
+  const pro = contextString(node, 'stripePricePro')
+  const team = contextString(node, 'stripePriceTeam')
+  if ((!pro || !team) && stage !== 'dev') {
+    throw new Error(`context stripePricePro and stripePriceTeam are required for stage ${stage} (the Stripe price ids of the plans)`)
+  }
+
+  const taskCounts = {} as Record<ServiceName, { min: number; max: number }>
+  for (const service of SERVICE_NAMES) {
+    const keys = taskCountKeys(service)
+    const min = contextInteger(node, keys.min, SERVICE_SIZES[service].minTasks, 1, 100)
+    const max = contextInteger(node, keys.max, Math.max(min, SERVICE_SIZES[service].maxTasks), 1, 100)
+    if (max < min) throw new Error(`context ${keys.max} (${max}) is below ${keys.min} (${min})`)
+    taskCounts[service] = { min, max }
+  }
+
   const existingLegacyTableName = contextString(node, 'legacyTableName')
-  return { stage, consumerUrls, placeholderConsumers, ...(existingLegacyTableName ? { existingLegacyTableName } : {}) }
+  const tls = readTls(node, stage)
+  const appOriginValue = contextString(node, 'appOrigin')
+  return {
+    stage,
+    consumerUrls,
+    placeholderConsumers,
+    ...(existingLegacyTableName ? { existingLegacyTableName } : {}),
+    // One per AZ at most: the VPC spans two.
+    natGateways: contextInteger(node, 'natGateways', DEFAULT_NAT_GATEWAYS, 1, 2),
+    logRetentionDays,
+    ...(tls ? { tls } : {}),
+    ...(appOriginValue ? { appOrigin: origin('appOrigin', appOriginValue) } : {}),
+    stripePrices: { pro: pro ?? PLACEHOLDER_STRIPE_PRICES.pro, team: team ?? PLACEHOLDER_STRIPE_PRICES.team },
+    placeholderStripePrices: !pro || !team,
+    taskCounts,
+  }
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,7 +11,7 @@ import { OUTBOX_TABLE_IDS } from '@f1/tables/outbox'
 import { buildStacks } from '../src/app.ts'
 import { consumerUrlKey } from '../src/config.ts'
 import { SERVICE_NAMES } from '@f1/contracts/services'
-import { list, renderArn, resources, synthesize } from './helper.ts'
+import { list, renderArn, resources, stageContext, synthesize } from './helper.ts'
 
 const urls = (stage: string) =>
   Object.fromEntries(CONSUMERS.map((c: Consumer) => [consumerUrlKey(c), `https://${c}.${stage}.example.com/`])) as Record<string, string>
@@ -27,7 +27,7 @@ const policyArns = (template: ReturnType<typeof synthesize>['access']) =>
   )
 
 const dev = synthesize()
-const prod = synthesize({ stage: 'prod', ...urls('prod') })
+const prod = synthesize(stageContext('prod'))
 
 t.test('dev keeps the seed names the apps default to', async (t) => {
   t.same(tableNamesIn(dev.data).sort(), TABLE_IDS.map((id) => TABLES[id].defaultName).sort())
@@ -84,8 +84,15 @@ t.test('consumer URLs from context become the API destinations, path /events app
 
 t.test('bad context is refused before anything is synthesized', async (t) => {
   const build = (context: Record<string, string>) => () => buildStacks(new App({ context }))
-  t.throws(build({ stage: 'staging' }), /stage must be one of dev, prod/)
   t.throws(build({ stage: 'prod' }), /actionLogServiceUrl is required for stage prod/)
+  t.throws(build({ ...stageContext('prod'), certificateArn: '' }), /certificateArn is required for stage prod/)
+  t.throws(build({ ...stageContext('prod'), apiDomainName: '' }), /apiDomainName is required with certificateArn/)
+  t.throws(build({ ...stageContext('prod'), certificateArn: 'arn:aws:iam::123456789012:role/x' }), /not an ACM certificate ARN/)
+  t.throws(build({ ...stageContext('prod'), stripePriceTeam: '' }), /stripePricePro and stripePriceTeam are required for stage prod/)
+  t.throws(build({ natGateways: '3' }), /natGateways must be an integer from 1 to 2, got "3"/)
+  t.throws(build({ logRetentionDays: '10' }), /logRetentionDays must be one of CloudWatch's values/)
+  t.throws(build({ gatewayMinTasks: '4', gatewayMaxTasks: '3' }), /gatewayMaxTasks \(3\) is below gatewayMinTasks \(4\)/)
+  t.throws(build({ appOrigin: 'https://console.example.com/app' }), /appOrigin must be an origin/)
   t.throws(build({ ...urls('dev'), usageServiceUrl: 'http://usage.example.com' }), /usageServiceUrl must be an https:\/\/ URL/)
   t.throws(build({ migratorUrl: 'not a url' }), /migratorUrl is not a URL/)
 })
@@ -98,7 +105,7 @@ t.test('-c legacyTableName references an existing legacy table instead of creati
   t.ok(policyArns(existing.access).some((arn) => arn.endsWith(':table/f1-strategy-metadata-dev/index/email-index')))
 })
 
-t.test('pnpm synth writes the four templates with no AWS credentials or account', async (t) => {
+t.test('pnpm synth writes every template with no AWS credentials, account or Docker', async (t) => {
   const outdir = mkdtempSync(join(tmpdir(), 'f1-cdk-'))
   t.teardown(() => rmSync(outdir, { recursive: true, force: true }))
   const env: Record<string, string> = { CDK_OUTDIR: outdir }
@@ -111,10 +118,25 @@ t.test('pnpm synth writes the four templates with no AWS credentials or account'
   const infra = fileURLToPath(new URL('..', import.meta.url))
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts', '-c', 'stage=dev'], { cwd: infra, env, encoding: 'utf8' })
   t.equal(run.status, 0, run.stderr)
-  for (const stack of ['f1-data-dev', 'f1-events-dev', 'f1-relay-dev', 'f1-access-dev']) {
+  for (const stack of [
+    'f1-data-dev',
+    'f1-events-dev',
+    'f1-relay-dev',
+    'f1-access-dev',
+    'f1-network-dev',
+    'f1-lb-dev',
+    'f1-web-dev',
+    'f1-compute-dev',
+  ]) {
     const file = join(outdir, `${stack}.template.json`)
     t.ok(existsSync(file), `${stack} template written`)
     t.ok(Object.keys(JSON.parse(readFileSync(file, 'utf8')).Resources ?? {}).length > 0, `${stack} has resources`)
   }
   t.match(run.stderr, /has no URL in context/, 'placeholder URLs are reported')
+  t.match(run.stderr, /listens on HTTP only/, 'a dev stage without a certificate is reported')
+  // The images are staged (their build context copied), not built: synth needs no Docker.
+  t.ok(
+    readdirSync(outdir).some((entry) => entry.startsWith('asset.') && existsSync(join(outdir, entry, 'deploy/Dockerfile'))),
+    'the Docker build context is staged',
+  )
 })

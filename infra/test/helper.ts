@@ -1,26 +1,67 @@
 // Synthesizes the app for a context and reads its templates; renders the ARNs the policies build.
 import { App } from 'aws-cdk-lib'
 import { Template } from 'aws-cdk-lib/assertions'
-import { buildStacks, type F1Stacks } from '../src/app.ts'
+import { CONSUMERS } from '@f1/events/rules'
+import { buildPlatformStacks, buildStacks, type BuildOptions, type F1Stacks, type PlatformStacks } from '../src/app.ts'
+import { consumerUrlKey } from '../src/config.ts'
 
-export interface Synthesized {
-  stacks: F1Stacks
+export interface SynthesizedPlatform {
+  stacks: PlatformStacks
   data: Template
   events: Template
   relay: Template
   access: Template
 }
 
-/** Builds the app with the given context and synthesizes each stack once. */
-export function synthesize(context: Record<string, string> = {}): Synthesized {
+/** The data, events, relay and access stacks only (the tests of those: they need no VPC or images). */
+export function synthesize(context: Record<string, string> = {}): SynthesizedPlatform {
   const app = new App({ context })
-  const stacks = buildStacks(app)
+  const stacks = buildPlatformStacks(app)
   return {
     stacks,
     data: Template.fromStack(stacks.data),
     events: Template.fromStack(stacks.events),
     relay: Template.fromStack(stacks.relay),
     access: Template.fromStack(stacks.access),
+  }
+}
+
+export interface Synthesized extends SynthesizedPlatform {
+  stacks: F1Stacks
+  network: Template
+  loadBalancer: Template
+  web: Template
+  compute: Template
+}
+
+/** Builds the whole app with the given context and synthesizes it once (every template comes from that one synth). */
+export function synthesizeAll(context: Record<string, string> = {}, options: BuildOptions = {}): Synthesized {
+  const app = new App({ context })
+  const stacks = buildStacks(app, options)
+  return {
+    stacks,
+    data: Template.fromStack(stacks.data),
+    events: Template.fromStack(stacks.events),
+    relay: Template.fromStack(stacks.relay),
+    access: Template.fromStack(stacks.access),
+    network: Template.fromStack(stacks.network),
+    loadBalancer: Template.fromStack(stacks.loadBalancer),
+    web: Template.fromStack(stacks.web),
+    compute: Template.fromStack(stacks.compute),
+  }
+}
+
+export const TEST_CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9'
+
+/** Everything a stage other than dev requires: consumer URLs, a certificate and its name, Stripe prices. */
+export function stageContext(stage: string): Record<string, string> {
+  return {
+    stage,
+    ...Object.fromEntries(CONSUMERS.map((c) => [consumerUrlKey(c), `https://${c}.${stage}.example.com/`])),
+    certificateArn: TEST_CERTIFICATE_ARN,
+    apiDomainName: `api.${stage}.example.com`,
+    stripePricePro: 'price_1ProTest',
+    stripePriceTeam: 'price_1TeamTest',
   }
 }
 
