@@ -1,47 +1,22 @@
 // `COPY . .` of the build stage: the repository as Docker sends it, without what .dockerignore names.
+// The patterns are read by aws-cdk-lib's DockerIgnoreStrategy, the rule the CDK app stages the same
+// image assets with, so this copy and the deployed context are one rule (negations included).
 import { cpSync, readFileSync } from 'node:fs'
-import { join, relative, sep } from 'node:path'
+import { join } from 'node:path'
+import { IgnoreStrategy } from 'aws-cdk-lib'
 
-/** One .dockerignore line as a test on a path relative to the root (`/`-separated). */
-function matcher(pattern: string): (path: string) => boolean {
-  const anywhere = pattern.startsWith('**/')
-  const body = anywhere ? pattern.slice(3) : pattern
-  const regex = new RegExp(
-    `^${body
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('[^/]*')}$`,
-  )
-  return (path) => {
-    if (!anywhere) return regex.test(path) || path.startsWith(`${body}/`)
-    // `**/x` matches x as any path's last segment; a folder's content is skipped with the folder.
-    return regex.test(path.split('/').at(-1)!)
-  }
-}
-
-/** The patterns of a .dockerignore this file understands: paths, `*` within a segment, a leading `**\/`. */
-export function dockerIgnore(text: string): (path: string) => boolean {
+/** A test on absolute paths under `root`: true for what .dockerignore `text` leaves out of the context. */
+export function dockerIgnore(root: string, text: string): (path: string) => boolean {
   const patterns = text
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'))
-  for (const pattern of patterns) {
-    if (pattern.startsWith('!') || pattern.slice(pattern.startsWith('**/') ? 3 : 0).includes('**')) {
-      throw new Error(`.dockerignore: "${pattern}" is beyond what deploy/src/build-context.ts reads; extend it first`)
-    }
-  }
-  const tests = patterns.map(matcher)
-  return (path) => tests.some((test) => test(path))
+  const strategy = IgnoreStrategy.docker(root, patterns)
+  return (path) => strategy.ignores(path)
 }
 
 /** Copies `root` into `dest` as the build context Docker would send. */
 export function copyBuildContext(root: string, dest: string): void {
-  const ignored = dockerIgnore(readFileSync(join(root, '.dockerignore'), 'utf8'))
-  cpSync(root, dest, {
-    recursive: true,
-    filter: (source) => {
-      const path = relative(root, source).split(sep).join('/')
-      return path === '' || !ignored(path)
-    },
-  })
+  const ignored = dockerIgnore(root, readFileSync(join(root, '.dockerignore'), 'utf8'))
+  cpSync(root, dest, { recursive: true, filter: (source) => source === root || !ignored(source) })
 }

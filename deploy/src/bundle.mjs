@@ -83,8 +83,7 @@ const isNodeBuiltin = (specifier) => specifier.startsWith('node:') || NODE_BUILT
  * A production install has the app's `dependencies` and nothing else, so they must be exactly the
  * npm packages the bundle imports: one missing fails at run time in the image, one extra bloats it.
  */
-function checkDependencies(appDir, imported) {
-  const manifest = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8'))
+function checkDependencies(manifest, imported) {
   const declared = new Set(Object.keys(manifest.dependencies ?? {}))
   const missing = [...imported].filter((name) => !declared.has(name)).sort()
   const unused = [...declared].filter((name) => !imported.has(name)).sort()
@@ -123,5 +122,5 @@ export async function bundleApp(appDir, entries) {
     outfile: join(outdir, 'healthcheck.js'),
   })
   for (const name of importedPackages(probe.metafile)) imported.add(name)
-  checkDependencies(appDir, imported)
+  checkDependencies(manifest, imported)
 }

@@ -3,10 +3,10 @@
 // Names of variables come from the packages that define them (@f1/contracts/services for ports,
 // URLs and tokens, @f1/tables for table names), never typed here.
 import {
+  calleesOf,
   callerTokenVar,
   portVar,
   servicePairs,
-  SERVICE_CALLS,
   SERVICES,
   tokenVar,
   urlVar,
@@ -46,10 +46,6 @@ export function serviceTables(service: ServiceName): TableId[] {
   return SERVICE_TABLES[service].map((grant) => grant.table)
 }
 
-/** The services an app calls (SERVICE_CALLS). */
-export function calleesOf(service: ServiceName): readonly ServiceName[] {
-  return (SERVICE_CALLS as Partial<Record<ServiceName, readonly ServiceName[]>>)[service] ?? []
-}
 
 /** A callee's address through Service Connect: its app name (the dnsName) and its port. */
 export function serviceConnectUrl(callee: ServiceName): string {

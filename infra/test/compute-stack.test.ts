@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Match } from 'aws-cdk-lib/assertions'
 import {
+  calleesOf,
   callerTokenVar,
   callersOf,
   portVar,
@@ -19,7 +20,7 @@ import { CONSUMERS } from '@f1/events/rules'
 import { backfillFamily } from '../src/compute-stack.ts'
 import { HEALTH_PROBE, MIGRATOR_CLI } from '../src/images.ts'
 import { DOCKERFILE, REPO_ROOT } from '../src/repository.ts'
-import { calleesOf, SHUTDOWN_TIMEOUT_MS } from '../src/service-env.ts'
+import { SHUTDOWN_TIMEOUT_MS } from '../src/service-env.ts'
 import { SERVICE_SIZES } from '../src/service-sizes.ts'
 import { list, resources, stageContext, synthesizeAll, type Resource } from './helper.ts'
 

@@ -13,10 +13,8 @@ export interface SynthesizedPlatform {
   access: Template
 }
 
-/** The data, events, relay and access stacks only (the tests of those: they need no VPC or images). */
-export function synthesize(context: Record<string, string> = {}): SynthesizedPlatform {
-  const app = new App({ context })
-  const stacks = buildPlatformStacks(app)
+/** The templates of the data, events, relay and access stacks. */
+function platformTemplates<S extends PlatformStacks>(stacks: S) {
   return {
     stacks,
     data: Template.fromStack(stacks.data),
@@ -24,6 +22,11 @@ export function synthesize(context: Record<string, string> = {}): SynthesizedPla
     relay: Template.fromStack(stacks.relay),
     access: Template.fromStack(stacks.access),
   }
+}
+
+/** The data, events, relay and access stacks only (the tests of those: they need no VPC or images). */
+export function synthesize(context: Record<string, string> = {}): SynthesizedPlatform {
+  return platformTemplates(buildPlatformStacks(new App({ context })))
 }
 
 export interface Synthesized extends SynthesizedPlatform {
@@ -36,14 +39,9 @@ export interface Synthesized extends SynthesizedPlatform {
 
 /** Builds the whole app with the given context and synthesizes it once (every template comes from that one synth). */
 export function synthesizeAll(context: Record<string, string> = {}, options: BuildOptions = {}): Synthesized {
-  const app = new App({ context })
-  const stacks = buildStacks(app, options)
+  const stacks = buildStacks(new App({ context }), options)
   return {
-    stacks,
-    data: Template.fromStack(stacks.data),
-    events: Template.fromStack(stacks.events),
-    relay: Template.fromStack(stacks.relay),
-    access: Template.fromStack(stacks.access),
+    ...platformTemplates(stacks),
     network: Template.fromStack(stacks.network),
     loadBalancer: Template.fromStack(stacks.loadBalancer),
     web: Template.fromStack(stacks.web),

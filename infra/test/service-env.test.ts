@@ -1,9 +1,9 @@
 import t from 'tap'
-import { callerTokenVar, portVar, SERVICE_NAMES, SERVICES, servicePairs, tokenVar, urlVar, type ServiceName } from '@f1/contracts/services'
+import { calleesOf, callerTokenVar, portVar, SERVICE_NAMES, SERVICES, servicePairs, tokenVar, urlVar, type ServiceName } from '@f1/contracts/services'
 import { CONSUMERS } from '@f1/events/rules'
 import { TABLE_IDS, TABLES } from '@f1/tables'
 import { stageTableNames } from '../src/names.ts'
-import { calleesOf, serviceConnectUrl, serviceEnvironment, serviceSecrets, serviceTables } from '../src/service-env.ts'
+import { serviceConnectUrl, serviceEnvironment, serviceSecrets, serviceTables } from '../src/service-env.ts'
 
 const inputs = {
   stage: 'staging',

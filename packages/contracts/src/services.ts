@@ -60,6 +60,11 @@ export const tokenVar = <S extends ServiceName>(callee: S): TokenVar<S> => `${en
 /** The callee's variable holding the token `caller` presents to it: `TOKEN_FROM_GATEWAY`. */
 export const callerTokenVar = <S extends ServiceName>(caller: S): CallerTokenVar<S> => `TOKEN_FROM_${envPrefix(caller)}` as CallerTokenVar<S>
 
+/** The services `service` calls (none for a service that only answers). */
+export function calleesOf(service: ServiceName): readonly ServiceName[] {
+  return (SERVICE_CALLS as Partial<Record<ServiceName, readonly ServiceName[]>>)[service] ?? []
+}
+
 /** The services that call `callee`, in SERVICE_CALLS order. */
 export function callersOf<S extends ServiceName>(callee: S): CallerOf<S>[] {
   return (Object.keys(SERVICE_CALLS) as Caller[]).filter((caller) => (SERVICE_CALLS[caller] as readonly ServiceName[]).includes(callee)) as CallerOf<S>[]

@@ -1,10 +1,10 @@
 // Environment configuration: one TypeBox schema per app, validated once at boot.
 import {
+  calleesOf,
   callersOf,
   callerTokenVar,
   LOCAL_STAGE,
   STAGE_PATTERN,
-  SERVICE_CALLS,
   type Caller,
   type CallerOf,
   localServiceUrl,
@@ -112,8 +112,7 @@ export const devServiceToken = (caller: ServiceName, callee: ServiceName): strin
 
 /** Dev defaults of the services `caller` calls: where the local stack runs them, and each pair's dev token. */
 export function localServiceCalls(caller: Caller): Record<string, string> {
-  const callees: readonly ServiceName[] = SERVICE_CALLS[caller]
-  return Object.fromEntries(callees.flatMap((callee) => [[urlVar(callee), localServiceUrl(callee)], [tokenVar(callee), devServiceToken(caller, callee)]]))
+  return Object.fromEntries(calleesOf(caller).flatMap((callee) => [[urlVar(callee), localServiceUrl(callee)], [tokenVar(callee), devServiceToken(caller, callee)]]))
 }
 
 /** Dev defaults of the tokens `callee` accepts: each caller's dev token. */

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import type { Readable } from 'node:stream'
 import type { LightMyRequestResponse } from 'fastify'
-import { callersOf, callerTokenVar, SERVICE_CALLS, SERVICE_NAMES, tokenVar, type ServiceName } from '@f1/contracts/services'
+import { calleesOf, callersOf, callerTokenVar, SERVICE_NAMES, tokenVar, type ServiceName } from '@f1/contracts/services'
 
 /** The error body of an inject response, asserting it has the architecture's shape. */
 export function errorOf(res: LightMyRequestResponse): { code: string; message: string; details?: Record<string, unknown> } {
@@ -21,8 +21,7 @@ export const TEST_SERVICE_TOKEN = 'test-service-token-0123456789'
 export function serviceTokenEnv(service?: ServiceName, token = TEST_SERVICE_TOKEN): Record<string, string> {
   const env: Record<string, string> = {}
   for (const s of service === undefined ? SERVICE_NAMES : [service]) {
-    const callees: readonly ServiceName[] = s in SERVICE_CALLS ? SERVICE_CALLS[s as keyof typeof SERVICE_CALLS] : []
-    for (const callee of callees) env[tokenVar(callee)] = token
+    for (const callee of calleesOf(s)) env[tokenVar(callee)] = token
     for (const caller of callersOf(s)) env[callerTokenVar(caller)] = token
   }
   return env
