@@ -1,5 +1,5 @@
 // action-log-service: builds the app (never listens; server.ts does).
-import eventConsumer from '@f1/events/consumer'
+import eventConsumer, { eventDelivery } from '@f1/events/consumer'
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
 import { currentDeadline } from '@f1/service-kit/deadline'
 import { callerTokens } from '@f1/service-kit/config'
@@ -20,7 +20,7 @@ export async function buildApp(config: ActionLogConfig, options: BuildOptions = 
   await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT, deadline: currentDeadline })
   await app.register(actionsRepository, { tableName: config.USER_ACTIONS_LOG_TABLE, retentionDays: config.ACTION_RETENTION_DAYS })
   await app.register(eventConsumer, {
-    secret: config.EVENT_BUS_SECRET,
+    ...eventDelivery(config),
     handlers: {},
     // Every event of the platform is an action of its user.
     any: async (detail, { envelope, eventId, log }) => {

@@ -1,6 +1,6 @@
 // migrator: builds the app (never listens; server.ts does). Lazy backfill from user events,
 // backfill runs and verifies over HTTP, and their status. The bulk backfill also runs as a CLI (bin/migrator.ts).
-import eventConsumer, { type EventHandler } from '@f1/events/consumer'
+import eventConsumer, { eventDelivery, type EventHandler } from '@f1/events/consumer'
 import outbox from '@f1/events/plugin'
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
 import { callerTokens } from '@f1/service-kit/config'
@@ -55,7 +55,7 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
     log.info({ user_id: userId, written: result.written, rejected: result.rejected }, 'user migrated from legacy')
   }
   await app.register(eventConsumer, {
-    secret: config.EVENT_BUS_SECRET,
+    ...eventDelivery(config),
     handlers: { UserSignedIn: migrateOnActivity, UserRegistered: migrateOnActivity },
   })
 

@@ -4,7 +4,7 @@ import { currentDeadline } from '@f1/service-kit/deadline'
 import { callerTokens } from '@f1/service-kit/config'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
 import type { UsageConfig } from './config.ts'
-import eventConsumer from '@f1/events/consumer'
+import eventConsumer, { eventDelivery } from '@f1/events/consumer'
 import outbox from '@f1/events/plugin'
 import dynamodb from '@f1/tables/plugin'
 import { ChargeCommittedError } from './errors.ts'
@@ -30,7 +30,7 @@ export async function buildApp(config: UsageConfig, options: BuildOptions = {}):
   await app.register(usageRepository, { tableName: config.USER_USAGE_TABLE, retentionDays: config.USAGE_RETENTION_DAYS })
   await app.register(chargeSweeper, { intervalMs: config.CHARGE_SWEEP_INTERVAL_MS, graceMs: SWEEP_GRACE_MS, now })
   await app.register(eventConsumer, {
-    secret: config.EVENT_BUS_SECRET,
+    ...eventDelivery(config),
     handlers: {
       // A failed simulation's charge is refunded; the charge record bounds what comes back (never
       // more than it counted, never twice, never once its result is stored), whoever sent the event.

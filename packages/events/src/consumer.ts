@@ -1,105 +1,116 @@
-// Fastify plugin: POST /events, the endpoint the bus delivers to. It checks the bus secret,
-// validates the detail against its contract, and answers 2xx only after the handler's write is
-// durable, so an event is either stored or redelivered (and then a no-op: handlers are idempotent).
+// Fastify plugin: how a consumer app takes its events. With a queue it reads them from SQS (the
+// bus's rules put them there; in AWS the only way in). With the bus secret it also answers
+// POST /events, the local way to hand an event in: it checks the secret and the contract and
+// answers 2xx only after the handler's write is durable.
 import fp from 'fastify-plugin'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import createError from '@fastify/error'
-import Value from 'typebox/value'
 import Type from 'typebox'
-import type { FastifyBaseLogger } from 'fastify'
-import {
-  EVENTS,
-  EventEnvelopeSchema,
-  eventNameOf,
-  type AnyEventDetail,
-  type EventDetail,
-  type EventEnvelope,
-  type EventName,
-} from '@f1/contracts/events'
+import { EventEnvelopeSchema } from '@f1/contracts/events'
 import { ErrorBodySchema } from '@f1/contracts/errors'
 import { constantTimeEquals } from '@f1/service-kit/service-auth'
-import { UnauthorizedError, withExtras } from '@f1/service-kit/errors'
+import { UnauthorizedError } from '@f1/service-kit/errors'
+import { handleEnvelope, type EventRouting } from './envelope.ts'
+import { createQueueConsumer, createSqsClient, type QueueConsumerStats } from './queue-consumer.ts'
 import { BUS_SECRET_HEADER, CONSUMER_PATH } from './rules.ts'
 
-export const InvalidEventError = createError('INVALID_EVENT', 'The event does not match its contract: %s', 400)
+export { InvalidEventError } from './envelope.ts'
+export type { EventContext, EventHandler, EventHandlers } from './envelope.ts'
 
-export interface EventContext {
-  envelope: EventEnvelope
-  /** The event's own id (the detail's `event_id`, fixed in the outbox): the same on every delivery, what effects dedupe on. */
-  eventId: string
-  log: FastifyBaseLogger
+export interface EventQueueSettings {
+  url: string
+  deadLetterUrl?: string | undefined
+  region: string
+  /** The local queues' endpoint; unset in AWS. */
+  endpoint?: string | undefined
+  concurrency: number
+  /** Most messages one receive asks for. */
+  receiveBatch: number
+  /** Time given to events being handled when the app closes; default 10 s. */
+  stopGraceMs?: number
 }
 
-/** Handles one event; resolves once its effect is stored. `detail` has been checked against its contract. */
-export type EventHandler<N extends EventName> = (detail: EventDetail<N>, context: EventContext) => Promise<unknown>
-
-/** Handlers by event name; an event of any other known type is acknowledged and ignored. */
-export type EventHandlers = { [N in EventName]?: EventHandler<N> }
-
-export interface ConsumerOptions {
-  secret: string
-  handlers: EventHandlers
-  /** Handles every valid event of the platform, whatever its type (the action log). */
-  any?: (detail: AnyEventDetail, context: EventContext) => Promise<unknown>
+export interface ConsumerOptions extends EventRouting {
+  /** Serve POST /events to callers presenting this secret; unset, there is no such route. */
+  secret?: string | undefined
+  /** Read events from this queue; unset, none are read. */
+  queue?: EventQueueSettings | undefined
 }
 
-/** The detail as its contract types it, or a 400 naming what does not match (the bus dead-letters it, for inspection). */
-function checkedDetail<N extends EventName>(name: N, detail: unknown): EventDetail<N> {
-  const schema: (typeof EVENTS)[N]['detail'] = EVENTS[name].detail
-  if (Value.Check(schema, detail)) return detail
-  const issues = [...Value.Errors(schema, detail)].slice(0, 10).map((e) => ({ path: e.instancePath, message: e.message }))
-  throw withExtras(new InvalidEventError(issues.map((i) => `${i.path} ${i.message}`).join('; ')), { details: { issues } })
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The queue reader's counters, when the app reads a queue. */
+    eventQueue?: { stats(): QueueConsumerStats }
+  }
 }
 
-async function dispatch<N extends EventName>(
-  options: ConsumerOptions,
-  name: N,
-  detail: unknown,
-  context: EventContext,
-): Promise<'processed' | 'ignored'> {
-  const checked = checkedDetail(name, detail)
-  const handler: EventHandler<N> | undefined = options.handlers[name] ?? options.any
-  if (!handler) return 'ignored'
-  await handler(checked, context)
-  return 'processed'
+/** The consumer options an app's config gives (its EventConsumerConfigProperties). */
+export function eventDelivery(config: {
+  AWS_REGION: string
+  EVENT_QUEUE_URL?: string | undefined
+  EVENT_DEAD_LETTER_QUEUE_URL?: string | undefined
+  SQS_ENDPOINT?: string | undefined
+  EVENT_QUEUE_CONCURRENCY: number
+  EVENT_QUEUE_RECEIVE_BATCH: number
+  EVENT_BUS_SECRET?: string | undefined
+}): Pick<ConsumerOptions, 'secret' | 'queue'> {
+  return {
+    secret: config.EVENT_BUS_SECRET,
+    queue: config.EVENT_QUEUE_URL
+      ? {
+          url: config.EVENT_QUEUE_URL,
+          deadLetterUrl: config.EVENT_DEAD_LETTER_QUEUE_URL,
+          region: config.AWS_REGION,
+          endpoint: config.SQS_ENDPOINT,
+          concurrency: config.EVENT_QUEUE_CONCURRENCY,
+          receiveBatch: config.EVENT_QUEUE_RECEIVE_BATCH,
+        }
+      : undefined,
+  }
 }
 
 const ResponseSchema = Type.Object({ status: Type.Enum(['processed', 'ignored']) })
 
 export default fp<ConsumerOptions>(
   async (fastify, options) => {
+    const routing: EventRouting = { handlers: options.handlers, ...(options.any ? { any: options.any } : {}) }
+    const { secret, queue } = options
+    if (queue) {
+      const sqs = createSqsClient({ region: queue.region, endpoint: queue.endpoint })
+      const consumer = createQueueConsumer({
+        sqs,
+        queueUrl: queue.url,
+        deadLetterQueueUrl: queue.deadLetterUrl,
+        handle: (envelope, log) => handleEnvelope(routing, envelope, log),
+        log: fastify.log.child({ event_queue: queue.url }),
+        concurrency: queue.concurrency,
+        receiveBatch: queue.receiveBatch,
+      })
+      fastify.decorate('eventQueue', { stats: consumer.stats })
+      fastify.addHook('onReady', async () => consumer.start())
+      // Registered after the tables, so it closes first: nothing is handled on a closed client.
+      fastify.addHook('onClose', async () => {
+        await consumer.stop(queue.stopGraceMs ?? 10_000)
+        sqs.destroy()
+      })
+    }
+    if (secret === undefined) return
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     app.post(
       CONSUMER_PATH,
       {
         schema: {
-          summary: 'Event delivery from the bus (EventBridge API destination)',
+          summary: 'Hand one event to this consumer (local stack and tests; in AWS events come from the queue)',
           body: EventEnvelopeSchema,
           response: { 200: ResponseSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 503: ErrorBodySchema },
         },
         onRequest: async (request) => {
           const presented = request.headers[BUS_SECRET_HEADER]
-          if (typeof presented !== 'string' || !constantTimeEquals(presented, options.secret)) {
+          if (typeof presented !== 'string' || !constantTimeEquals(presented, secret)) {
             throw new UnauthorizedError(`Missing or wrong ${BUS_SECRET_HEADER}`)
           }
         },
       },
-      async (request) => {
-        const envelope = request.body
-        const log = request.log.child({ bus_event_id: envelope.id, detail_type: envelope['detail-type'] })
-        const name = eventNameOf(envelope['detail-type'])
-        if (!name) {
-          log.warn('event of an unknown detail-type; acknowledged and ignored')
-          return { status: 'ignored' as const }
-        }
-        if (EVENTS[name].source !== envelope.source) {
-          throw new InvalidEventError(`source ${envelope.source} does not publish ${EVENTS[name].detailType}`)
-        }
-        // The contract requires it, so it is there: the envelope's id changes when a relay or the bus retries.
-        const eventId = String(envelope.detail.event_id)
-        const status = await dispatch(options, name, envelope.detail, { envelope, eventId, log: log.child({ event_id: eventId }) })
-        return { status }
-      },
+      async (request) => ({ status: await handleEnvelope(routing, request.body, request.log) }),
     )
   },
   { name: 'event-consumer', fastify: '5.x' },

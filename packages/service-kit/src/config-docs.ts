@@ -1,6 +1,6 @@
 // The env table of an app's README, rendered from its config spec so the two cannot drift.
 import type { TProperties } from 'typebox'
-import { BASE_DEV_DEFAULTS, type ConfigSpec } from './config.ts'
+import { BASE_DEV_DEFAULTS, isRequiredWhenDeployed, LOCAL_STAGE, type ConfigSpec } from './config.ts'
 
 const START = '<!-- env:start (generated from src/config.ts by `pnpm docs:env`; do not edit) -->'
 const END = '<!-- env:end -->'
@@ -29,7 +29,14 @@ export function renderEnvTable<P extends TProperties>(spec: ConfigSpec<P>): stri
   const rows = Object.entries(spec.properties).map(([name, raw]) => {
     const schema = raw as Described
     const optional = (raw as { '~optional'?: boolean })['~optional'] === true
-    const dflt = schema.default !== undefined ? `\`${String(schema.default)}\`` : optional ? 'unset' : '**required**'
+    const dflt =
+      schema.default !== undefined
+        ? `\`${String(schema.default)}\``
+        : isRequiredWhenDeployed(raw)
+          ? `**required** (unset only with \`STAGE=${LOCAL_STAGE}\`)`
+          : optional
+            ? 'unset'
+            : '**required**'
     const dev = devDefaults[name] !== undefined ? `\`${devDefaults[name]}\`` : ''
     return `| \`${name}\` | ${kind(schema)} | ${dflt} | ${dev} | ${schema.description ?? ''} |`
   })

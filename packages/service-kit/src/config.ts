@@ -123,6 +123,14 @@ export function localCallerTokens(callee: ServiceName): Record<string, string> {
 // Values of these are never echoed in error messages (they end up in deploy logs).
 const SECRET = /TOKEN|SECRET|KEY|PASSWORD/
 
+/**
+ * Marks an optional variable that a deployed stage must set: locally its absence switches a
+ * feature off (the local stack or a test sets it when it wants the feature), in AWS it is a mistake.
+ */
+export const REQUIRED_WHEN_DEPLOYED = { requiredWhenDeployed: true } as const
+export const isRequiredWhenDeployed = (schema: unknown): boolean =>
+  (schema as { requiredWhenDeployed?: unknown }).requiredWhenDeployed === true
+
 /** The configuration an app's properties describe, as loadConfig returns it. */
 export type ConfigOf<P extends TProperties> = Static<ReturnType<typeof Type.Object<P>>>
 export type BaseConfig = ConfigOf<typeof BaseConfigProperties>
@@ -163,6 +171,9 @@ export function loadConfig<P extends TProperties>(properties: P, options: LoadCo
   if (deployed) {
     for (const [key, devValue] of Object.entries(devDefaults)) {
       if (key in properties && raw[key] === devValue) problems.push(`${key}: is the dev default; STAGE=${stage} needs a real value`)
+    }
+    for (const [key, schema] of Object.entries(properties)) {
+      if (isRequiredWhenDeployed(schema) && raw[key] === undefined) problems.push(`${key}: is required (only STAGE=${LOCAL_STAGE} may leave it unset)`)
     }
   }
   const value = Value.Convert(schema, Value.Default(schema, raw))

@@ -2,7 +2,13 @@
 // `x-request-budget-ms`), the DynamoDB client and the service client read it from the request's
 // async context, and `request.signal` aborts when it passes or the caller hangs up. So a callee,
 // retries included, always gives up before its caller, and work nobody waits for stops.
-import { fastifyRequestContext, asyncLocalStorage, requestContext } from '@fastify/request-context'
+import {
+  fastifyRequestContext,
+  asyncLocalStorage,
+  requestContext,
+  type RequestContext,
+  type RequestContextData,
+} from '@fastify/request-context'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import createError from '@fastify/error'
 
@@ -39,6 +45,16 @@ declare module 'fastify' {
 /** The deadline of the request whose work is running, or undefined outside a request. */
 export function currentDeadline(): number | undefined {
   return requestContext.get('deadline')
+}
+
+/**
+ * Runs `fn` with a deadline `budgetMs` from now, as a request would: for work that comes from
+ * somewhere else (an event off a queue), so its calls give up before whoever waits for it.
+ */
+export function withDeadline<T>(budgetMs: number, fn: () => T): T {
+  // The store is the plain data object `requestContext.get` reads; the library types it as the accessor.
+  const store: RequestContextData = { deadline: Date.now() + budgetMs }
+  return asyncLocalStorage.run(store as unknown as RequestContext, fn)
 }
 
 /** Runs `fn` outside the current request's deadline: for clean-up (refunds) that must outlive it. */

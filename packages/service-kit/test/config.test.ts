@@ -1,6 +1,6 @@
 import t from 'tap'
 import Type from 'typebox'
-import { BaseConfigProperties, ConfigError, loadConfig } from '../src/config.ts'
+import { BaseConfigProperties, ConfigError, loadConfig, REQUIRED_WHEN_DEPLOYED } from '../src/config.ts'
 
 const props = { ...BaseConfigProperties, WIDGET_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3999 }) }
 
@@ -51,6 +51,13 @@ t.test('a deployed stage refuses the dev default of a secret', async (t) => {
 t.test('a deployed stage requires secrets that the local stage would have defaulted', async (t) => {
   const err = t.throws(() => loadConfig(withSecret, { env: { STAGE: 'prod' }, devDefaults })) as ConfigError
   t.match(err.message, /JWT_SECRET: is required \(only STAGE=local has a default\)/)
+})
+
+t.test('a variable required when deployed may be unset locally and stops a deployed start without it', async (t) => {
+  const withQueue = { ...props, QUEUE_URL: Type.Optional(Type.String({ format: 'uri', ...REQUIRED_WHEN_DEPLOYED })) }
+  t.equal(loadConfig(withQueue, { env: {} }).QUEUE_URL, undefined, 'local: the feature is off')
+  t.throws(() => loadConfig(withQueue, { env: { STAGE: 'prod' } }), /QUEUE_URL: is required \(only STAGE=local may leave it unset\)/)
+  t.equal(loadConfig(withQueue, { env: { STAGE: 'prod', QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q' } }).QUEUE_URL, 'https://sqs.eu-west-1.amazonaws.com/1/q')
 })
 
 t.test('app-specific dev defaults apply only on the local stage', async (t) => {
