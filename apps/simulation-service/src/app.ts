@@ -68,6 +68,9 @@ export async function buildApp(config: SimulationConfig, options: BuildOptions =
     pollMs: config.SIMULATION_JOB_POLL_MS,
     leaseMs: config.SIMULATION_JOB_LEASE_MS,
     maxAttempts: config.SIMULATION_JOB_MAX_ATTEMPTS,
+    queue: config.SIMULATION_JOB_QUEUE_URL
+      ? { url: config.SIMULATION_JOB_QUEUE_URL, region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }
+      : undefined,
   })
   await app.register(pendingSweeper, { intervalMs: config.PENDING_SWEEP_INTERVAL_MS, graceMs: PENDING_GRACE_MS, now })
   await app.register(async (scope) => {

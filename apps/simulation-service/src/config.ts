@@ -9,6 +9,7 @@ import {
   serviceCallConfig,
   type ConfigOf,
   defineConfig,
+  REQUIRED_WHEN_DEPLOYED,
   type LoadConfigOptions,
 } from '@f1/service-kit/config'
 import { LoadSheddingConfigProperties } from '@f1/service-kit/load-shedding'
@@ -82,6 +83,14 @@ export const SimulationConfigProperties = {
     default: 30_000,
     description: "A runner's lease on its job, renewed every third of it; a job whose runner died is taken again once it runs out",
   }),
+  SIMULATION_JOB_QUEUE_URL: Type.Optional(
+    Type.String({
+      format: 'uri',
+      ...REQUIRED_WHEN_DEPLOYED,
+      description: 'The SQS queue of jobs (AWS, and the local stack); unset (local only), the simulations table is the queue',
+    }),
+  ),
+  SQS_ENDPOINT: Type.Optional(Type.String({ format: 'uri', description: "SQS endpoint override (the local bus's queues); unset in AWS" })),
   SIMULATION_JOB_MAX_ATTEMPTS: Type.Integer({
     minimum: 1,
     maximum: 100,

@@ -1,17 +1,20 @@
 // A job survives its process: simulation-service as a real child process, killed (SIGKILL) while a
 // job runs; the next process takes the job once the dead one's lease runs out and runs it to the end.
+// Both queues: the table (local) and SQS (AWS; here local-aws-sqs, in this process so it outlives the kill).
 import t from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Simulation } from '@f1/contracts/simulations'
 import { freePort } from '@f1/local-stack/dynamodb'
+import { sqsServer } from '@f1/events/sqs-testing'
 import { serviceTokenEnv } from '@f1/service-kit/testing'
 import { auth, build, operation, simulationBody, userId } from './helper.ts'
 
 type Built = Awaited<ReturnType<typeof build>>
+type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
-function simulationProcess(built: Built, port: number) {
+function simulationProcess(built: Built, port: number, queueEnv: Record<string, string>) {
   let child: ChildProcess | undefined
   const env = {
     ...process.env,
@@ -29,6 +32,7 @@ function simulationProcess(built: Built, port: number) {
     SIMULATION_JOB_POLL_MS: '500',
     LOG_LEVEL: 'warn',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...queueEnv,
   }
   const url = `http://127.0.0.1:${port}`
   return {
@@ -58,11 +62,11 @@ function simulationProcess(built: Built, port: number) {
   }
 }
 
-t.test('a job whose process is killed mid-run is taken by the next process and done once: one result stored, the charge committed once', async (t) => {
+async function killedMidRun(t: Tap, queueEnv: Record<string, string>, whileDown: () => Promise<void> = async () => {}) {
   // The test's own app never runs jobs (its poll is off and nothing is submitted to it): only the child processes do.
   const built = await build(t, { env: { SIMULATION_JOB_POLL_MS: '0' } })
   const port = await freePort()
-  const service = simulationProcess(built, port)
+  const service = simulationProcess(built, port, queueEnv)
   await service.start()
   t.teardown(() => service.kill('SIGKILL'))
   const user = userId()
@@ -91,6 +95,7 @@ t.test('a job whose process is killed mid-run is taken by the next process and d
   }
   await service.kill('SIGKILL')
   t.equal(await built.chargeStatus(user, op.id), 'held', 'the charge stays held while the job waits for a runner')
+  await whileDown()
 
   await service.start()
   let job = await read()
@@ -105,4 +110,18 @@ t.test('a job whose process is killed mid-run is taken by the next process and d
   t.same(await built.counts(user), { simulation_run: 1, monte_carlo_run: runs }, 'charged once')
   const events = (await built.published()).filter((e) => e.detail.simulation_id === op.id)
   t.same(events.map((e) => e.type), ['Simulation Completed'], 'one Simulation Completed')
+}
+
+t.test('a job whose process is killed mid-run is taken by the next process and done once: one result stored, the charge committed once', async (t) => {
+  await killedMidRun(t, {})
+})
+
+t.test('on the SQS job queue, a job whose process is killed mid-run comes back with its message and is done once', async (t) => {
+  const queues = await sqsServer(t)
+  const q = await queues.queue({ visibilityTimeoutSeconds: 30 })
+  await killedMidRun(t, { SIMULATION_JOB_QUEUE_URL: q.url, SQS_ENDPOINT: queues.endpoint }, async () => {
+    t.equal(await queues.depth(q.url), 1, "the job's message waits on the queue for the dead runner's lease to end")
+  })
+  t.equal(await queues.depth(q.url), 0, 'its message is deleted with the job')
+  t.equal(await queues.depth(q.dlqUrl), 0, 'nothing dead-lettered')
 })

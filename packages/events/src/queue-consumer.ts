@@ -183,6 +183,8 @@ export function createQueueConsumer(options: QueueConsumerOptions): QueueConsume
             MaxNumberOfMessages: Math.min(receiveBatch, concurrency - jobs.size),
             WaitTimeSeconds: waitTimeSeconds,
             MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+            // Deprecated, but the only one local-aws-sqs reads; AWS reads both.
+            AttributeNames: ['All'],
           }),
           { abortSignal: stopping.signal },
         )

@@ -9,7 +9,7 @@ import type { EventDetail } from '@f1/contracts/events'
 import consumer, { type EventHandler } from '../src/consumer.ts'
 import { handleEnvelope } from '../src/envelope.ts'
 import { createQueueConsumer, DEAD_LETTER_ATTRIBUTES, HANDLER_BUDGET_MS, retryDelaySeconds } from '../src/queue-consumer.ts'
-import { envelope, signedIn, sqsServer, until, type TestQueues } from './queue-helper.ts'
+import { envelope, signedIn, sqsServer, until, type TestQueues } from '../src/sqs-testing.ts'
 
 const quiet = Fastify({ logger: false }).log
 
@@ -70,15 +70,15 @@ t.test('without the bus secret the app has no POST /events: its events come only
   t.equal(res.statusCode, 404)
 })
 
-t.test('a handler that fails leaves the event on the queue, and it is handled when received again', async (t) => {
+t.test('a handler that fails leaves the event on the queue, received again after a delay growing with its receives', async (t) => {
   const queues = await sqsServer(t)
   const q = await queues.queue()
-  let calls = 0
+  const calls: number[] = []
   const routing = {
     handlers: {
       UserSignedIn: async () => {
-        calls++
-        if (calls === 1) throw new Error('table unavailable')
+        calls.push(Date.now())
+        if (calls.length <= 2) throw new Error('table unavailable')
       },
     },
   }
@@ -91,15 +91,17 @@ t.test('a handler that fails leaves the event on the queue, and it is handled wh
     concurrency: 2,
     waitTimeSeconds: 1,
     receiveBatch: 1,
-    random: () => 0, // the shortest delay: 1 s after the first receive
+    random: () => 0, // the shortest delays: 1 s after the first receive, 2 s after the second
   })
   t.teardown(() => reader.stop(1_000))
   reader.start()
   await queues.send(q.url, envelope('User Signed In', signedIn()))
   t.ok(await until(() => reader.stats().retried === 1, 5_000), 'the failure is put back with a delay')
   t.equal(await queues.depth(q.url), 1, 'the event is still on the queue meanwhile')
-  t.ok(await until(async () => reader.stats().processed === 1 && (await queues.depth(q.url)) === 0, 8_000), 'handled on the next receive')
-  t.equal(calls, 2)
+  t.ok(await until(async () => reader.stats().processed === 1 && (await queues.depth(q.url)) === 0, 10_000), 'handled on the third receive')
+  t.equal(calls.length, 3)
+  const [first, second] = [calls[1]! - calls[0]!, calls[2]! - calls[1]!]
+  t.ok(first >= 900 && second >= 1_900, `waited ${first} ms, then ${second} ms`)
 })
 
 t.test('an event that breaks its contract goes to the dead-letter queue at once, with the reason', async (t) => {

@@ -1,5 +1,5 @@
-// Simulation jobs of the app: their repository (`app.jobs`), their queue (`app.jobQueue`, the table
-// here; SQS in AWS, see the README) and the runner that takes them: at start, on each submission and
+// Simulation jobs of the app: their repository (`app.jobs`), their queue (`app.jobQueue`: SQS when
+// a queue URL is given, as in AWS; else the table, see the README) and the runner that takes them: at start, on each submission and
 // every `pollMs`, it receives jobs while fewer than `concurrency` run in this process. On close it
 // stops its jobs and gives them back to the queue, for this or another instance to run again.
 import { hostname } from 'node:os'
@@ -7,7 +7,9 @@ import fp from 'fastify-plugin'
 import { periodicTask } from '@f1/service-kit/periodic'
 import { ulid } from 'ulid'
 import { ShuttingDownError } from '../errors.ts'
+import { createSqsClient } from '@f1/events/queue-consumer'
 import { createTableJobQueue, type JobQueue } from '../lib/job-queue.ts'
+import { createSqsJobQueue } from '../lib/sqs-job-queue.ts'
 import { runJob } from '../lib/job-runner.ts'
 import { createJobsRepository, type JobsRepository } from '../repositories/jobs.ts'
 
@@ -29,6 +31,8 @@ export interface JobRunnerOptions {
   pollMs: number
   leaseMs: number
   maxAttempts: number
+  /** The SQS queue of jobs; unset, the table is the queue. */
+  queue?: { url: string; region: string; endpoint?: string | undefined } | undefined
 }
 
 /** Progress is written at most this often (a study reports every 100 runs). */
@@ -36,8 +40,15 @@ const PROGRESS_EVERY_MS = 1_000
 
 export default fp<JobRunnerOptions>(
   async (app, options) => {
-    app.decorate('jobs', createJobsRepository({ doc: app.dynamo.doc, tableName: options.tableName, limits: options.limits }))
-    app.decorate('jobQueue', createTableJobQueue({ doc: app.dynamo.doc, tableName: options.tableName, now: Date.now }))
+    const table = { doc: app.dynamo.doc, tableName: options.tableName, now: Date.now }
+    let queue: JobQueue
+    if (options.queue) {
+      const sqs = createSqsClient({ region: options.queue.region, endpoint: options.queue.endpoint })
+      app.addHook('onClose', async () => sqs.destroy())
+      queue = createSqsJobQueue({ ...table, sqs, queueUrl: options.queue.url, log: app.log })
+    } else queue = createTableJobQueue(table)
+    app.decorate('jobQueue', queue)
+    app.decorate('jobs', createJobsRepository({ doc: app.dynamo.doc, tableName: options.tableName, limits: options.limits, queue }))
     // One runner per process: a lease names it, so a restarted process never mistakes an old lease for its own.
     const owner = `${hostname()}:${process.pid}:${ulid()}`
     const stopping = new AbortController()

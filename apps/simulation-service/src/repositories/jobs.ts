@@ -10,7 +10,7 @@ import type { Simulation, StoredMode } from '@f1/contracts/simulations'
 import { rethrowDynamoError } from '@f1/tables/errors'
 import { cancellationReasons, transactWrite } from '@f1/tables/transactions'
 import type { JobResults } from '../plugins/engine.ts'
-import { OPEN_JOBS, type JobLease } from '../lib/job-queue.ts'
+import { OPEN_JOBS, type JobLease, type JobQueue } from '../lib/job-queue.ts'
 import { partItem, seedAttributes, type EventFor, type SimulationSeed } from './simulations.ts'
 import { COMPRESS_ABOVE_BYTES, MAX_BLOB_BYTES, storeResults } from './stored-results.ts'
 
@@ -56,8 +56,10 @@ export function createJobsRepository(options: {
   doc: DynamoDBDocumentClient
   tableName: string
   limits?: { compressAbove: number; maxBlob: number }
+  /** Queues each job before its item is stored. */
+  queue: Pick<JobQueue, 'enqueue'>
 }) {
-  const { doc, tableName } = options
+  const { doc, tableName, queue } = options
   const limits = options.limits ?? { compressAbove: COMPRESS_ABOVE_BYTES, maxBlob: MAX_BLOB_BYTES }
   const key = (jobId: string, createdAt: string) => ({ simulation_id: jobId, created_at: createdAt })
   const leased = (lease: JobLease) => ({
@@ -89,9 +91,9 @@ export function createJobsRepository(options: {
 
   return {
     /**
-     * Stores a queued job; in the table queue the item is also the queue's message (job_queue,
-     * job_visible_at 0), so a job is never stored without being queued. Returns the job as GET
-     * shows it, or undefined when the id is taken (a retry of the operation: read it instead).
+     * Queues a job, then stores it (job_queue, job_visible_at 0: open and free), so a job is never
+     * stored without being queued. Returns the job as GET shows it, or undefined when the id is
+     * taken (a retry of the operation: read it instead; its second message finds it taken or settled).
      */
     async create(input: NewJob): Promise<Simulation | undefined> {
       const simulation: Simulation = {
@@ -101,6 +103,7 @@ export function createJobsRepository(options: {
         progress: { runs_done: 0, runs_total: input.runsTotal },
         eta_s: null,
       }
+      await queue.enqueue({ jobId: input.simulationId, createdAt: simulation.created_at })
       try {
         await doc.send(
           new PutCommand({

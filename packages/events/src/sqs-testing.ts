@@ -1,5 +1,5 @@
-// A real SQS API on a local port (local-aws-sqs, the one the local stack runs), queues made per test,
-// and the envelope of a valid event.
+// Test support: a real SQS API on a local port (local-aws-sqs, the one the local stack runs),
+// queues made per test, the envelope of a valid event, and a wait.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
@@ -10,7 +10,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs'
 import { createSqsServer } from 'local-aws-sqs'
-import { createSqsClient } from '../src/queue-consumer.ts'
+import { createSqsClient } from './queue-consumer.ts'
 
 async function freePort(): Promise<number> {
   const probe = createServer()
