@@ -14,8 +14,9 @@ import {
 } from '@aws-sdk/client-sqs'
 import type { FastifyBaseLogger } from 'fastify'
 import { withDeadline } from '@f1/service-kit/deadline'
+import { countMetric } from '@f1/service-kit/metrics'
 import { checkedEnvelope, InvalidEventError, type EventOutcome } from './envelope.ts'
-import type { EventEnvelope } from '@f1/contracts/events'
+import { eventNameOf, type EventEnvelope } from '@f1/contracts/events'
 import { EVENT_QUEUE } from './rules.ts'
 
 export interface QueueConsumerOptions {
@@ -101,6 +102,7 @@ export function createQueueConsumer(options: QueueConsumerOptions): QueueConsume
     const delay = retryDelaySeconds(receiveCount, random)
     stats.retried++
     msgLog.warn({ error: reason, retry_in_s: delay }, 'event not handled; it will be received again')
+    countMetric(log, 'events_retried', {})
     try {
       await sqs.send(
         new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: delay }),
@@ -129,6 +131,7 @@ export function createQueueConsumer(options: QueueConsumerOptions): QueueConsume
     }
     stats.deadLettered++
     msgLog.error({ error: reason }, 'event breaks its contract; moved to the dead-letter queue')
+    countMetric(log, 'events_dead_lettered', {})
     await remove(message, msgLog)
   }
 
@@ -164,6 +167,10 @@ export function createQueueConsumer(options: QueueConsumerOptions): QueueConsume
     }
     stats[outcome]++
     await remove(message, msgLog)
+    // One line per event handled, as its POST /events request had: the delivered count, per type.
+    // A type no contract knows is one value: a dimension takes few.
+    const detailType = eventNameOf(envelope['detail-type']) ? envelope['detail-type'] : 'unknown'
+    countMetric(msgLog, 'events_delivered', { detail_type: detailType, outcome })
   }
 
   function track(job: Promise<void>) {

@@ -19,6 +19,7 @@ import Value from 'typebox/value'
 import { BaseConfigProperties, trustProxyOption, type BaseConfig } from './config.ts'
 import { answerClientError, DEFAULT_RETRY_AFTER_S, NotFoundError, toErrorResponse } from './errors.ts'
 import { registerDeadlines } from './deadline.ts'
+import { requestMetrics } from './metrics.ts'
 
 interface FastifyReplyLike {
   code(status: number): { send(body: unknown): unknown }
@@ -135,7 +136,8 @@ function loggerOptions(options: ServiceAppOptions): FastifyServerOptions['logger
 }
 
 /**
- * One log line per request: the completed line also names the route, and Fastify's "incoming
+ * One log line per request: the completed line also names the route and carries its metrics
+ * (metrics.ts), and Fastify's "incoming
  * request" line, which told nothing more, is not written (a second serialisation and write on
  * every request). Every other log of the controller (errors, 404s) stays as Fastify has it.
  */
@@ -144,8 +146,11 @@ class OneLinePerRequest extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (this.isLogDisabled(request)) return
-    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored')
-    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+    // The route's pattern, never the URL: a metric dimension takes few values.
+    const route = request.routeOptions.url ? `${request.method} ${request.routeOptions.url}` : 'unmatched'
+    const metrics = requestMetrics(route, reply.statusCode, reply.elapsedTime)
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime, ...metrics }, 'request errored')
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime, ...metrics }, 'request completed')
   }
 }
 

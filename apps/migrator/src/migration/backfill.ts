@@ -25,10 +25,11 @@ import type { RunRecord } from '../repositories/state/runs.ts'
 import { createTargetsRepository } from '../repositories/targets.ts'
 import { MemoryEmailIndex, collectConflicts } from './emails.ts'
 import { migrateBatch, type MigrateSettings } from './items.ts'
+import { countMetric } from '@f1/service-kit/metrics'
 import { lockOwner, newRunId, takeLock } from './lock-holder.ts'
 
 export interface Log {
-  info(obj: object, msg?: string): void
+  info(obj: object, msg: string): void
   warn(obj: object, msg?: string): void
   error(obj: object, msg?: string): void
 }
@@ -192,6 +193,8 @@ export async function startBackfill(deps: BackfillDeps, options: BackfillOptions
       // The segment's counts including this page; they become the segment's only once the page is saved.
       const counters = restoreCounters(segmentCounters[segment])
       addCounters(counters, batch.counters)
+      // The operator's progress graph: legacy items read, per kind of run.
+      countMetric(deps.log, 'backfill_items', { run: options.dryRun ? 'dry-run' : 'backfill' }, page.items.length)
       if (options.dryRun) emailIndex.add(batch.emails)
       else {
         await state.putEmails(runId as string, batch.emails)

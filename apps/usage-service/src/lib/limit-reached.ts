@@ -1,6 +1,8 @@
-// Usage Limit Reached: written (with the day's mark) the first time a user's feature is refused on a day.
+// A refusal: counted (the quota_denials metric), and Usage Limit Reached written (with the day's mark)
+// the first time a user's feature is refused on a day.
 import type { FeatureName } from '@f1/contracts/common'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { countMetric } from '@f1/service-kit/metrics'
 import { QuotaExceededError } from '../errors.ts'
 
 interface RefusedCounter {
@@ -19,6 +21,7 @@ export async function announceRefusal(
   now: Date,
 ): Promise<never> {
   const details = err instanceof QuotaExceededError ? (err as { details?: RefusedCounter }).details : undefined
+  if (details) countMetric(request.log, 'quota_denials', { feature: details.feature })
   if (details) {
     try {
       const { feature, date, usage_count, limit_value } = details
