@@ -2,9 +2,9 @@
 // a metric document, which CloudWatch Logs turns into metrics as it ingests the app's log. So the
 // one line a request already writes carries its latency and fault (RED per route, no extra line),
 // and a domain count is one line of its own. Nothing else to run: no agent, no collector.
+import { METRICS_NAMESPACE, type DomainDimensions, type DomainMetric } from '@f1/contracts/metrics'
 
-/** Where every app's metrics go in CloudWatch. */
-export const METRICS_NAMESPACE = 'F1RaceSim'
+export { METRICS_NAMESPACE }
 
 export type MetricUnit = 'Milliseconds' | 'Count'
 
@@ -45,7 +45,10 @@ export interface MetricLog {
  * Counts `value` of a domain metric on a line of its own, per service and per each of `dimensions`
  * (a few values each, never ids: every combination is a metric CloudWatch bills).
  */
-export function countMetric(log: MetricLog, name: string, dimensions: Record<string, string>, value = 1): void {
+export function countMetric<M extends DomainMetric>(log: MetricLog, name: M, dimensions: DomainDimensions<M>, value = 1): void {
   const keys = Object.keys(dimensions)
-  log.info({ ...dimensions, [name]: value, ...emfMetadata([['service', ...keys]], [{ name, unit: 'Count' }]) }, `metric ${name}`)
+  log.info(
+    { ...(dimensions as Record<string, string>), [name]: value, ...emfMetadata([['service', ...keys]], [{ name, unit: 'Count' }]) },
+    `metric ${name}`,
+  )
 }
