@@ -1,5 +1,5 @@
 // What the browser tests run against: the whole local stack as processes (its own DynamoDB Local,
-// the bus, the relay, every app), the console's production build served by Vite's preview server
+// the bus with the consumers' queues they poll, the relay, every app), the console's production build served by Vite's preview server
 // with /api proxied to the stack's gateway, and Debian's Chromium driven by playwright-core.
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -29,7 +29,6 @@ export async function startHarness(): Promise<Harness> {
   const origin = `http://127.0.0.1:${port}`
   const stack = await startProcessStack({
     name: 'web-e2e',
-    busSecret: 'web-e2e-bus-secret-0123456789',
     jwtSecret: 'web-e2e-jwt-secret-0123456789abcdef012345',
     webhookSecret: 'whsec_web_e2e_0123456789',
     prices: { pro: 'price_web_e2e_pro', team: 'price_web_e2e_team' },

@@ -20,7 +20,10 @@ export const JobProgressSchema = Type.Object(
       description:
         'Monte Carlo runs finished so far (written about once a second); on a cancelled job with `partial`, the runs its results cover',
     }),
-    runs_total: Type.Integer({ minimum: 1, description: "Runs of the study (optimize: of its re-evaluation, each run racing every candidate)" }),
+    runs_total: Type.Integer({
+      minimum: 1,
+      description: 'Runs of the study (optimize: of its re-evaluation, each run racing every candidate)',
+    }),
   },
   { additionalProperties: false },
 )
@@ -60,3 +63,30 @@ export const jobProperties = {
  * `cancelling` when its runner has not settled it within a few seconds (read it until it is cancelled).
  */
 export const CANCEL_WAIT_MS = 3_000
+
+/**
+ * simulation-service's job queue on SQS: its names (the CDK app adds the stage), the visibility of a
+ * receive that sets none (the default lease, SIMULATION_JOB_LEASE_MS), and the redrive. The CDK app
+ * and the local stack make it from here.
+ */
+export const JOB_QUEUE = {
+  name: 'simulation-jobs',
+  deadLetterName: 'simulation-jobs-dlq',
+  visibilityTimeoutSeconds: 30,
+  /**
+   * SQS moves a job's message to the DLQ once received more than `maxReceiveCount`: 120, far above the runner's own
+   * SIMULATION_JOB_MAX_ATTEMPTS (3; past it the runner fails and refunds the job itself), because
+   * some receives are not attempts, and the redrive must not catch what the runners settle:
+   * - a message whose job another runner holds (a second message of a job submitted twice at once, or
+   *   one shown early) is hidden until that runner's lease ends, renewed every 10 s to 30 s ahead: at
+   *   least 20 s plus 1 s. Over the 30 minutes a job lives at most (its deadline) that is about 86
+   *   receives, 120 if renewals run 5 s late;
+   * - a message whose item is not stored yet is looked at every 5 s until it is 2 minutes old, then
+   *   deleted: up to 25 receives;
+   * - each attempt, each shutdown's release (a deploy, a scale-in): one receive.
+   * What reaches 120 was received about every 30 s (its lease, left to run out) for an hour by runners
+   * that neither ran it nor could tell who holds it: every claim failing (DynamoDB refusing the
+   * service). Its deadline has passed by then, so nothing in the DLQ is a job that could still run.
+   */
+  maxReceiveCount: 120,
+} as const

@@ -32,13 +32,6 @@ export const EventConsumerConfigProperties = {
     default: 10,
     description: 'Events of the queue handled at once by one process',
   }),
-  EVENT_QUEUE_RECEIVE_BATCH: Type.Integer({
-    minimum: 1,
-    maximum: 10,
-    default: 10,
-    description:
-      'Most events one receive asks for. The local stack sets 1: its SQS answers a long poll only once the whole batch is there, where AWS answers as soon as one message is',
-  }),
   EVENT_BUS_SECRET: Type.Optional(
     Type.String({
       minLength: 16,

@@ -23,8 +23,6 @@ export interface EventQueueSettings {
   /** The local queues' endpoint; unset in AWS. */
   endpoint?: string | undefined
   concurrency: number
-  /** Most messages one receive asks for. */
-  receiveBatch: number
   /** Time given to events being handled when the app closes; default 10 s. */
   stopGraceMs?: number
 }
@@ -50,7 +48,6 @@ export function eventDelivery(config: {
   EVENT_DEAD_LETTER_QUEUE_URL?: string | undefined
   SQS_ENDPOINT?: string | undefined
   EVENT_QUEUE_CONCURRENCY: number
-  EVENT_QUEUE_RECEIVE_BATCH: number
   EVENT_BUS_SECRET?: string | undefined
 }): Pick<ConsumerOptions, 'secret' | 'queue'> {
   return {
@@ -62,7 +59,6 @@ export function eventDelivery(config: {
           region: config.AWS_REGION,
           endpoint: config.SQS_ENDPOINT,
           concurrency: config.EVENT_QUEUE_CONCURRENCY,
-          receiveBatch: config.EVENT_QUEUE_RECEIVE_BATCH,
         }
       : undefined,
   }
@@ -83,7 +79,6 @@ export default fp<ConsumerOptions>(
         handle: (envelope, log) => handleEnvelope(routing, envelope, log),
         log: fastify.log.child({ event_queue: queue.url }),
         concurrency: queue.concurrency,
-        receiveBatch: queue.receiveBatch,
       })
       fastify.decorate('eventQueue', { stats: consumer.stats })
       fastify.addHook('onReady', async () => consumer.start())

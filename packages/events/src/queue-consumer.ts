@@ -31,8 +31,6 @@ export interface QueueConsumerOptions {
   concurrency: number
   /** Long-poll wait of one receive; default 20 s, SQS's maximum. */
   waitTimeSeconds?: number
-  /** Most messages one receive asks for; default 10, SQS's maximum. */
-  receiveBatch?: number
   random?: () => number
 }
 
@@ -80,7 +78,6 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 export function createQueueConsumer(options: QueueConsumerOptions): QueueConsumer {
   const { sqs, queueUrl, deadLetterQueueUrl, handle, log, concurrency } = options
   const waitTimeSeconds = options.waitTimeSeconds ?? 20
-  const receiveBatch = options.receiveBatch ?? 10
   const random = options.random ?? Math.random
   const stats = { received: 0, processed: 0, ignored: 0, retried: 0, deadLettered: 0, receiveErrors: 0 }
   const jobs = new Set<Promise<void>>()
@@ -187,11 +184,9 @@ export function createQueueConsumer(options: QueueConsumerOptions): QueueConsume
         const res = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: queueUrl,
-            MaxNumberOfMessages: Math.min(receiveBatch, concurrency - jobs.size),
+            MaxNumberOfMessages: Math.min(10, concurrency - jobs.size),
             WaitTimeSeconds: waitTimeSeconds,
             MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-            // Deprecated, but the only one local-aws-sqs reads; AWS reads both.
-            AttributeNames: ['All'],
           }),
           { abortSignal: stopping.signal },
         )

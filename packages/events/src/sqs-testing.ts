@@ -1,7 +1,5 @@
-// Test support: a real SQS API on a local port (local-aws-sqs, the one the local stack runs),
+// Test support: a real SQS API on a free port (local-sqs.ts, the one the local stack runs),
 // queues made per test, the envelope of a valid event, and a wait.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -9,16 +7,8 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
-import { createSqsServer } from 'local-aws-sqs'
+import { startLocalSqs } from './local-sqs.ts'
 import { createSqsClient } from './queue-consumer.ts'
-
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as AddressInfo
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
-}
 
 export interface TestQueues {
   endpoint: string
@@ -33,14 +23,12 @@ export interface TestQueues {
 }
 
 export async function sqsServer(t: { teardown(fn: () => unknown): void }): Promise<TestQueues> {
-  const port = await freePort()
-  const server: Server = await createSqsServer({ port, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false })
-  const endpoint = `http://127.0.0.1:${port}`
+  const local = await startLocalSqs({ port: 0, host: '127.0.0.1', region: 'us-east-1', account: '000000000000', queues: [] })
+  const { endpoint } = local
   const sqs = createSqsClient({ region: 'us-east-1', endpoint })
   t.teardown(async () => {
     sqs.destroy()
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await local.close()
   })
   let n = 0
   return {

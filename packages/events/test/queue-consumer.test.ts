@@ -30,8 +30,7 @@ async function consumerApp(
       region: 'us-east-1',
       endpoint: queues.endpoint,
       concurrency: 4,
-      receiveBatch: 1,
-      stopGraceMs: 5_000,
+        stopGraceMs: 5_000,
     },
     handlers: { UserSignedIn: handler },
   })
@@ -90,7 +89,6 @@ t.test('a handler that fails leaves the event on the queue, received again after
     log: quiet,
     concurrency: 2,
     waitTimeSeconds: 1,
-    receiveBatch: 1,
     random: () => 0, // the shortest delays: 1 s after the first receive, 2 s after the second
   })
   t.teardown(() => reader.stop(1_000))
@@ -140,7 +138,6 @@ t.test('an event failing on every receive ends in the dead-letter queue by the r
     log: quiet,
     concurrency: 1,
     waitTimeSeconds: 1,
-    receiveBatch: 1,
     random: () => 0,
   })
   t.teardown(() => reader.stop(1_000))
@@ -185,7 +182,6 @@ t.test('an unreachable queue is retried with backoff, never fatal, and the stop 
     log: quiet,
     concurrency: 1,
     waitTimeSeconds: 1,
-    receiveBatch: 1,
   })
   reader.start()
   t.ok(await until(() => reader.stats().receiveErrors >= 2, 5_000), 'receive failures counted and retried')
@@ -241,7 +237,6 @@ t.test('a consumer killed mid-event loses nothing: the event comes back after th
     log: quiet,
     concurrency: 1,
     waitTimeSeconds: 1,
-    receiveBatch: 1,
   })
   t.teardown(() => reader.stop(1_000))
   reader.start()

@@ -20,8 +20,8 @@ const prettify = prettyFactory({
   translateTime: 'UTC:HH:MM:ss.l',
   // One line per entry, so each keeps its app's tag; an error's stack still follows on its own lines.
   singleLine: true,
-  // Shown by the message above, or nothing new on a dev console.
-  ignore: 'pid,hostname,service,req,res,responseTime,request_id',
+  // Shown by the message above, or nothing new on a dev console (the metric members: service-kit metrics.ts).
+  ignore: 'pid,hostname,service,req,res,responseTime,request_id,route,latency_ms,fault,_aws',
   messageFormat: requestMessage,
 })
 

@@ -1,8 +1,9 @@
 // The whole local stack as processes, for suites that drive it from outside (the fault suite, the web
 // console's browser tests): a DynamoDB Local of its own (to pause), every app and the outbox relay as
 // processes (to kill and start again) on free ports, and the local bus in this process (to stop and
-// start), and with `stripeDouble` the local Stripe double in this process too (checkout through its
-// page). Each suite gives its own secrets, settings and the bus's retry policy.
+// start) with the consumers' queues each consumer polls (they live in the bus: stopping it loses what
+// they hold), and with `stripeDouble` the local Stripe double in this process too (checkout through
+// its page). Each suite gives its own secrets, settings and the bus's retry policy.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -31,12 +32,14 @@ const REPO = join(import.meta.dirname, '..', '..', '..')
 export interface ProcessStackOptions {
   /** Prefix of the stack's table names and temporary folders. */
   name: string
-  busSecret: string
+  /** The consumers' EVENT_BUS_SECRET, for a suite that posts events to their POST /events itself; the bus puts them on their queues. */
+  busSecret?: string
   jwtSecret: string
   webhookSecret: string
   prices: { pro: string; team: string }
   /** Further settings of every app (limits, origins, timeouts). */
   env?: NodeJS.ProcessEnv
+  /** How the bus retries putting an event on a queue before it dead-letters it. */
   busRetry?: Partial<RetryPolicy>
   /**
    * Starts the local Stripe double in this process on a free port (as `f1-local dev` does): subscription-service
@@ -105,6 +108,8 @@ export interface Stack {
   apps: Record<AppName, Component>
   relay: Component
   bus: () => LocalBus
+  /** The bus's SQS (the consumers' queues), the same across a stopBus/startBus. */
+  sqsEndpoint: string
   /** The local Stripe double, with `stripeDouble`. */
   stripe: StripeDouble | undefined
   startBus(): Promise<void>
@@ -123,6 +128,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<S
   const { client, doc } = createDynamoClients({ region: 'us-east-1', endpoint: ddb.endpoint })
   await ensureTables(client, names)
   const busPort = await freePort()
+  const queuePort = await freePort()
   const ports = Object.fromEntries(await Promise.all(APPS.map(async (app) => [app.name, await freePort()] as const))) as Record<
     AppName,
     number
@@ -146,7 +152,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<S
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     DYNAMODB_ENDPOINT: ddb.endpoint,
     JWT_SECRET: options.jwtSecret,
-    EVENT_BUS_SECRET: options.busSecret,
+    ...(options.busSecret ? { EVENT_BUS_SECRET: options.busSecret } : {}),
     EVENTBRIDGE_ENDPOINT: `http://127.0.0.1:${busPort}`,
     STRIPE_WEBHOOK_SECRET: options.webhookSecret,
     STRIPE_PRICE_PRO: options.prices.pro,
@@ -159,6 +165,8 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<S
     env[app.portVar] = String(ports[app.name])
     env[app.urlVar] = `http://127.0.0.1:${ports[app.name]}`
   }
+  // Each consumer polls its own queue, simulation-service its job queue; the URLs stay the same when the bus starts again on its ports.
+  const queueEnv: Partial<Record<string, Record<string, string>>> = {}
   const apps = Object.fromEntries(
     APPS.map((app) => [
       app.name,
@@ -168,7 +176,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<S
         () =>
           spawn(process.execPath, ['--import', 'tsx', app.main], {
             cwd: join(REPO, 'apps', app.name),
-            env,
+            env: { ...env, ...queueEnv[app.name] },
             stdio: ['ignore', 'ignore', 'inherit'],
           }),
         () => answers(`${env[app.urlVar]}/ready`),
@@ -204,14 +212,14 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<S
   const startBus = async () => {
     bus = await startLocalBus({
       port: busPort,
-      secret: options.busSecret,
+      queuePort,
       rules: RULES,
-      targetUrl: (app) => `${env[`${app.toUpperCase().replaceAll('-', '_')}_URL`]}/events`,
       deadLetterDir,
       ...(options.busRetry ? { retry: options.busRetry } : {}),
     })
   }
   await startBus()
+  for (const app of APPS) queueEnv[app.name] = bus!.queueEnv(app.name)
   for (const app of APPS) await apps[app.name].start()
   await relay.start()
 
@@ -222,6 +230,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<S
     apps,
     relay,
     bus: () => bus!,
+    sqsEndpoint: bus!.sqsEndpoint,
     stripe,
     startBus,
     async stopBus() {

@@ -1,18 +1,18 @@
 import t from 'tap'
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge'
-import { RULES } from '@f1/events/rules'
-import { BUS, entry, rejectionOf, SECRET, sdkClient, startTarget, startTestBus, type TapTest } from './bus-helper.ts'
+import { CONSUMERS, RULES } from '@f1/events/rules'
+import type { LocalBusOptions } from '../src/bus/server.ts'
+import { BUS, entry, rejectionOf, sdkClient, startBusAndConsumer, startQueueConsumer, startTestBus, type TapTest } from './bus-helper.ts'
 
-async function setup(t: TapTest, options: Partial<Parameters<typeof startTestBus>[1]> = {}) {
-  const target = await startTarget()
-  t.teardown(() => target.close())
-  const bus = await startTestBus(t, { targetBase: target.url, ...options })
+/** A bus, a consumer polling the action log's queue, and the EventBridge client. */
+async function setup(t: TapTest, options: Partial<LocalBusOptions> = {}) {
+  const { bus, target } = await startBusAndConsumer(t, options)
   const client = sdkClient(bus.url)
   t.teardown(() => client.destroy())
   return { target, bus, client }
 }
 
-t.test('an event put with the real SDK reaches the matching target as an EventBridge event, with the bus secret', async (t) => {
+t.test("an event put with the real SDK lands on the matching target's queue as the EventBridge event, exactly", async (t) => {
   const { target, bus, client } = await setup(t)
   const time = new Date('2025-03-04T05:06:07.890Z')
   const out = await client.send(
@@ -24,9 +24,7 @@ t.test('an event put with the real SDK reaches the matching target as an EventBr
 
   await target.waitFor(1)
   const [request] = target.received
-  t.equal(request?.path, '/action-log-service/events')
-  t.equal(request?.headers['x-bus-secret'], SECRET)
-  t.match(request?.headers['content-type'], /^application\/json/)
+  t.equal(request?.receiveCount, 1)
   t.same(request?.body, {
     version: '0',
     id: eventId,
@@ -44,8 +42,9 @@ t.test('an event put with the real SDK reaches the matching target as an EventBr
       version: 1,
     },
   })
-  await bus.idle()
+  await target.drained()
   t.match(bus.stats(), { entriesAccepted: 1, delivered: 1, deadLettered: 0 })
+  t.equal(target.received.length, 1, 'once')
 })
 
 t.test('the event region is the one the SDK client signs for, and the time defaults to now', async (t) => {
@@ -61,7 +60,7 @@ t.test('the event region is the one the SDK client signs for, and the time defau
 })
 
 t.test('PutEvents with 11 entries throws the ValidationException EventBridge gives and delivers nothing', async (t) => {
-  const { target, bus, client } = await setup(t)
+  const { target, client } = await setup(t)
   const entries = Array.from({ length: 11 }, () => ({
     Source: 'core.update-account-command',
     DetailType: 'core.update-account-command',
@@ -80,12 +79,12 @@ t.test('PutEvents with 11 entries throws the ValidationException EventBridge giv
   )
   const ten = await client.send(new PutEventsCommand({ Entries: entries.slice(0, 10) }))
   t.equal(ten.FailedEntryCount, 0, '10 entries are accepted')
-  await bus.idle()
+  await target.drained()
   t.equal(target.received.length, 0, 'no rule matched these; nothing was delivered')
 })
 
 t.test('a detail that is not a JSON object fails its own entry with MalformedDetail; the SDK does not throw', async (t) => {
-  const { target, bus, client } = await setup(t)
+  const { target, client } = await setup(t)
   const out = await client.send(
     new PutEventsCommand({
       Entries: [
@@ -101,7 +100,7 @@ t.test('a detail that is not a JSON object fails its own entry with MalformedDet
   t.equal(out.Entries?.length, 5, 'one result per entry, in order')
   t.ok(out.Entries?.[0]?.EventId)
   for (const result of out.Entries?.slice(1) ?? []) t.same(result, { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' })
-  await bus.idle()
+  await target.drained()
   t.equal(target.received.length, 1, 'only the valid entry was delivered')
 })
 
@@ -135,7 +134,7 @@ t.test('entries over 256 KB in total are refused whole, with the size error Even
 })
 
 t.test('an entry for a bus that does not exist fails while the others are accepted', async (t) => {
-  const { target, bus, client } = await setup(t)
+  const { target, client } = await setup(t)
   const out = await client.send(
     new PutEventsCommand({
       Entries: [entry({ EventBusName: 'no-such-bus' }), entry({ EventBusName: `arn:aws:events:us-east-1:000000000000:event-bus/${BUS}` })],
@@ -144,7 +143,7 @@ t.test('an entry for a bus that does not exist fails while the others are accept
   t.equal(out.FailedEntryCount, 1)
   t.same(out.Entries?.[0], { ErrorCode: 'InvalidArgument', ErrorMessage: 'Event bus no-such-bus does not exist.' })
   t.ok(out.Entries?.[1]?.EventId, 'a bus ARN names the bus too')
-  await bus.idle()
+  await target.drained()
   t.equal(target.received.length, 1)
 })
 
@@ -156,42 +155,32 @@ t.test('events that match no rule are accepted and dropped, as are events on the
     }),
   )
   t.equal(out.FailedEntryCount, 0)
-  await bus.idle()
+  await target.drained()
   t.equal(target.received.length, 0)
   t.match(bus.stats(), { entriesAccepted: 2, unmatched: 2, scheduled: 0 })
 })
 
-t.test("with the project's rules one event goes to every consumer whose rule matches it", async (t) => {
-  const { target, bus, client } = await setup(t, { rules: RULES })
+t.test("with the project's rules one event lands on the queue of every consumer whose rule matches it, and only there", async (t) => {
+  const { bus, client, target: actionLog } = await setup(t, { rules: RULES })
+  const [usage, migrator] = await Promise.all(
+    (['usage-service', 'migrator'] as const).map((consumer) => startQueueConsumer(() => bus, { consumer })),
+  )
+  if (!usage || !migrator) throw new Error('two consumers expected')
+  t.teardown(() => Promise.all([usage.close(), migrator.close()]))
   await client.send(new PutEventsCommand({ Entries: [entry({ DetailType: 'User Registered' }, { email: 'a@b.c', name: 'A' })] }))
-  await target.waitFor(2)
-  await bus.idle()
-  t.same(target.received.map((r) => r.path).sort(), ['/action-log-service/events', '/migrator/events'])
-  t.equal(target.received[0]?.body.id, target.received[1]?.body.id, 'the same event, by id')
-})
-
-t.test('PutEvents answers before the target has answered', async (t) => {
-  let release = () => {}
-  const gate = new Promise<void>((resolve) => (release = resolve))
-  const target = await startTarget({ answer: () => gate.then(() => 200) })
-  t.teardown(() => target.close())
-  const bus = await startTestBus(t, { targetBase: target.url })
-  const client = sdkClient(bus.url)
-  t.teardown(() => client.destroy())
-  const out = await client.send(new PutEventsCommand({ Entries: [entry()] }))
-  t.equal(out.FailedEntryCount, 0)
-  await target.waitFor(1)
-  t.equal(bus.stats().delivered, 0, 'answered while the delivery is still waiting on the target')
-  release()
-  await bus.idle()
-  t.equal(bus.stats().delivered, 1)
+  await Promise.all([actionLog, usage, migrator].map((consumer) => consumer.drained()))
+  t.equal(actionLog.received.length, 1)
+  t.equal(migrator.received.length, 1)
+  t.equal(usage.received.length, 0, 'no rule for usage-service matches a registration')
+  t.equal(actionLog.received[0]?.body.id, migrator.received[0]?.body.id, 'the same event, by id')
+  t.same(Object.keys(bus.queues).sort(), [...CONSUMERS].sort(), 'a queue per consumer')
 })
 
 t.test('the bus answers GET /health for readiness and refuses operations it does not implement', async (t) => {
   const { bus } = await setup(t)
   const health = await fetch(`${bus.url}/health`)
   t.equal(health.status, 200)
-  t.match(await health.json(), { status: 'ok', bus: BUS, rules: 1 })
+  t.match(await health.json(), { status: 'ok', bus: BUS, rules: 1, sqs: bus.sqsEndpoint })
   const other = await fetch(bus.url, {
     method: 'POST',
     headers: { 'x-amz-target': 'AWSEvents.ListRules', 'content-type': 'application/x-amz-json-1.1' },
@@ -203,5 +192,6 @@ t.test('the bus answers GET /health for readiness and refuses operations it does
 
 t.test('a bus cannot start on a port that is taken', async (t) => {
   const { bus } = await setup(t)
-  await t.rejects(startTestBus(t, { targetBase: 'http://127.0.0.1:1', port: bus.port }), /already in use/)
+  await t.rejects(startTestBus(t, { port: bus.port }), /Port \d+ is already in use.+EVENT_BUS_PORT/)
+  await t.rejects(startTestBus(t, { queuePort: bus.queuePort }), /Port \d+ is already in use.+EVENT_QUEUE_PORT/)
 })

@@ -147,6 +147,7 @@ t.test('the documented commands work as written', async (t) => {
   mkdirSync(join(tmp, 'empty-params'))
   const tables = await useTestTables(t)
   const busPort = await freePort()
+  const queuePort = await freePort()
   env = {
     ...process.env,
     ...tableNamesToEnv(tables.names),
@@ -154,6 +155,8 @@ t.test('the documented commands work as written', async (t) => {
     STAGE: 'local',
     EVENT_BUS_PORT: String(busPort),
     EVENTBRIDGE_ENDPOINT: `http://127.0.0.1:${busPort}`,
+    // The bus's queues, and what `f1-local bus queues` and the like talk to: never a stack running on 4011.
+    EVENT_QUEUE_PORT: String(queuePort),
     EVENT_BUS_DEAD_LETTER_DIR: join(tmp, 'bus'),
     RELAY_DIR: join(tmp, 'relay'),
     // Nothing listens there: a command that needs the gateway gets as far as calling it.

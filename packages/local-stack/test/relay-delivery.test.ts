@@ -41,7 +41,7 @@ t.test('every inserted outbox item reaches the consumer once, with the source, d
   events.push(transacted)
 
   await relay.drained()
-  await bed.bus.idle()
+  await bed.idle()
   t.equal(bed.target.received.length, events.length, 'one delivery per event')
   t.equal(new Set(receivedEventIds(bed.target)).size, events.length, 'each event id once')
   const asReceived = bed.target.received
@@ -61,6 +61,7 @@ t.test('items that are not outbox items, and updates and deletes of outbox items
   await bed.putEvents([event])
   await bed.put([{ user_id: 'u-1', subscription_id: 'sub-1', plan_id: 'pro', status: 'active' }], 'subscriptions')
   await relay.drained()
+  await bed.idle()
   t.equal(bed.target.received.length, 1)
 
   const key = marshall(outboxKey('subscriptions', event.userId, event.eventId))
@@ -74,7 +75,7 @@ t.test('items that are not outbox items, and updates and deletes of outbox items
   )
   await bed.tables.client.send(new DeleteItemCommand({ TableName: bed.tables.names.subscriptions, Key: key }))
   await relay.drained()
-  await bed.bus.idle()
+  await bed.idle()
   t.same(receivedEventIds(bed.target), [event.eventId], 'only the insert was sent')
   t.match(relay.stats(), { recordsRead: 4, eventsSent: 1, skipped: 3 })
 })
@@ -88,7 +89,7 @@ t.test('an outbox item no bus can accept is kept in the unpublishable file and t
   const after = testEvent('usage')
   await bed.put([broken, outboxItem(after)], 'usage')
   await relay.drained()
-  await bed.bus.idle()
+  await bed.idle()
   t.same(receivedEventIds(bed.target), [after.eventId])
   const kept = (await readFile(join(bed.dir, 'unpublishable.jsonl'), 'utf8'))
     .trim()
@@ -132,7 +133,7 @@ t.test('when PutEvents refuses some entries, exactly those are sent again until 
   for (const [i, e] of events.entries()) if (i % 3 === 0) refusedIds.add(e.eventId)
   await bed.putEvents(events)
   await relay.drained()
-  await bed.bus.idle()
+  await bed.idle()
 
   t.equal(bed.target.received.length, events.length, 'each event delivered once')
   t.equal(new Set(receivedEventIds(bed.target)).size, events.length)
@@ -182,7 +183,7 @@ t.test(
     const late = testEvent('usage')
     await bed.tables.client.send(new PutItemCommand({ TableName: name, Item: marshall(outboxItem(late)) }))
     await relay.drained()
-    await bed.bus.idle()
+    await bed.idle()
     t.same(receivedEventIds(bed.target).sort(), [other.eventId, late.eventId].sort())
     await waitFor('outbox table readable again')
   },

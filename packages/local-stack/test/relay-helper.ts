@@ -1,5 +1,5 @@
 // Shared pieces of the relay tests: real outbox tables on DynamoDB Local, the local bus with a
-// recording consumer, outbox items built by small functions, and the relay CLI as a child process.
+// recording consumer polling its queue, outbox items built by small functions, and the relay CLI as a child process.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
@@ -14,7 +14,7 @@ import { useTestTables, type TestTables } from '@f1/tables/testing'
 import type { LocalBus } from '../src/bus/server.ts'
 import { startRelay, type Relay, type RelayLogger, type RelayOptions } from '../src/relay/relay.ts'
 import { sdkStreamApi } from '../src/relay/stream-api.ts'
-import { BUS, rule, startTarget, startTestBus, type Received, type Target, type TapTest } from './bus-helper.ts'
+import { BUS, rule, startQueueConsumer, startTestBus, type Target, type TapTest } from './bus-helper.ts'
 
 export type RelayTable = 'usage' | 'subscriptions'
 export const RELAY_TABLES: readonly RelayTable[] = ['usage', 'subscriptions']
@@ -71,8 +71,10 @@ export interface Testbed {
   bus: LocalBus
   /** A fresh directory for checkpoints. */
   dir: string
-  /** Starts a bus again on `port` (after bus.close()), routing to the same consumer; closed at teardown. */
+  /** Starts a bus again on `port` and the first bus's queue port (after bus.close()), routing to the same consumer; closed at teardown. */
   restartBus(port: number): Promise<LocalBus>
+  /** Resolves once the bus has put every event on the queue and the consumer has handled all of them. */
+  idle(): Promise<void>
   /** Relay options for these tables and this bus; checkpoints in `dir`. */
   options(overrides?: Partial<RelayOptions>): RelayOptions
   /** Starts a relay, stopped at teardown. */
@@ -84,17 +86,15 @@ export interface Testbed {
 }
 
 /** The usage and subscriptions tables, a consumer, a bus routing their events to it. */
-export async function startTestbed(
-  t: TapTest,
-  options: { busPort?: number; onDelivery?: (request: Received, index: number) => void } = {},
-): Promise<Testbed> {
+export async function startTestbed(t: TapTest, options: { busPort?: number } = {}): Promise<Testbed> {
   const tables = await useTestTables(t, RELAY_TABLES)
-  const target = await startTarget({ answer: (request, index) => (options.onDelivery?.(request, index), 200) })
-  t.teardown(() => target.close())
   // t.testdir() empties the directory on each call: once here, and only subdirectories afterwards.
   const root = t.testdir()
   const dir = join(root, 'relay')
-  const bus = await startOutboxBus(t, target, join(root, 'bus'), options.busPort)
+  const bus = await startOutboxBus(t, join(root, 'bus'), options.busPort)
+  let current = bus
+  const target = await startQueueConsumer(() => current)
+  t.teardown(() => target.close())
   const tableNames = { usage: tables.names.usage, subscriptions: tables.names.subscriptions }
   const put = async (items: Array<Record<string, unknown>>, table: RelayTable, concurrency = 1) => {
     const queue = [...items]
@@ -110,7 +110,8 @@ export async function startTestbed(
     target,
     bus,
     dir,
-    restartBus: async (port) => (testbed.bus = await startOutboxBus(t, target, join(root, 'bus'), port)),
+    restartBus: async (port) => (testbed.bus = current = await startOutboxBus(t, join(root, 'bus'), port, bus.queuePort)),
+    idle: () => target.drained(),
     options: (overrides = {}) => ({
       dynamodbEndpoint: tables.endpoint,
       region: tables.region,
@@ -135,13 +136,19 @@ export async function startTestbed(
   return testbed
 }
 
-// A burst of a few hundred events is delivered all at once to one in-process consumer: give it time,
-// so that the duplicates the tests count are the relay's, not the bus's retries of a slow answer.
+// A burst of a few hundred events is put on the queue at once: give each put time, so that the
+// duplicates the tests count are the relay's, not the bus's retries of a slow answer.
 const PATIENT_RETRY = { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 500, maxAgeMs: 60_000, requestTimeoutMs: 15_000 }
 
-/** A bus routing the test tables' events to `target`; on a free port unless given one. */
-function startOutboxBus(t: TapTest, target: Target, deadLetterDir: string, port: number | undefined): Promise<LocalBus> {
-  return startTestBus(t, { targetBase: target.url, rules: OUTBOX_RULES, deadLetterDir, retry: PATIENT_RETRY, ...(port ? { port } : {}) })
+/** A bus putting the test tables' events on the action log's queue; on free ports unless given. */
+function startOutboxBus(t: TapTest, deadLetterDir: string, port?: number, queuePort?: number): Promise<LocalBus> {
+  return startTestBus(t, {
+    rules: OUTBOX_RULES,
+    deadLetterDir,
+    retry: PATIENT_RETRY,
+    ...(port ? { port } : {}),
+    ...(queuePort ? { queuePort } : {}),
+  })
 }
 
 /** The `event_id` of each event the consumer received, in arrival order (duplicates included). */

@@ -14,6 +14,17 @@ import {
   type TestEvent,
 } from './relay-helper.ts'
 
+/** Resolves once the bus has accepted `count` events (checked every millisecond: it runs in this process). */
+function accepted(bed: Testbed, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (bed.bus.stats().entriesAccepted < count) return
+      clearInterval(timer)
+      resolve()
+    }, 1)
+  })
+}
+
 /** A burst across both tables, interleaved. */
 const burst = (n: number): TestEvent[] => Array.from({ length: n }, (_, i) => testEvent(RELAY_TABLES[i % 3 === 0 ? 1 : 0]!))
 
@@ -35,19 +46,19 @@ const countById = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) 
 t.test(
   'a relay killed with SIGKILL mid-burst and started again delivers every event; only events after its last checkpoint come twice',
   async (t) => {
-    let first: RelayProcess | undefined
-    // Killed the instant the 100th event reaches the consumer: its batch may or may not be checkpointed yet.
-    const bed = await startTestbed(t, { onDelivery: (_request, index) => index === 99 && first?.child.kill('SIGKILL') })
+    const bed = await startTestbed(t)
     const dir = join(bed.dir, 'cli')
     const events = burst(400)
-    first = spawnRelay(bed, dir)
+    const first: RelayProcess = spawnRelay(bed, dir)
     t.teardown(() => first.child.kill('SIGKILL'))
     await first.waitForLog('relay started')
+    // Killed the instant the bus has the 100th event: its batch may or may not be checkpointed yet.
+    void accepted(bed, 100).then(() => first.child.kill('SIGKILL'))
 
     const writing = bed.putEvents(events, 8)
     t.equal((await first.exited).signal, 'SIGKILL')
     // Whatever the killed relay got onto the bus reaches the consumer; nothing more will come from it.
-    await bed.bus.idle()
+    await bed.idle()
     const beforeKill = new Set(receivedEventIds(bed.target))
     const checkpointsAtKill = await readCheckpoints(join(dir, 'checkpoints.json'))
     await writing
@@ -55,11 +66,12 @@ t.test(
 
     const second = spawnRelay(bed, dir)
     t.teardown(() => second.child.kill('SIGKILL'))
+    await second.waitForLog('relay started')
     await waitForEventIds(
       bed.target,
       events.map((e) => e.eventId),
     )
-    await bed.bus.idle()
+    await bed.idle()
 
     const received = receivedEventIds(bed.target)
     const counts = countById(received)
@@ -100,14 +112,14 @@ t.test(
     t.teardown(() => first.child.kill('SIGKILL'))
     await first.waitForLog('relay started')
     const writing = bed.putEvents(events, 8)
-    await bed.target.waitFor(60)
+    await accepted(bed, 60)
     first.child.kill('SIGTERM')
     t.equal((await first.exited).code, 143)
     t.ok(
       first.lines.some((l) => l.msg === 'relay stopped'),
       'it logged its stop',
     )
-    await bed.bus.idle()
+    await bed.idle()
     const beforeStop = receivedEventIds(bed.target)
     const isAfter = await afterCheckpoint(bed, await readCheckpoints(join(dir, 'checkpoints.json')))
     t.same(beforeStop.filter(isAfter), [], 'everything it delivered is covered by its checkpoint')
@@ -115,13 +127,14 @@ t.test(
 
     const second = spawnRelay(bed, dir)
     t.teardown(() => second.child.kill('SIGKILL'))
+    await second.waitForLog('relay started')
     await waitForEventIds(
       bed.target,
       events.map((e) => e.eventId),
     )
     second.child.kill('SIGINT')
     t.equal((await second.exited).code, 130, 'SIGINT stops it cleanly too')
-    await bed.bus.idle()
+    await bed.idle()
     t.equal(receivedEventIds(bed.target).length, events.length, `each of the ${events.length} events delivered once over both runs`)
     t.comment(`${beforeStop.length} delivered before SIGTERM`)
   },

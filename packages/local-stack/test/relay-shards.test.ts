@@ -31,7 +31,7 @@ t.test('an expired shard iterator is fetched again from the checkpoint: nothing 
   const second = Array.from({ length: 10 }, () => testEvent('usage'))
   await bed.putEvents(second)
   await relay.drained()
-  await bed.bus.idle()
+  await bed.idle()
   t.equal(expire, false, 'the fault happened')
   t.equal(relay.stats().iteratorsExpired, 1)
   t.same(receivedEventIds(bed.target).sort(), [...first, ...second].map((e) => e.eventId).sort(), 'every event exactly once')
@@ -59,7 +59,7 @@ t.test('a checkpoint pointing into trimmed records restarts the shard at its tri
   const { logger, entries } = recordingLogger()
   const second = await bed.relay({ streamApi: api, logger })
   await second.drained()
-  await bed.bus.idle()
+  await bed.idle()
   t.equal(second.stats().trimmed, 1)
   t.ok(
     entries.some((e) => e.level === 50 && /trimmed/.test(e.msg)),
@@ -85,7 +85,7 @@ t.test(
     const events = [...Array.from({ length: 5 }, () => testEvent('subscriptions')), ...Array.from({ length: 5 }, () => testEvent('usage'))]
     for (const event of events) await bed.putEvents([event])
     await relay.drained()
-    await bed.bus.idle()
+    await bed.idle()
     t.same(receivedEventIds(bed.target).sort(), events.map((e) => e.eventId).sort(), 'every event once')
     t.ok(
       entries.some((e) => e.msg === 'shard iterator points at trimmed records; fetching it again from the checkpoint'),
@@ -160,7 +160,7 @@ t.test('a parent shard is read to its end, and its events are on the bus, before
   t.teardown(() => proxy.close())
   const relay = await bed.relay({ streamApi: api, tables: { usage: 'fake' }, eventBridgeEndpoint: proxy.url })
   await relay.drained()
-  await bed.bus.idle()
+  await bed.idle()
 
   const firstRead = (shard: string) => reads.findIndex((r) => r.shard === shard)
   const lastRead = (shard: string) => reads.findIndex((r) => r.shard === shard && r.last)
@@ -211,7 +211,7 @@ t.test('a restarted relay does not read again a finished parent, and a child who
     checkpointFile: `${bed.dir}/other.json`,
   })
   await third.drained()
-  await bed.bus.idle()
+  await bed.idle()
   const all = [parent, child, orphan].flatMap((s) => s.events.map((e) => e.eventId))
   t.same(receivedEventIds(bed.target).sort(), all.sort(), 'each event once, the orphan included')
 })

@@ -64,8 +64,6 @@ export function createSqsJobQueue(options: {
             WaitTimeSeconds: 1,
             VisibilityTimeout: seconds(leaseMs),
             MessageSystemAttributeNames: ['SentTimestamp'],
-            // Deprecated, but the only one local-aws-sqs reads; AWS reads both.
-            AttributeNames: ['All'],
           }),
         )
         const message = res.Messages?.[0]

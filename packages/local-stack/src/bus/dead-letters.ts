@@ -1,5 +1,6 @@
-// The bus's dead-letter store: one JSON line per undeliverable event, in a file that outlives the
-// process. Appends are fsynced; listing streams the file; replay rewrites it atomically (tmp + rename).
+// The bus's dead-letter store (what EventBridge's rule dead-letter queue is): one JSON line per event
+// the bus could not put on its target's queue, in a file that outlives the process. Appends are
+// fsynced; listing streams the file; replay rewrites it atomically (tmp + rename).
 import { randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
@@ -10,7 +11,7 @@ import type { BusEvent } from './put-events.ts'
 
 export const DEAD_LETTER_FILE = 'dead-letters.jsonl'
 
-/** An event the bus gave up delivering to one rule's target. */
+/** An event the bus gave up putting on one rule's target queue. */
 export interface DeadLetter {
   /** Id of this dead letter (one event matching two rules gives two). */
   id: string
@@ -18,8 +19,8 @@ export interface DeadLetter {
   rule: string
   /** The consumer app the rule targets. */
   target: string
-  /** The URL the last attempt went to. */
-  url: string
+  /** The queue the last attempt put on. */
+  queueUrl: string
   attempts: number
   lastError: string
   firstAttemptAt: string
@@ -27,7 +28,7 @@ export interface DeadLetter {
   event: BusEvent
 }
 
-export type DeadLetterSummary = Omit<DeadLetter, 'event' | 'url' | 'firstAttemptAt'> & { source: string; detailType: string }
+export type DeadLetterSummary = Omit<DeadLetter, 'event' | 'queueUrl' | 'firstAttemptAt'> & { source: string; detailType: string }
 
 /** Which dead letters to replay: one (by dead-letter id or event id) or all. */
 export type ReplayFilter = { id: string } | { all: true }
@@ -35,16 +36,14 @@ export type ReplayFilter = { id: string } | { all: true }
 export interface ReplayReport {
   /** Dead letters that were tried. */
   attempted: number
-  /** Delivered and removed from the store. */
+  /** Put on the target's queue again and removed from the store. */
   delivered: string[]
   /** Still undeliverable; kept, with the attempt counted and the new error. */
   failed: Array<{ id: string; error: string }>
 }
 
-/** Outcome of one delivery attempt to a target. */
-export type AttemptResult =
-  | { ok: true; status: number }
-  | { ok: false; retryable: boolean; error: string; status?: number; retryAfterMs?: number }
+/** Outcome of one attempt to put an event on its target's queue. */
+export type AttemptResult = { ok: true } | { ok: false; retryable: boolean; error: string }
 
 export interface DeadLetterStore {
   readonly file: string
@@ -54,7 +53,7 @@ export interface DeadLetterStore {
   entries(): AsyncGenerator<DeadLetter>
   /** Summaries, oldest first, at most `limit` (default 1000) so a huge file cannot fill memory. */
   list(options?: { limit?: number }): Promise<DeadLetterSummary[]>
-  /** Re-delivers the selected dead letters one by one; removes those delivered. */
+  /** Puts the selected dead letters on their queues again one by one; removes those put. */
   replay(filter: ReplayFilter, deliver: (record: DeadLetter) => Promise<AttemptResult>): Promise<ReplayReport>
 }
 

@@ -1,5 +1,6 @@
-// Delivery of matched events to HTTP targets: one job per (event, rule), retried with exponential
-// backoff and jitter on network errors, 408, 429 and 5xx, bounded by attempts and age, then dead-lettered.
+// Delivery of matched events to their targets' queues (EventBridge's SQS target): one job per (event,
+// rule), retried with exponential backoff and jitter on retryable failures, bounded by attempts and
+// age (the rule's retry policy), then dead-lettered (the rule's dead-letter queue).
 import type { AttemptResult, DeadLetterStore } from './dead-letters.ts'
 import type { BusEvent } from './put-events.ts'
 
@@ -36,6 +37,7 @@ export const silentLogger: BusLogger = { debug() {}, info() {}, warn() {}, error
 export interface DeliveryStats {
   /** Deliveries (event x matched rule) started. */
   scheduled: number
+  /** Put on the target's queue. */
   delivered: number
   /** Retries scheduled after a retryable failure. */
   retries: number
@@ -47,58 +49,16 @@ export interface Delivery {
   event: BusEvent
   rule: string
   target: string
-  url: string
+  queueUrl: string
 }
 
-/** Whether an HTTP status is worth retrying: timeouts, throttling and server errors. */
-export const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500
+/** One attempt at putting a delivery's event on its queue; `signal` aborts it when the bus stops. */
+export type Put = (delivery: Delivery, signal: AbortSignal) => Promise<AttemptResult>
 
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined
-  const seconds = Number(header)
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
-  const date = Date.parse(header)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
-}
-
-/** POSTs the event JSON to the target once, with the bus secret header. */
-export async function postEvent(
-  url: string,
-  event: BusEvent,
-  options: { secret: string; timeoutMs: number; signal?: AbortSignal },
-): Promise<AttemptResult> {
-  const timeout = AbortSignal.timeout(options.timeoutMs)
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-bus-secret': options.secret, 'user-agent': 'f1-local-bus' },
-      body: JSON.stringify(event),
-      signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
-    })
-    const text = await res.text().catch(() => '')
-    if (res.ok) return { ok: true, status: res.status }
-    const error = `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`
-    const wait = retryAfterMs(res.headers.get('retry-after'))
-    return {
-      ok: false,
-      retryable: isRetryableStatus(res.status),
-      status: res.status,
-      error,
-      ...(wait === undefined ? {} : { retryAfterMs: wait }),
-    }
-  } catch (err) {
-    if (timeout.aborted) return { ok: false, retryable: true, error: `no answer within ${options.timeoutMs} ms` }
-    if (options.signal?.aborted) return { ok: false, retryable: true, error: 'aborted: the bus stopped during the attempt' }
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause
-    return { ok: false, retryable: true, error: cause?.code ?? cause?.message ?? (err as Error).message }
-  }
-}
-
-/** Exponential backoff with equal jitter: half the doubled delay fixed, half random; Retry-After wins if longer. */
-export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number, retryAfter?: number): number {
+/** Exponential backoff with equal jitter: half the doubled delay fixed, half random. */
+export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
-  const jittered = exp / 2 + random() * (exp / 2)
-  return Math.min(policy.maxDelayMs, Math.max(jittered, retryAfter ?? 0))
+  return exp / 2 + random() * (exp / 2)
 }
 
 export interface Deliverer {
@@ -116,13 +76,13 @@ export interface Deliverer {
 
 /** The delivery engine of one bus: background jobs, retries, dead letters, a graceful close. */
 export function createDeliverer(options: {
-  secret: string
+  put: Put
   retry: RetryPolicy
   deadLetters: DeadLetterStore
   logger: BusLogger
   random?: () => number
 }): Deliverer {
-  const { secret, retry, deadLetters, logger } = options
+  const { put, retry, deadLetters, logger } = options
   const random = options.random ?? Math.random
   const stats: DeliveryStats = { scheduled: 0, delivered: 0, retries: 0, deadLettered: 0, inFlight: 0 }
   const jobs = new Set<Promise<void>>()
@@ -147,7 +107,7 @@ export function createDeliverer(options: {
         eventId: delivery.event.id,
         rule: delivery.rule,
         target: delivery.target,
-        url: delivery.url,
+        queueUrl: delivery.queueUrl,
         attempts,
         lastError,
         firstAttemptAt: new Date(firstAttemptAt).toISOString(),
@@ -176,20 +136,20 @@ export function createDeliverer(options: {
       if (closed)
         return giveUp(lastError ? `${lastError} (the bus stopped before the next retry)` : 'the bus stopped before the first attempt')
       attempts++
-      const result = await postEvent(delivery.url, delivery.event, { secret, timeoutMs: retry.requestTimeoutMs, signal: aborting.signal })
+      const result = await put(delivery, aborting.signal)
       const log = { eventId: delivery.event.id, rule: delivery.rule, target: delivery.target, attempt: attempts }
       if (result.ok) {
         stats.delivered++
-        logger.debug({ ...log, status: result.status }, 'event delivered')
+        logger.debug(log, 'event put on its queue')
         return
       }
       lastError = result.error
       if (!result.retryable || attempts >= retry.maxAttempts || aborting.signal.aborted) return giveUp(result.error)
-      const delay = backoffMs(attempts, retry, random, result.retryAfterMs)
+      const delay = backoffMs(attempts, retry, random)
       if (Date.now() + delay - firstAttemptAt > retry.maxAgeMs) return giveUp(`${result.error} (maximum event age reached)`)
       if (closed) continue
       stats.retries++
-      logger.info({ ...log, error: result.error, retryInMs: Math.round(delay) }, 'delivery failed; retrying')
+      logger.info({ ...log, error: result.error, retryInMs: Math.round(delay) }, 'putting the event on its queue failed; retrying')
       await wait(delay)
     }
   }

@@ -1,43 +1,36 @@
 // The local EventBridge-compatible bus: answers PutEvents from the real @aws-sdk/client-eventbridge
-// (AWS JSON 1.1 over HTTP), matches the rules of @f1/events, delivers to the consumers' POST /events
-// with retries, and keeps what it cannot deliver in a dead-letter file.
+// (AWS JSON 1.1 over HTTP), matches the rules of @f1/events and puts each matched event on its target
+// consumer's queue (served by this process: ./queues.ts) with retries, keeping what it cannot put in a
+// dead-letter file. The consumers poll their queues with the real SQS client, as they do in AWS.
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { RULES, type EventRule } from '@f1/events/rules'
+import { CONSUMERS, RULES, type Consumer, type EventRule } from '@f1/events/rules'
 import { busSettingsFromEnv, type BusEnvSettings } from './config.ts'
 import { openDeadLetterStore, type DeadLetter, type DeadLetterSummary, type ReplayFilter, type ReplayReport } from './dead-letters.ts'
-import {
-  createDeliverer,
-  DEFAULT_RETRY,
-  postEvent,
-  silentLogger,
-  type BusLogger,
-  type DeliveryStats,
-  type RetryPolicy,
-} from './delivery.ts'
+import { createDeliverer, DEFAULT_RETRY, silentLogger, type BusLogger, type DeliveryStats, type RetryPolicy } from './delivery.ts'
 import { compileEventPattern } from './pattern.ts'
 import { putEvents, type AcceptedEvent } from './put-events.ts'
+import { eventQueueEnv, localSqsClient, sendEvent, startLocalQueues, type EventQueueUrls } from './queues.ts'
 
-export { DEFAULT_BUS_NAME, DEFAULT_BUS_PORT, DEV_BUS_SECRET } from './config.ts'
+export { DEFAULT_BUS_NAME, DEFAULT_BUS_PORT, DEFAULT_EVENT_QUEUE_PORT } from './config.ts'
 export { jsonLineLogger } from './logger.ts'
 export type { BusLogger, RetryPolicy } from './delivery.ts'
 export type { DeadLetter, DeadLetterSummary, ReplayFilter, ReplayReport } from './dead-letters.ts'
 export type { BusEvent } from './put-events.ts'
+export type { EventQueueUrls } from './queues.ts'
 
 export interface LocalBusOptions {
   /** Default EVENT_BUS_PORT, else EVENTBRIDGE_ENDPOINT's port, else 4010; 0 picks a free port. */
   port?: number
-  /** Default 127.0.0.1. */
+  /** The consumers' queues (the local SQS); default EVENT_QUEUE_PORT, else SQS_ENDPOINT's port, else 4011; 0 picks a free port. */
+  queuePort?: number
+  /** Default 127.0.0.1, for both. */
   host?: string
   /** Default RULES from @f1/events/rules. */
   rules?: readonly EventRule[]
-  /** The target app's consumer URL; default `<APP>_URL` (else http://127.0.0.1:<dev port>) + /events. */
-  targetUrl?: (app: string) => string
   /** The custom bus the rules live on; default EVENT_BUS_NAME, else f1-events-dev. */
   busName?: string
-  /** Sent as `x-bus-secret`; default EVENT_BUS_SECRET, else the dev secret. */
-  secret?: string
   /** Where dead-letters.jsonl lives; default EVENT_BUS_DEAD_LETTER_DIR, else <repo>/.local/bus. */
   deadLetterDir?: string
   retry?: Partial<RetryPolicy>
@@ -45,7 +38,7 @@ export interface LocalBusOptions {
   logger?: BusLogger
   /** Region in events when the request's SigV4 scope has none; default AWS_REGION, else us-east-1. */
   region?: string
-  /** Account id in events; default 000000000000. */
+  /** Account id in events and queue URLs; default 000000000000. */
   account?: string
   /** Where the defaults above come from; default process.env. */
   env?: NodeJS.ProcessEnv
@@ -64,19 +57,33 @@ export interface LocalBus {
   url: string
   port: number
   busName: string
+  /** The local SQS serving the consumers' queues (`new SQSClient({ endpoint: bus.sqsEndpoint })`). */
+  sqsEndpoint: string
+  queuePort: number
+  /** Each consumer's queue and dead-letter queue (`<consumer>-events`, `<consumer>-events-dlq`). */
+  queues: Record<Consumer, EventQueueUrls>
+  /** simulation-service's job queue. */
+  jobQueueUrl: string
+  /**
+   * An app's settings for the local queues it reads: a consumer's EVENT_QUEUE_URL,
+   * EVENT_DEAD_LETTER_QUEUE_URL and SQS_ENDPOINT; simulation-service's SIMULATION_JOB_QUEUE_URL and
+   * SQS_ENDPOINT; nothing for the others.
+   */
+  queueEnv(app: string): Record<string, string>
   stats(): BusStats
-  /** Resolves once no delivery is in flight or waiting for a retry. */
+  /** Resolves once every event accepted so far is on its queues or dead-lettered (not yet consumed). */
   idle(): Promise<void>
   deadLetters: {
     file: string
     list(options?: { limit?: number }): Promise<DeadLetterSummary[]>
     entries(): AsyncGenerator<DeadLetter>
-    /** Re-delivers to the target's current URL; removes what was delivered. */
+    /** Puts them on their target's queue again; removes those put. */
     replay(filter: ReplayFilter): Promise<ReplayReport>
   }
   /**
-   * Stops listening; deliveries waiting for a retry go to the dead letters, attempts under way get
-   * `graceMs` (default 2000) to finish before they are aborted and dead-lettered too.
+   * Stops listening; puts waiting for a retry go to the dead letters, attempts under way get
+   * `graceMs` (default 2000) to finish before they are aborted and dead-lettered too. Then the queues
+   * stop: what they held is lost (they live in this process's memory).
    */
   close(options?: { graceMs?: number }): Promise<void>
 }
@@ -119,31 +126,33 @@ export async function startLocalBus(options: LocalBusOptions = {}): Promise<Loca
   let settings: BusEnvSettings | undefined
   const env = () => (settings ??= busSettingsFromEnv(options.env ?? process.env))
   const port = options.port ?? env().port
+  const queuePort = options.queuePort ?? env().queuePort
   const host = options.host ?? '127.0.0.1'
   const busName = options.busName ?? env().busName
-  const secret = options.secret ?? env().secret
-  const targetUrl = options.targetUrl ?? env().targetUrl
   const defaultRegion = options.region ?? env().region
   const account = options.account ?? '000000000000'
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry }
   const logger = options.logger ?? silentLogger
   const deadLetters = openDeadLetterStore(options.deadLetterDir ?? env().deadLetterDir)
 
-  // Bad patterns or unknown targets fail the start, not the first event.
-  const rules = (options.rules ?? RULES).map((rule) => ({
-    ...rule,
-    url: targetUrl(rule.target),
-    matches: compileEventPattern(rule.eventPattern),
-  }))
-  /** The target's URL now (the resolver may follow a restarted app), else the one it had at start. */
-  const urlOf = (rule: { target: string; url: string }) => {
-    try {
-      return targetUrl(rule.target)
-    } catch {
-      return rule.url
-    }
+  // Bad patterns or targets without a queue fail the start, not the first event.
+  const ruleList = (options.rules ?? RULES).map((rule) => ({ ...rule, matches: compileEventPattern(rule.eventPattern) }))
+  const local = await startLocalQueues({ port: queuePort, host, region: defaultRegion, account })
+  const queueOf = (target: string): EventQueueUrls | undefined =>
+    Object.hasOwn(local.queues, target) ? local.queues[target as Consumer] : undefined
+  const missing = ruleList.find((rule) => !queueOf(rule.target))
+  if (missing) {
+    await local.close()
+    throw new Error(`Rule ${missing.name} targets ${missing.target}, which is not a consumer with a queue`)
   }
-  const deliverer = createDeliverer({ secret, retry, deadLetters, logger })
+  const rules = ruleList.map((rule) => ({ ...rule, queueUrl: queueOf(rule.target)!.queueUrl }))
+  const sqs = localSqsClient(local.endpoint, defaultRegion)
+  const deliverer = createDeliverer({
+    put: (delivery, signal) => sendEvent(sqs, delivery.queueUrl, delivery.event, { timeoutMs: retry.requestTimeoutMs, signal }),
+    retry,
+    deadLetters,
+    logger,
+  })
   const counters = { putEventsRequests: 0, entriesAccepted: 0, entriesFailed: 0, unmatched: 0 }
   let routing = 0 // answered PutEvents whose events are not handed to the deliverer yet
 
@@ -161,14 +170,14 @@ export async function startLocalBus(options: LocalBusOptions = {}): Promise<Loca
         counters.unmatched++
         logger.debug({ eventId: event.id, bus, source: event.source, detailType: event['detail-type'] }, 'no rule matched; event dropped')
       }
-      for (const rule of matched) deliverer.deliver({ event, rule: rule.name, target: rule.target, url: urlOf(rule) })
+      for (const rule of matched) deliverer.deliver({ event, rule: rule.name, target: rule.target, queueUrl: rule.queueUrl })
     }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0]
     if (req.method === 'GET' && (path === '/health' || path === '/ready')) {
-      return send(res, 200, { status: 'ok', bus: busName, rules: rules.length }, 'application/json')
+      return send(res, 200, { status: 'ok', bus: busName, rules: rules.length, sqs: local.endpoint }, 'application/json')
     }
     const target = req.headers['x-amz-target']
     if (req.method !== 'POST' || path !== '/' || typeof target !== 'string') {
@@ -216,20 +225,26 @@ export async function startLocalBus(options: LocalBusOptions = {}): Promise<Loca
       else res.destroy()
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new Error(`Port ${port} is already in use; is another bus running? Set EVENT_BUS_PORT or pass port.`)
-          : err,
-      ),
-    )
-    server.listen(port, host, () => resolve())
-  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          err.code === 'EADDRINUSE'
+            ? new Error(`Port ${port} is already in use; is another bus running? Set EVENT_BUS_PORT or pass port.`)
+            : err,
+        ),
+      )
+      server.listen(port, host, () => resolve())
+    })
+  } catch (err) {
+    sqs.destroy()
+    await local.close()
+    throw err
+  }
   const actualPort = (server.address() as AddressInfo).port
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`
   logger.info(
-    { url, bus: busName, rules: rules.map((r) => `${r.name} -> ${r.target}`), deadLetters: deadLetters.file },
+    { url, sqs: local.endpoint, bus: busName, rules: rules.map((r) => `${r.name} -> ${r.target}`), deadLetters: deadLetters.file },
     'local event bus listening',
   )
 
@@ -238,6 +253,14 @@ export async function startLocalBus(options: LocalBusOptions = {}): Promise<Loca
     url,
     port: actualPort,
     busName,
+    sqsEndpoint: local.endpoint,
+    queuePort: local.port,
+    queues: local.queues,
+    jobQueueUrl: local.jobQueueUrl,
+    queueEnv: (app) => ({
+      ...((CONSUMERS as readonly string[]).includes(app) ? eventQueueEnv(local.endpoint, local.queues[app as Consumer]) : {}),
+      ...(app === 'simulation-service' ? { SIMULATION_JOB_QUEUE_URL: local.jobQueueUrl, SQS_ENDPOINT: local.endpoint } : {}),
+    }),
     stats: () => ({ ...counters, ...deliverer.stats() }),
     idle,
     deadLetters: {
@@ -245,7 +268,11 @@ export async function startLocalBus(options: LocalBusOptions = {}): Promise<Loca
       list: (listOptions) => deadLetters.list(listOptions),
       entries: () => deadLetters.entries(),
       replay: (filter) =>
-        deadLetters.replay(filter, (record) => postEvent(urlOf(record), record.event, { secret, timeoutMs: retry.requestTimeoutMs })),
+        deadLetters.replay(filter, async (record) => {
+          const queue = queueOf(record.target)
+          if (!queue) return { ok: false, retryable: false, error: `${record.target} has no queue` }
+          return sendEvent(sqs, queue.queueUrl, record.event, { timeoutMs: retry.requestTimeoutMs })
+        }),
     },
     close(closeOptions = {}) {
       closing ??= (async () => {
@@ -256,6 +283,8 @@ export async function startLocalBus(options: LocalBusOptions = {}): Promise<Loca
         await stopped
         // A PutEvents answered during the close: its deliveries are dead-lettered at once; wait for the writes.
         await idle()
+        sqs.destroy()
+        await local.close()
         logger.info({ stats: { ...counters, ...deliverer.stats() } }, 'local event bus stopped')
       })()
       return closing

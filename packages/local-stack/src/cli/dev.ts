@@ -10,7 +10,7 @@ import { ensureTables } from '@f1/tables/create'
 import { resolveTableNames, tableNamesToEnv } from '@f1/tables'
 import { RULES } from '@f1/events/rules'
 import { APPS, DYNAMODB_LOCAL_PORT, type AppEntry } from '../apps.ts'
-import { DEFAULT_BUS_PORT, DEV_BUS_SECRET, jsonLineLogger, startLocalBus, type LocalBus } from '../bus/server.ts'
+import { DEFAULT_BUS_PORT, jsonLineLogger, startLocalBus, type LocalBus } from '../bus/server.ts'
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb.ts'
 import { formatLogLine } from '../log-format.ts'
 import {
@@ -220,9 +220,9 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
     env[app.urlVar] ??= `http://127.0.0.1:${ports(app)}`
   }
 
-  // The local EventBridge: same rules as AWS, but only towards the consumers this stack runs.
+  // The local EventBridge: same rules as AWS, but only towards the consumers this stack runs, each
+  // putting the events on its target's queue (SQS, served by the bus in this process's memory).
   env.EVENT_BUS_NAME ??= 'f1-events-dev'
-  env.EVENT_BUS_SECRET ??= DEV_BUS_SECRET
   const running = new Set<string>(present.map(({ app }) => app.name))
   bus = await startLocalBus({
     env,
@@ -231,7 +231,12 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
     logger: jsonLineLogger(prefixer('event-bus', 4)),
   })
   env.EVENTBRIDGE_ENDPOINT = bus.url
-  log(`Event bus on ${bus.url}; dead letters in ${bus.deadLetters.file}`)
+  log(
+    `Event bus on ${bus.url}; the consumers' queues on ${bus.sqsEndpoint} (in memory: they go with the stack); dead letters in ${bus.deadLetters.file}`,
+  )
+  const eventBus = bus
+  /** A consumer reads its own event queue, simulation-service its job queue (bus.queueEnv); other apps none. */
+  const envOf = (app: AppEntry): NodeJS.ProcessEnv => ({ ...env, ...eventBus.queueEnv(app.name) })
 
   // Stripe in test mode, locally: subscription-service's checkout and cancel call the double, whose
   // checkout page's Pay sends the webhooks Stripe would send to the gateway, signed with the secret
@@ -283,7 +288,7 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
     const supervised = new Supervised({
       args: ['--import', 'tsx', entry],
       cwd: join(root, app.dir),
-      env,
+      env: envOf(app),
       print,
       ready: (child) => waitReady(url, child),
       watch: watchedFolders(root, app),
@@ -322,6 +327,10 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
   for (const { app } of children) if (app.name !== 'gateway') row(app.name, env[app.urlVar] as string)
   row('DynamoDB', endpoint)
   row('Event bus', bus.url)
+  row(
+    'Event queues',
+    `${bus.sqsEndpoint} (SQS; \`pnpm exec f1-local bus queues\` shows them, \`bus peek\`/\`bus redrive\` their dead letters)`,
+  )
   row(
     'Stripe',
     stripe

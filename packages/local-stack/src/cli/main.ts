@@ -11,14 +11,21 @@ Commands:
                       and print "N passed, N failed". Extra arguments go to turbo (e.g. --filter).
   dynamodb            Run DynamoDB Local in the foreground with every table created.
                       --port N (default 8000)  --data-dir DIR (default: in memory)
-  bus                 Run the local EventBridge-compatible bus in the foreground (PutEvents, rules, delivery).
-                      --port N (default EVENT_BUS_PORT or 4010)  --dir DIR dead letters (default .local/bus)  --verbose
+  bus                 Run the local EventBridge-compatible bus in the foreground: PutEvents, rules, and each consumer's
+                      queue and dead-letter queue (SQS, in its memory) that matched events are put on.
+                      --port N (default EVENT_BUS_PORT or 4010)  --queue-port N (default EVENT_QUEUE_PORT or 4011)
+                      --dir DIR dead letters (default .local/bus)  --verbose
+  bus queues          Each consumer's queue of the running bus: waiting, being handled, dead-lettered.  --json
+  bus peek CONSUMER   The events in a consumer's dead-letter queue (left there).  --max N  --json
+  bus redrive         Move a consumer's dead-letter queue back to its queue.  CONSUMER | --all
+                      (queues, peek, redrive: --endpoint URL, default SQS_ENDPOINT, else http://127.0.0.1:4011)
   relay               Run the outbox relay in the foreground: every outbox item inserted in an outbox table's
                       stream goes on the bus (EventBridge Pipes do this in AWS), at least once, from checkpoints.
                       --dir DIR checkpoints (default RELAY_DIR, else .local/relay)  --tables usage,... (default all)  --poll-ms N  --verbose
-  dlq list            List the bus's dead letters: id, rule, target, attempts, last error, time.  --json  --dir DIR
-  dlq replay          Re-deliver dead letters to their targets and remove those delivered.
-                      --id ID (dead-letter or event id) | --all   --dir DIR
+  dlq list            List the events the bus could not put on a queue: id, rule, target, attempts, last error, time.
+                      --json  --dir DIR
+  dlq replay          Put those dead letters on their consumer's queue (of the running bus) and remove those put.
+                      --id ID (dead-letter or event id) | --all   --dir DIR  --endpoint URL
   stripe              Run the local Stripe double in the foreground (test mode, in memory; \`dev\` starts one):
                       the Stripe API calls subscription-service makes, a checkout page, signed webhooks.
                       --port N (default STRIPE_DOUBLE_PORT or 12111)  --webhook-url URL (default the gateway's)

@@ -29,11 +29,22 @@ export interface Run {
 /** `{tmp}` in a runAs command is the test's temporary folder. */
 export const TMP = '{tmp}'
 
+const NO_LOCAL_SQS = /No local SQS answers at http:\/\/127\.0\.0\.1:\d+: is `f1-local dev` or `f1-local bus` running\?/
+
 /** Documented commands the test runs, by their text as extracted. */
 export const RUN: Record<string, Run> = {
   'pnpm exec f1-local dlq list': { expect: { exit: 0, output: /No dead letters in / } },
   'pnpm exec f1-local dlq replay --all': { expect: { exit: 0, output: /No dead letters in / } },
-  'pnpm exec f1-local bus': { expect: { ready: /Local EventBridge bus "[^"]+" on http:\/\/127\.0\.0\.1:\d+/ } },
+  'pnpm exec f1-local bus': {
+    sequence: 'bus',
+    expect: { ready: /Local EventBridge bus "[^"]+" on http:\/\/127\.0\.0\.1:\d+ .+the consumers' queues on http:\/\/127\.0\.0\.1:\d+ / },
+  },
+  // After the bus above has stopped (same sequence), on the test's own EVENT_QUEUE_PORT: reaching the
+  // SQS endpoint proves the arguments parsed (a usage error exits 2); test/bus-dead-letters.test.ts
+  // runs them against a bus with dead letters.
+  'pnpm exec f1-local bus queues': { sequence: 'bus', expect: { exit: 1, output: NO_LOCAL_SQS } },
+  'pnpm exec f1-local bus peek action-log-service': { sequence: 'bus', expect: { exit: 1, output: NO_LOCAL_SQS } },
+  'pnpm exec f1-local bus redrive action-log-service': { sequence: 'bus', expect: { exit: 1, output: NO_LOCAL_SQS } },
   'pnpm exec f1-local relay': { expect: { ready: /"msg":"relay started"/ } },
   'pnpm demo:plan -- --plan pro': {
     // No gateway runs: reaching the login proves the arguments parsed (a usage error exits 2).
@@ -96,7 +107,7 @@ export const RUN: Record<string, Run> = {
   },
   // Both write infra/cdk.out (ignored by git), so they take turns.
   'pnpm --filter ./infra synth': { sequence: 'infra', expect: { exit: 0, output: /^f1-relay-dev: .+f1-relay-dev\.template\.json$/m } },
-  'pnpm --filter ./infra synth -c stage=prod -c actionLogServiceUrl=https://action-log.example.com -c usageServiceUrl=https://usage.example.com -c migratorUrl=https://migrator.example.com -c certificateArn=arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b -c apiDomainName=api.example.com -c stripePricePro=price_1ProExample -c stripePriceTeam=price_1TeamExample':
+  'pnpm --filter ./infra synth -c stage=prod -c certificateArn=arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b -c apiDomainName=api.example.com -c stripePricePro=price_1ProExample -c stripePriceTeam=price_1TeamExample':
     { sequence: 'infra', expect: { exit: 0, output: /^f1-compute-prod: .+f1-compute-prod\.template\.json$/m } },
   'pnpm build --filter @f1/simulation-service... && pnpm deploy --prod --legacy --filter @f1/simulation-service /tmp/simulation-service': {
     runAs: {
