@@ -3,7 +3,8 @@
 // every scenario is 0 lost and 0 duplicate effects, and that is what is asserted.
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
-import { everyEventLogged, quotaMismatches, tally, type Tally } from './ledger.ts'
+import { everyEventLogged, notLogged, quotaMismatches, tally, type Tally } from './ledger.ts'
+import { depthWhen, empty, queueDepth } from './queues.ts'
 import { startStack, type Stack } from './stack.ts'
 import { burst } from './traffic.ts'
 
@@ -66,17 +67,40 @@ t.test('the relay killed with SIGKILL mid-stream: restarted, it resumes from its
   })
 })
 
-t.test('the action log down long enough to dead-letter: replayed, every event is logged once', async (t) => {
-  await scenario(t, 'consumer down, dead letters replayed', async () => {
-    await stack.apps['action-log-service'].kill('SIGTERM')
+t.test('the action log killed (SIGKILL): its events wait in its queue, none is dead-lettered, and back, it logs each once', async (t) => {
+  const sqs = stack.sqsEndpoint
+  const { queueUrl, deadLetterQueueUrl } = stack.bus().queues['action-log-service']
+  const consumer = stack.apps['action-log-service']
+  // Killed idle (nothing received and not yet deleted), so what its queue holds next is exactly what it missed.
+  t.ok(empty(await depthWhen(sqs, queueUrl, empty, 90_000)), 'the action log has handled its queue before it is killed')
+  const filed = (await stack.bus().deadLetters.list()).length
+  await scenario(t, 'consumer SIGKILL, events wait in its queue', async () => {
+    const deadLettered = stack.bus().stats().deadLettered
+    await consumer.kill('SIGKILL')
     await burst(stack.gateway, 5)
-    await stack.bus().idle()
-    const dead = await stack.bus().deadLetters.list()
-    t.ok(dead.length > 0, `${dead.length} events dead-lettered while the consumer was down`)
-    await stack.apps['action-log-service'].start()
-    const report = await stack.bus().deadLetters.replay({ all: true })
-    t.equal(report.delivered.length, dead.length, 'every dead letter replayed')
+    // The relay and the bus carry on: every event the action log misses ends up on its queue, once.
+    let missed = 0
+    const held = await depthWhen(
+      sqs,
+      queueUrl,
+      async (depth) => depth.waiting === (missed = (await notLogged(stack)).length) && depth.inFlight === 0,
+      60_000,
+    )
+    t.ok(missed > 0, `${missed} events made while the action log was down`)
+    t.same(held, { waiting: missed, inFlight: 0, delayed: 0 }, 'its queue holds each of them once, none received')
+    // Down past the bus's whole retry policy (10 s): a push to a consumer that is down would have dead-lettered by now.
+    await sleep(12_000)
+    t.same(await queueDepth(sqs, queueUrl), held, 'still waiting in its queue after the bus would have given up a push')
+    t.equal(stack.bus().stats().deadLettered, deadLettered, 'the bus dead-lettered nothing')
+    t.same(await queueDepth(sqs, deadLetterQueueUrl), { waiting: 0, inFlight: 0, delayed: 0 }, 'its dead-letter queue is empty')
+    t.equal((await notLogged(stack)).length, missed, 'nothing logged while it was down')
+    await consumer.start()
   })
+  // Every event is in the action log once (the scenario's tally); each message is deleted once handled,
+  // so none is left to be received and applied again, and none failed into the dead-letter queue.
+  t.same(await depthWhen(sqs, queueUrl, empty, 30_000), { waiting: 0, inFlight: 0, delayed: 0 }, 'its queue drained')
+  t.same(await queueDepth(sqs, deadLetterQueueUrl), { waiting: 0, inFlight: 0, delayed: 0 }, 'its dead-letter queue still empty')
+  t.equal((await stack.bus().deadLetters.list()).length, filed, "no new dead letter in the bus's file")
 })
 
 t.test('DynamoDB paused (SIGSTOP) for 5 s mid-traffic: once it is back, nothing is lost and nothing doubles', async (t) => {

@@ -57,6 +57,12 @@ async function actionCounts(stack: Stack): Promise<Map<string, number>> {
   return counts
 }
 
+/** The outbox events made so far that the action log does not hold (yet). */
+export async function notLogged(stack: Stack): Promise<OutboxedEvent[]> {
+  const [events, actions] = await Promise.all([outboxed(stack), actionCounts(stack)])
+  return events.filter((e) => !actions.has(e.eventId))
+}
+
 /** Waits until every outbox event made so far is in the action log; false when `timeoutMs` passes first. */
 export async function everyEventLogged(stack: Stack, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
