@@ -45,6 +45,7 @@ export const RUN: Record<string, Run> = {
   'pnpm exec f1-local bus queues': { sequence: 'bus', expect: { exit: 1, output: NO_LOCAL_SQS } },
   'pnpm exec f1-local bus peek action-log-service': { sequence: 'bus', expect: { exit: 1, output: NO_LOCAL_SQS } },
   'pnpm exec f1-local bus redrive action-log-service': { sequence: 'bus', expect: { exit: 1, output: NO_LOCAL_SQS } },
+  'pnpm exec f1-local bus redrive --all': { sequence: 'bus', expect: { exit: 1, output: NO_LOCAL_SQS } },
   'pnpm exec f1-local relay': { expect: { ready: /"msg":"relay started"/ } },
   'pnpm demo:plan -- --plan pro': {
     // No gateway runs: reaching the login proves the arguments parsed (a usage error exits 2).
