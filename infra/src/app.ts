@@ -2,12 +2,14 @@
 import { Annotations, CfnOutput, type App } from 'aws-cdk-lib'
 import { OUTBOX_TABLE_IDS, type OutboxTableId } from '@f1/tables/outbox'
 import { AccessStack } from './access-stack.ts'
+import { AlertsStack } from './alerts-stack.ts'
 import { ComputeStack } from './compute-stack.ts'
 import { readConfig, type InfraConfig } from './config.ts'
 import { DataStack } from './data-stack.ts'
 import { EventsStack } from './events-stack.ts'
 import { IDLE_TIMEOUT, LoadBalancerStack } from './load-balancer-stack.ts'
 import { busName, stageTableNames } from './names.ts'
+import { alarmsNotify, MonitoringStack } from './monitoring-stack.ts'
 import { NetworkStack } from './network-stack.ts'
 import { RelayStack } from './relay-stack.ts'
 import { WebStack } from './web-stack.ts'
@@ -15,6 +17,7 @@ import { WebStack } from './web-stack.ts'
 /** The stacks of the data and its events: tables, bus, relay, policies. */
 export interface PlatformStacks {
   config: InfraConfig
+  alerts: AlertsStack
   data: DataStack
   events: EventsStack
   relay: RelayStack
@@ -26,6 +29,7 @@ export interface F1Stacks extends PlatformStacks {
   loadBalancer: LoadBalancerStack
   web: WebStack
   compute: ComputeStack
+  monitoring: MonitoringStack
 }
 
 export interface BuildOptions {
@@ -62,6 +66,14 @@ export function buildPlatformStacks(app: App): PlatformStacks {
   const tableNames = stageTableNames(stage, config.existingLegacyTableName)
   const common = commonProps(config)
 
+  // First: every alarm of the stage notifies its topic (alarmsNotify), whichever stack the alarm is in.
+  const alerts = new AlertsStack(app, `f1-alerts-${stage}`, {
+    ...common,
+    description: `F1 Race Sim alarm topic (${stage})`,
+    stage,
+    alarmEmail: config.alarmEmail,
+  })
+  alarmsNotify(app, alerts.topic)
   const data = new DataStack(app, `f1-data-${stage}`, {
     ...common,
     description: `F1 Race Sim DynamoDB tables (${stage})`,
@@ -70,9 +82,8 @@ export function buildPlatformStacks(app: App): PlatformStacks {
   })
   const events = new EventsStack(app, `f1-events-${stage}`, {
     ...common,
-    description: `F1 Race Sim event bus, rules and API destinations (${stage})`,
+    description: `F1 Race Sim event bus, its rules and the consumers' event queues (${stage})`,
     stage,
-    consumerUrls: config.consumerUrls,
   })
   // A stream's ARN carries its creation time, so it cannot be built from a name like the other ARNs:
   // it is the one value imported from another stack. The export also makes CloudFormation refuse a
@@ -92,16 +103,10 @@ export function buildPlatformStacks(app: App): PlatformStacks {
     stage,
     tableNames,
   })
-  for (const consumer of config.placeholderConsumers) {
-    Annotations.of(events).addWarningV2(
-      '@f1/infra:placeholder-url',
-      `${consumer} has no URL in context: its API destination calls ${config.consumerUrls[consumer]}`,
-    )
-  }
   // The policies name resources by ARN only; deploying them last keeps the order readable.
   access.addStackDependency(data)
   access.addStackDependency(events)
-  return { config, data, events, relay, access }
+  return { config, alerts, data, events, relay, access }
 }
 
 /** The network, load balancer, web and compute stacks, which run the apps on the platform's stacks. */
@@ -154,7 +159,7 @@ function buildComputeStacks(app: App, platform: PlatformStacks, options: BuildOp
     vpc: network.vpc,
     securityGroups: network.serviceSecurityGroups,
     policies: access.policies,
-    busSecret: events.busSecret,
+    eventQueues: events.eventQueues,
     gatewayTargetGroup: loadBalancer.gatewayTargetGroup,
     tableNames,
     appOrigins: config.appOrigin ? `${config.appOrigin},${consoleOrigin}` : consoleOrigin,
@@ -174,5 +179,14 @@ function buildComputeStacks(app: App, platform: PlatformStacks, options: BuildOp
   compute.addStackDependency(access)
   compute.addStackDependency(relay)
   compute.addStackDependency(web)
-  return { network, loadBalancer, web, compute }
+  const monitoring = new MonitoringStack(app, `f1-monitoring-${stage}`, {
+    ...common,
+    description: `F1 Race Sim dashboard and the alarms across services (${stage})`,
+    stage,
+    loadBalancer: loadBalancer.loadBalancer,
+    tableNames,
+    eventQueues: events.eventQueues,
+    jobQueue: compute.jobQueue,
+  })
+  return { network, loadBalancer, web, compute, monitoring }
 }

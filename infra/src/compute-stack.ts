@@ -1,23 +1,27 @@
 // The apps on ECS Fargate: one cluster (Container Insights), a Cloud Map namespace for Service
 // Connect, one service per app with its image, environment and secrets (service-env.ts), task role
-// (its managed policy from the access stack), health check, logs, circuit breaker and autoscaling;
-// the gateway behind the load balancer's target group; and the migrator's one-off backfill task.
+// (its managed policy from the access stack, and for an event consumer its own queues), health
+// check, logs, circuit breaker and autoscaling; the gateway behind the load balancer's target group;
+// simulation-service's job queue (simulation-jobs.ts), which only it may use and whose jobs it also
+// scales on; and the migrator's one-off backfill task.
 import { CfnOutput, CrossStackReferences, Duration, Fn, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib'
 import * as ec2 from 'aws-cdk-lib/aws-ec2'
 import * as ecs from 'aws-cdk-lib/aws-ecs'
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2'
-import type * as iam from 'aws-cdk-lib/aws-iam'
+import * as iam from 'aws-cdk-lib/aws-iam'
 import * as logs from 'aws-cdk-lib/aws-logs'
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager'
 import * as cloudmap from 'aws-cdk-lib/aws-servicediscovery'
+import type * as sqs from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import { calleesOf, callersOf, SERVICE_NAMES, SERVICES, type ServiceName } from '@f1/contracts/services'
+import { CONSUMERS, type Consumer } from '@f1/events/rules'
 import type { TableId } from '@f1/tables'
 import { appImage, HEALTH_PROBE, MIGRATOR_CLI } from './images.ts'
 import { logGroupName, resourceName, type Stage } from './names.ts'
-import { serviceEnvironment, serviceSecrets, SHUTDOWN_TIMEOUT_MS } from './service-env.ts'
+import { isConsumer, serviceEnvironment, serviceSecrets, SHUTDOWN_TIMEOUT_MS, type EventQueueUrls } from './service-env.ts'
 import { ServiceSecrets } from './service-secrets.ts'
 import { SERVICE_SIZES } from './service-sizes.ts'
+import { JOB_QUEUE_ACTIONS, scaleOnJobBacklog, SimulationJobQueue } from './simulation-jobs.ts'
 
 export interface ComputeStackProps extends StackProps {
   stage: Stage
@@ -25,7 +29,8 @@ export interface ComputeStackProps extends StackProps {
   securityGroups: Record<ServiceName, ec2.ISecurityGroup>
   /** Each app's table policy (the access stack): attached to its task role. */
   policies: Record<ServiceName, iam.IManagedPolicy>
-  busSecret: secretsmanager.ISecret
+  /** Each consumer's event queue and its dead-letter queue (the events stack's). */
+  eventQueues: Record<Consumer, { queue: sqs.IQueue; deadLetterQueue: sqs.IQueue }>
   gatewayTargetGroup: elbv2.ApplicationTargetGroup
   tableNames: Record<TableId, string>
   /** The gateway's APP_ORIGINS. */
@@ -49,6 +54,18 @@ export const PER_REQUEST_TIMEOUTS: Partial<Record<ServiceName, Duration>> = { 's
 export const CPU_TARGET_PERCENT = 60
 /** Requests per gateway task per minute before another starts (ALB RequestCountPerTarget). */
 export const GATEWAY_REQUESTS_PER_TARGET = 3000
+/**
+ * What a consumer may do on its own event queue: long-poll it, delete what it handled, hide a message
+ * longer or hand it back early, and read its attributes. Nothing on another consumer's queue.
+ */
+export const EVENT_QUEUE_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueAttributes',
+] as const
+/** What a consumer may do on its own dead-letter queue: put there at once an event that breaks its contract. */
+export const EVENT_DEAD_LETTER_ACTIONS = ['sqs:SendMessage'] as const
 /** The one-off task definition's family: run-task names it. */
 export const backfillFamily = (stage: Stage): string => resourceName('migrator-backfill', stage)
 
@@ -58,6 +75,8 @@ export class ComputeStack extends Stack {
   readonly taskDefinitions = {} as Record<ServiceName, ecs.FargateTaskDefinition>
   readonly backfillTask: ecs.FargateTaskDefinition
   readonly secrets: ServiceSecrets
+  /** simulation-service's job queue, its DLQ and their alarms. */
+  readonly jobQueue: SimulationJobQueue
 
   constructor(scope: Construct, id: string, props: ComputeStackProps) {
     const {
@@ -65,7 +84,7 @@ export class ComputeStack extends Stack {
       vpc,
       securityGroups,
       policies,
-      busSecret,
+      eventQueues,
       gatewayTargetGroup,
       tableNames,
       appOrigins,
@@ -86,9 +105,26 @@ export class ComputeStack extends Stack {
       // Service Connect needs an HTTP namespace only (no Route 53 zone): clients find callees through their proxy.
       defaultCloudMapNamespace: { name: `${stage}.f1.internal`, type: cloudmap.NamespaceType.HTTP, useForServiceConnect: true },
     })
-    this.secrets = new ServiceSecrets(this, 'Secrets', { stage, busSecret })
+    this.secrets = new ServiceSecrets(this, 'Secrets', { stage })
     const privateSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }
-    const envInputs = { stage, region: this.region, tableNames, appOrigins, keepAliveTimeoutMs, stripePrices }
+    const eventQueueUrls = {} as Record<Consumer, EventQueueUrls>
+    for (const consumer of CONSUMERS) {
+      eventQueueUrls[consumer] = {
+        queueUrl: eventQueues[consumer].queue.queueUrl,
+        deadLetterQueueUrl: eventQueues[consumer].deadLetterQueue.queueUrl,
+      }
+    }
+    this.jobQueue = new SimulationJobQueue(this, 'SimulationJobs', { stage })
+    const envInputs = {
+      stage,
+      region: this.region,
+      tableNames,
+      appOrigins,
+      keepAliveTimeoutMs,
+      stripePrices,
+      eventQueueUrls,
+      simulationJobQueueUrl: this.jobQueue.queue.queueUrl,
+    }
 
     /** The container of an app (its image, env, secrets, logs) in a task definition with its task role's policy. */
     const addAppContainer = (
@@ -141,6 +177,30 @@ export class ComputeStack extends Stack {
         runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
       })
       addAppContainer(service, taskDefinition, logGroup)
+      // The service's tasks poll the queue (the backfill task does not: it gets no SQS permission).
+      if (isConsumer(service)) {
+        const { queue, deadLetterQueue } = eventQueues[service]
+        taskDefinition.taskRole.addToPrincipalPolicy(
+          new iam.PolicyStatement({ sid: 'ConsumeOwnEventQueue', actions: [...EVENT_QUEUE_ACTIONS], resources: [queue.queueArn] }),
+        )
+        taskDefinition.taskRole.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            sid: 'DeadLetterOwnEvents',
+            actions: [...EVENT_DEAD_LETTER_ACTIONS],
+            resources: [deadLetterQueue.queueArn],
+          }),
+        )
+      }
+      // The service's runners use the job queue; its DLQ is SQS's to fill and the operators' to read.
+      if (service === 'simulation-service') {
+        taskDefinition.taskRole.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            sid: 'UseSimulationJobQueue',
+            actions: [...JOB_QUEUE_ACTIONS],
+            resources: [this.jobQueue.queue.queueArn],
+          }),
+        )
+      }
       this.taskDefinitions[service] = taskDefinition
 
       const called = callersOf(service).length > 0
@@ -187,6 +247,13 @@ export class ComputeStack extends Stack {
         scaleInCooldown: Duration.minutes(5),
         scaleOutCooldown: Duration.minutes(1),
       })
+      if (service === 'simulation-service') {
+        scaleOnJobBacklog(scaling, 'JobsPerTask', {
+          queue: this.jobQueue.queue,
+          clusterName: this.cluster.clusterName,
+          serviceName: service,
+        })
+      }
       if (service === 'gateway') {
         fargate.attachToApplicationTargetGroup(gatewayTargetGroup)
         scaling.scaleOnRequestCount('Requests', {

@@ -2,7 +2,6 @@
 import type { Node } from 'constructs'
 import * as logs from 'aws-cdk-lib/aws-logs'
 import { SERVICE_NAMES, type ServiceName } from '@f1/contracts/services'
-import { CONSUMERS, type Consumer } from '@f1/events/rules'
 import { parseStage, type Stage } from './names.ts'
 import { SERVICE_SIZES } from './service-sizes.ts'
 
@@ -15,10 +14,6 @@ export interface Tls {
 
 export interface InfraConfig {
   stage: Stage
-  /** Base URL of each consumer app; the bus posts to `<base>/events`. */
-  consumerUrls: Record<Consumer, string>
-  /** Consumers whose URL is the synth placeholder (allowed in dev only). */
-  placeholderConsumers: Consumer[]
   /** Set when the legacy table already exists and is referenced by name instead of created. */
   existingLegacyTableName?: string
   natGateways: number
@@ -31,6 +26,8 @@ export interface InfraConfig {
   /** True when the Stripe prices are the dev synth's placeholders. */
   placeholderStripePrices: boolean
   taskCounts: Record<ServiceName, { min: number; max: number }>
+  /** Subscribed by email to the stage's alarm topic. */
+  alarmEmail?: string
 }
 
 export const DEFAULT_NAT_GATEWAYS = 1
@@ -40,6 +37,8 @@ export const PLACEHOLDER_STRIPE_PRICES = { pro: 'price_placeholder_pro', team: '
 
 const RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number')
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/
+/** Enough of an address to be mailable (SNS confirms it by sending to it). */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/
 
 /** `action-log-service` -> `actionLogService`: context keys about an app start with this. */
@@ -47,20 +46,9 @@ export function camelCase(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
 }
 
-/** The context key of a consumer's base URL: `action-log-service` -> `actionLogServiceUrl`. */
-export function consumerUrlKey(consumer: Consumer): string {
-  return `${camelCase(consumer)}Url`
-}
-
 /** The context keys of an app's task counts: `gatewayMinTasks`, `gatewayMaxTasks`. */
 export function taskCountKeys(service: ServiceName): { min: string; max: string } {
   return { min: `${camelCase(service)}MinTasks`, max: `${camelCase(service)}MaxTasks` }
-}
-
-/** The base URL used for a consumer when its context value is absent (dev synth only). */
-export function placeholderUrl(consumer: Consumer, stage: Stage): string {
-  // .invalid never resolves (RFC 2606): a dev deploy with placeholders cannot send the bus secret anywhere.
-  return `https://${consumer}.${stage}.f1.invalid`
 }
 
 function contextString(node: Node, key: string): string | undefined {
@@ -88,7 +76,7 @@ function baseUrl(key: string, value: string): string {
   } catch (err) {
     throw new Error(`context ${key} is not a URL: ${value}`, { cause: err })
   }
-  // API destinations only call HTTPS endpoints.
+  // The console is served over HTTPS only (CloudFront redirects HTTP).
   if (url.protocol !== 'https:') throw new Error(`context ${key} must be an https:// URL, got ${value}`)
   if (url.search || url.hash) throw new Error(`context ${key} must be a base URL without query or fragment, got ${value}`)
   return url.href.replace(/\/+$/, '')
@@ -127,20 +115,6 @@ function readTls(node: Node, stage: Stage): Tls | undefined {
 export function readConfig(node: Node): InfraConfig {
   const stage = parseStage(contextString(node, 'stage') ?? 'dev')
 
-  const consumerUrls = {} as Record<Consumer, string>
-  const placeholderConsumers: Consumer[] = []
-  for (const consumer of CONSUMERS) {
-    const key = consumerUrlKey(consumer)
-    const value = contextString(node, key)
-    if (value === undefined) {
-      if (stage !== 'dev') throw new Error(`context ${key} is required for stage ${stage} (the HTTPS base URL of ${consumer})`)
-      placeholderConsumers.push(consumer)
-      consumerUrls[consumer] = placeholderUrl(consumer, stage)
-    } else {
-      consumerUrls[consumer] = baseUrl(key, value)
-    }
-  }
-
   const logRetentionDays = contextInteger(node, 'logRetentionDays', DEFAULT_LOG_RETENTION_DAYS, 1, 3653)
   if (!RETENTION_DAYS.includes(logRetentionDays)) {
     throw new Error(`context logRetentionDays must be one of CloudWatch's values (${RETENTION_DAYS.join(', ')}), got ${logRetentionDays}`)
@@ -164,10 +138,10 @@ export function readConfig(node: Node): InfraConfig {
   const existingLegacyTableName = contextString(node, 'legacyTableName')
   const tls = readTls(node, stage)
   const appOriginValue = contextString(node, 'appOrigin')
+  const alarmEmail = contextString(node, 'alarmEmail')
+  if (alarmEmail && !EMAIL.test(alarmEmail)) throw new Error(`context alarmEmail is not an email address: ${alarmEmail}`)
   return {
     stage,
-    consumerUrls,
-    placeholderConsumers,
     ...(existingLegacyTableName ? { existingLegacyTableName } : {}),
     // One per AZ at most: the VPC spans two.
     natGateways: contextInteger(node, 'natGateways', DEFAULT_NAT_GATEWAYS, 1, 2),
@@ -177,5 +151,6 @@ export function readConfig(node: Node): InfraConfig {
     stripePrices: { pro: pro ?? PLACEHOLDER_STRIPE_PRICES.pro, team: team ?? PLACEHOLDER_STRIPE_PRICES.team },
     placeholderStripePrices: !pro || !team,
     taskCounts,
+    ...(alarmEmail ? { alarmEmail } : {}),
   }
 }

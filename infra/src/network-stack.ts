@@ -47,8 +47,12 @@ export class NetworkStack extends Stack {
       trafficType: ec2.FlowLogTrafficType.ALL,
     })
     // Gateway endpoints are free and keep the tables' traffic (and ECR's image layers, served from
-    // S3) off the NAT. Interface endpoints (ECR API, Logs, Secrets Manager) cost per hour and AZ;
-    // their traffic is small, so it goes through the NAT.
+    // S3) off the NAT. Interface endpoints (ECR API, Logs, Secrets Manager, SQS) cost per hour and AZ;
+    // their traffic is small, so it goes through the NAT. That includes the consumers' event queues:
+    // a long poll is one small request per 20 s per poller while idle, and events are a few KB each,
+    // well below what an SQS endpoint in both AZs would cost; the queues are protected by IAM and
+    // TLS (enforceSSL), not by the network path. The tasks therefore need no endpoint security group:
+    // their outbound stays open (below).
     this.vpc.addGatewayEndpoint('DynamoDb', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB })
     this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 })
 
@@ -63,7 +67,7 @@ export class NetworkStack extends Stack {
 
     const groups = {} as Record<ServiceName, ec2.SecurityGroup>
     for (const service of SERVICE_NAMES) {
-      // Outbound stays open: AWS APIs, ECR, Secrets Manager and Stripe are reached through the NAT.
+      // Outbound stays open: AWS APIs (SQS too), ECR, Secrets Manager and Stripe are reached through the NAT.
       groups[service] = new ec2.SecurityGroup(this, service, {
         vpc: this.vpc,
         description: `Tasks of ${service} (${stage})`,

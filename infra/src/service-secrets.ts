@@ -10,8 +10,6 @@ import type { SecretSource } from './service-env.ts'
 
 export interface ServiceSecretsProps {
   stage: Stage
-  /** The events stack's bus secret: the consumers' EVENT_BUS_SECRET. */
-  busSecret: secretsmanager.ISecret
 }
 
 /** The secret's name for a pair: `f1/<stage>/service-token/gateway-to-usage-service`. */
@@ -24,12 +22,10 @@ export class ServiceSecrets extends Construct {
   readonly stripeSecretKey: Secret
   readonly stripeWebhookSecret: Secret
   readonly tokens = new Map<string, Secret>()
-  private readonly busSecret: secretsmanager.ISecret
 
   constructor(scope: Construct, id: string, props: ServiceSecretsProps) {
     super(scope, id)
     const { stage } = props
-    this.busSecret = props.busSecret
     this.jwt = new Secret(this, 'Jwt', {
       secretName: secretName(stage, 'gateway/jwt-secret'),
       description: "The gateway's HS256 key for user tokens (JWT_SECRET)",
@@ -67,8 +63,6 @@ export class ServiceSecrets extends Construct {
         return this.stripeSecretKey
       case 'stripe-webhook-secret':
         return this.stripeWebhookSecret
-      case 'event-bus':
-        return this.busSecret
       case 'service-token': {
         const token = this.tokens.get(`${source.caller}>${source.callee}`)
         if (!token) throw new Error(`no service token for ${source.caller} -> ${source.callee}`)

@@ -5,16 +5,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { App } from 'aws-cdk-lib'
-import { CONSUMER_PATH, CONSUMERS, type Consumer } from '@f1/events/rules'
+import { CONSUMERS, eventDeadLetterQueueName, eventQueueName } from '@f1/events/rules'
 import { TABLE_IDS, TABLES } from '@f1/tables'
 import { OUTBOX_TABLE_IDS } from '@f1/tables/outbox'
 import { buildStacks } from '../src/app.ts'
-import { consumerUrlKey } from '../src/config.ts'
 import { SERVICE_NAMES } from '@f1/contracts/services'
 import { list, renderArn, resources, stageContext, synthesize } from './helper.ts'
-
-const urls = (stage: string) =>
-  Object.fromEntries(CONSUMERS.map((c: Consumer) => [consumerUrlKey(c), `https://${c}.${stage}.example.com/`])) as Record<string, string>
 
 const tableNamesIn = (template: ReturnType<typeof synthesize>['data']) =>
   Object.values(resources(template, 'AWS::DynamoDB::Table')).map((r) => String(r.Properties?.TableName))
@@ -73,18 +69,20 @@ t.test('prod policies point at the prod tables and bus only', async (t) => {
   for (const arn of arns) t.match(arn, /(table\/[a-z0-9-]+-prod(\/index\/.+)?|event-bus\/f1-events-prod)$/, arn)
 })
 
-t.test('consumer URLs from context become the API destinations, path /events appended once', async (t) => {
+t.test('-c stage=prod names every consumer queue, DLQ and alarm for prod', async (t) => {
+  const queueNames = Object.values(resources(prod.events, 'AWS::SQS::Queue')).map((r) => String(r.Properties?.QueueName))
   for (const consumer of CONSUMERS) {
-    prod.events.hasResourceProperties('AWS::Events::ApiDestination', {
-      InvocationEndpoint: `https://${consumer}.prod.example.com${CONSUMER_PATH}`,
-    })
+    t.ok(queueNames.includes(`f1-${eventQueueName(consumer)}-prod`), `${consumer}'s queue`)
+    t.ok(queueNames.includes(`f1-${eventDeadLetterQueueName(consumer)}-prod`), `${consumer}'s DLQ`)
   }
-  t.equal(Object.keys(resources(prod.events, 'AWS::Events::ApiDestination')).length, CONSUMERS.length)
+  for (const name of queueNames) t.match(name, /^f1-[a-z-]+-prod$/, name)
+  for (const alarm of Object.values(resources(prod.events, 'AWS::CloudWatch::Alarm')))
+    t.match(alarm.Properties?.AlarmName, /^f1-[a-z-]+-prod$/)
 })
 
 t.test('bad context is refused before anything is synthesized', async (t) => {
   const build = (context: Record<string, string>) => () => buildStacks(new App({ context }))
-  t.throws(build({ stage: 'prod' }), /actionLogServiceUrl is required for stage prod/)
+  t.throws(build({ stage: 'prod' }), /stripePricePro and stripePriceTeam are required for stage prod/)
   t.throws(build({ ...stageContext('prod'), certificateArn: '' }), /certificateArn is required for stage prod/)
   t.throws(build({ ...stageContext('prod'), apiDomainName: '' }), /apiDomainName is required with certificateArn/)
   t.throws(build({ ...stageContext('prod'), certificateArn: 'arn:aws:iam::123456789012:role/x' }), /not an ACM certificate ARN/)
@@ -93,8 +91,8 @@ t.test('bad context is refused before anything is synthesized', async (t) => {
   t.throws(build({ logRetentionDays: '10' }), /logRetentionDays must be one of CloudWatch's values/)
   t.throws(build({ gatewayMinTasks: '4', gatewayMaxTasks: '3' }), /gatewayMaxTasks \(3\) is below gatewayMinTasks \(4\)/)
   t.throws(build({ appOrigin: 'https://console.example.com/app' }), /appOrigin must be an origin/)
-  t.throws(build({ ...urls('dev'), usageServiceUrl: 'http://usage.example.com' }), /usageServiceUrl must be an https:\/\/ URL/)
-  t.throws(build({ migratorUrl: 'not a url' }), /migratorUrl is not a URL/)
+  t.throws(build({ appOrigin: 'http://console.example.com' }), /appOrigin must be an https:\/\/ URL/)
+  t.throws(build({ appOrigin: 'not a url' }), /appOrigin is not a URL/)
 })
 
 t.test('-c legacyTableName references an existing legacy table instead of creating it', async (t) => {
@@ -132,7 +130,7 @@ t.test('pnpm synth writes every template with no AWS credentials, account or Doc
     t.ok(existsSync(file), `${stack} template written`)
     t.ok(Object.keys(JSON.parse(readFileSync(file, 'utf8')).Resources ?? {}).length > 0, `${stack} has resources`)
   }
-  t.match(run.stderr, /has no URL in context/, 'placeholder URLs are reported')
+  t.notMatch(run.stderr, /has no URL in context/, 'no consumer URL to report any more')
   t.match(run.stderr, /listens on HTTP only/, 'a dev stage without a certificate is reported')
   // The images are staged (their build context copied), not built: synth needs no Docker.
   t.ok(

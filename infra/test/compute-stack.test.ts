@@ -16,15 +16,22 @@ import {
   urlVar,
   type ServiceName,
 } from '@f1/contracts/services'
-import { CONSUMERS } from '@f1/events/rules'
-import { backfillFamily } from '../src/compute-stack.ts'
+import { CONSUMERS, type Consumer } from '@f1/events/rules'
+import { backfillFamily, EVENT_DEAD_LETTER_ACTIONS, EVENT_QUEUE_ACTIONS } from '../src/compute-stack.ts'
 import { HEALTH_PROBE, MIGRATOR_CLI } from '../src/images.ts'
 import { DOCKERFILE, REPO_ROOT } from '../src/repository.ts'
-import { SHUTDOWN_TIMEOUT_MS } from '../src/service-env.ts'
+import { isConsumer, SHUTDOWN_TIMEOUT_MS, SIMULATION_JOBS } from '../src/service-env.ts'
 import { SERVICE_SIZES } from '../src/service-sizes.ts'
+import {
+  JOB_QUEUE_ACTIONS,
+  JOB_QUEUE_MAX_RECEIVE_COUNT,
+  JOB_SCALE_IN_COOLDOWN,
+  JOBS_PER_TASK_TARGET,
+  OLDEST_JOB_AGE_THRESHOLD,
+} from '../src/simulation-jobs.ts'
 import { list, resources, stageContext, synthesizeAll, type Resource } from './helper.ts'
 
-const { stacks, network, compute } = synthesizeAll({
+const synthesized = synthesizeAll({
   ...stageContext('staging'),
   natGateways: '2',
   logRetentionDays: '90',
@@ -32,6 +39,7 @@ const { stacks, network, compute } = synthesizeAll({
   migratorMinTasks: '2',
   appOrigin: 'https://console.example.com',
 })
+const { stacks, network, compute } = synthesized
 
 interface Container {
   Name: string
@@ -63,6 +71,23 @@ const serviceOf = (service: ServiceName) => {
 }
 const ref = (logicalId: string) => ({ Ref: logicalId })
 const getAttId = (value: unknown) => ((value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'] ?? [])[0]
+
+/** The statements of the inline policies attached to an IAM role. */
+const statementsOf = (roleId: string) =>
+  Object.values(resources(compute, 'AWS::IAM::Policy'))
+    .filter((p) => list(p.Properties?.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify(ref(roleId))))
+    .flatMap((p) =>
+      list(
+        (p.Properties?.PolicyDocument as { Statement: { Sid?: string; Action: unknown; Resource: unknown; Effect: string }[] }).Statement,
+      ),
+    )
+const taskRoleId = (family: string) => getAttId(byFamily(family)[1].Properties?.TaskRoleArn)
+
+/** What the events stack exports for a consumer's queue (`Arn` or the URL, `Ref`), as the compute stack imports it. */
+const eventsExport = (consumer: Consumer, which: 'queue' | 'deadLetterQueue', attribute: 'Arn' | 'Ref') => {
+  const id = stacks.events.getLogicalId(stacks.events.eventQueues[consumer][which].node.defaultChild as never)
+  return new RegExp(`^f1-events-staging:ExportsOutput${attribute === 'Arn' ? `FnGetAtt${id}Arn` : `Ref${id}`}[0-9A-F]{8}$`)
+}
 
 /** The secrets an IAM role may read, as the JSON of each resource. */
 const secretsReadBy = (roleId: string): string[] =>
@@ -247,7 +272,7 @@ t.test('one token secret per pair: the caller and the callee read the same one, 
     gatewayUsage,
     "simulation-service's token to usage-service is its own",
   )
-  t.same(Object.keys(secretsOf(container('action-log-service'))).sort(), ['EVENT_BUS_SECRET', 'TOKEN_FROM_GATEWAY'])
+  t.same(Object.keys(secretsOf(container('action-log-service'))).sort(), ['TOKEN_FROM_GATEWAY'])
   compute.hasResourceProperties('AWS::SecretsManager::Secret', {
     Name: 'f1/staging/service-token/gateway-to-usage-service',
     GenerateSecretString: Match.objectLike({ PasswordLength: 48 }),
@@ -255,22 +280,24 @@ t.test('one token secret per pair: the caller and the callee read the same one, 
   compute.resourceCountIs('AWS::SecretsManager::Secret', servicePairs().length + 3)
 })
 
-t.test("the consumers read the events stack's bus secret; the gateway its JWT key; subscription-service Stripe's secrets", async (t) => {
-  for (const service of SERVICE_NAMES) {
-    const secrets = secretsOf(container(service))
-    if ((CONSUMERS as readonly string[]).includes(service)) t.match(secrets.EVENT_BUS_SECRET, /f1-events-staging:ExportsOutputRefBusSecret/)
-    else t.notOk(secrets.EVENT_BUS_SECRET, `${service} has no bus secret`)
-  }
-  t.ok(secretsOf(container('gateway')).JWT_SECRET)
-  compute.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'f1/staging/gateway/jwt-secret' })
-  compute.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'f1/staging/subscription-service/stripe-secret-key' })
-  compute.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'f1/staging/subscription-service/stripe-webhook-secret' })
-  t.same(Object.keys(secretsOf(container('subscription-service'))).sort(), [
-    'STRIPE_SECRET_KEY',
-    'STRIPE_WEBHOOK_SECRET',
-    'TOKEN_FROM_GATEWAY',
-  ])
-})
+t.test(
+  "no app gets EVENT_BUS_SECRET (no POST /events in AWS); the gateway reads its JWT key; subscription-service Stripe's secrets",
+  async (t) => {
+    for (const service of SERVICE_NAMES) {
+      t.notOk(secretsOf(container(service)).EVENT_BUS_SECRET, `${service} has no bus secret`)
+      t.notOk('EVENT_BUS_SECRET' in envOf(container(service)), `${service} has no bus secret in its env`)
+    }
+    t.ok(secretsOf(container('gateway')).JWT_SECRET)
+    compute.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'f1/staging/gateway/jwt-secret' })
+    compute.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'f1/staging/subscription-service/stripe-secret-key' })
+    compute.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'f1/staging/subscription-service/stripe-webhook-secret' })
+    t.same(Object.keys(secretsOf(container('subscription-service'))).sort(), [
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+      'TOKEN_FROM_GATEWAY',
+    ])
+  },
+)
 
 t.test('each execution role may read exactly the secrets its task gets', async (t) => {
   for (const [id, taskDefinition] of Object.entries(taskDefinitions)) {
@@ -282,7 +309,7 @@ t.test('each execution role may read exactly the secrets its task gets', async (
   }
 })
 
-t.test("each task role is its app's table policy from the access stack, and nothing else", async (t) => {
+t.test("each task role is its app's table policy from the access stack and, for a consumer, its own queues: nothing else", async (t) => {
   for (const service of SERVICE_NAMES) {
     const roleId = getAttId(taskDefinitionOf(service)[1].Properties?.TaskRoleArn)
     const role = resources(compute, 'AWS::IAM::Role')[roleId]!
@@ -291,10 +318,120 @@ t.test("each task role is its app's table policy from the access stack, and noth
     t.equal(arns.length, 1, service)
     t.ok(arns[0]!['Fn::ImportValue'].startsWith(`f1-access-staging:ExportsOutputRef${policyId}`), `${service} gets its own policy`)
     t.same(secretsReadBy(roleId), [], `${service}'s code cannot read secrets itself`)
-    const inline = Object.values(resources(compute, 'AWS::IAM::Policy')).filter((p) =>
-      JSON.stringify(p.Properties?.Roles).includes(`"${roleId}"`),
+    const inline = statementsOf(roleId)
+    const expected = isConsumer(service)
+      ? ['ConsumeOwnEventQueue', 'DeadLetterOwnEvents']
+      : service === 'simulation-service'
+        ? ['UseSimulationJobQueue']
+        : []
+    t.same(
+      inline.map((s) => s.Sid).sort(),
+      expected,
+      `${service}'s task role has ${expected.length > 0 ? 'its queue statements only' : 'no inline policy'} (no events:PutEvents: the relay puts)`,
     )
-    t.same(inline, [], `${service}'s task role has no inline policy (no events:PutEvents: the relay puts)`)
+  }
+})
+
+t.test('each consumer reads only its own queue and sends only to its own dead-letter queue', async (t) => {
+  for (const consumer of CONSUMERS) {
+    const statements = statementsOf(taskRoleId(`f1-${consumer}-staging`))
+    const consume = statements.find((s) => s.Sid === 'ConsumeOwnEventQueue')
+    const deadLetter = statements.find((s) => s.Sid === 'DeadLetterOwnEvents')
+    t.same(
+      list(consume?.Action as string[]).sort(),
+      [...EVENT_QUEUE_ACTIONS].sort(),
+      `${consumer} receives, deletes, hides and reads attributes`,
+    )
+    t.same([...EVENT_QUEUE_ACTIONS].sort(), [
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+    ])
+    t.equal(consume?.Effect, 'Allow')
+    t.match(
+      (consume?.Resource as { 'Fn::ImportValue': string })['Fn::ImportValue'],
+      eventsExport(consumer, 'queue', 'Arn'),
+      `${consumer}'s queue`,
+    )
+    t.same(list(deadLetter?.Action as string[]), [...EVENT_DEAD_LETTER_ACTIONS])
+    t.same([...EVENT_DEAD_LETTER_ACTIONS], ['sqs:SendMessage'])
+    t.match(
+      (deadLetter?.Resource as { 'Fn::ImportValue': string })['Fn::ImportValue'],
+      eventsExport(consumer, 'deadLetterQueue', 'Arn'),
+      `${consumer}'s DLQ`,
+    )
+    // No statement of its role names another consumer's queue or DLQ, or any queue by wildcard.
+    const named = JSON.stringify(statements)
+    for (const other of CONSUMERS.filter((c) => c !== consumer)) {
+      for (const which of ['queue', 'deadLetterQueue'] as const) {
+        const id = stacks.events.getLogicalId(stacks.events.eventQueues[other][which].node.defaultChild as never)
+        t.notOk(named.includes(id), `${consumer} cannot touch ${other}'s ${which}`)
+      }
+    }
+    t.notOk(
+      statements.some((s) => list(s.Resource).includes('*')),
+      `${consumer} has no wildcard resource`,
+    )
+  }
+})
+
+t.test('no other role may use SQS: other apps, execution roles and the backfill task get no SQS permission', async (t) => {
+  const consumerTaskRoles = new Set(CONSUMERS.map((c) => taskRoleId(`f1-${c}-staging`)))
+  const jobRunnerRole = taskRoleId('f1-simulation-service-staging')
+  for (const [roleId] of Object.entries(resources(compute, 'AWS::IAM::Role'))) {
+    if (consumerTaskRoles.has(roleId) || roleId === jobRunnerRole) continue
+    const sqsActions = statementsOf(roleId).flatMap((s) => list(s.Action as string[]).filter((a) => a.startsWith('sqs:')))
+    t.same(sqsActions, [], roleId)
+  }
+  t.notOk(consumerTaskRoles.has(taskRoleId(backfillFamily('staging'))), 'the backfill task has a role of its own')
+  t.not(taskRoleId(backfillFamily('staging')), jobRunnerRole)
+})
+
+t.test(
+  "each consumer's container gets its own queue's and DLQ's URLs, imported from the events stack; no other app gets any",
+  async (t) => {
+    for (const service of SERVICE_NAMES) {
+      const env = envOf(container(service))
+      if (isConsumer(service)) {
+        t.match(env.EVENT_QUEUE_URL, { 'Fn::ImportValue': eventsExport(service, 'queue', 'Ref') }, `${service} EVENT_QUEUE_URL`)
+        t.match(
+          env.EVENT_DEAD_LETTER_QUEUE_URL,
+          { 'Fn::ImportValue': eventsExport(service, 'deadLetterQueue', 'Ref') },
+          `${service} EVENT_DEAD_LETTER_QUEUE_URL`,
+        )
+      } else {
+        t.notOk('EVENT_QUEUE_URL' in env || 'EVENT_DEAD_LETTER_QUEUE_URL' in env, `${service} reads no queue`)
+      }
+      t.notOk('SQS_ENDPOINT' in env, `${service}: the real SQS endpoint`)
+    }
+  },
+)
+
+t.test('no API destination, connection or bus secret is left in any template', async (t) => {
+  const templates = ['data', 'events', 'relay', 'access', 'network', 'loadBalancer', 'web', 'compute'] as const
+  for (const name of templates) {
+    const template = synthesized[name]
+    t.same(Object.keys(resources(template, 'AWS::Events::ApiDestination')), [], `${name}: no API destination`)
+    t.same(Object.keys(resources(template, 'AWS::Events::Connection')), [], `${name}: no connection`)
+    const json = JSON.stringify(template.toJSON())
+    t.notOk(/event-bus-secret|BusSecret|EVENT_BUS_SECRET|x-bus-secret/.test(json), `${name}: no bus secret, its policy or its variable`)
+  }
+})
+
+t.test('the tasks reach SQS through the NAT like the other AWS APIs: gateway endpoints only, outbound open', async (t) => {
+  const endpoints = Object.values(resources(network, 'AWS::EC2::VPCEndpoint')).map((r) => r.Properties!)
+  t.same(
+    endpoints.map((e) => e.VpcEndpointType),
+    ['Gateway', 'Gateway'],
+    'no interface endpoint (SQS included)',
+  )
+  for (const consumer of CONSUMERS) {
+    const group = stacks.network.serviceSecurityGroups[consumer].node.defaultChild as never
+    const groupId = stacks.network.getLogicalId(group)
+    t.match(resources(network, 'AWS::EC2::SecurityGroup')[groupId]?.Properties?.SecurityGroupEgress, [
+      { CidrIp: '0.0.0.0/0', IpProtocol: '-1' },
+    ])
   }
 })
 
@@ -379,4 +516,234 @@ t.test("the containers' health check is the image's own HEALTHCHECK (deploy/Dock
   const probe = /^HEALTHCHECK .*\bCMD (\[.*\])$/m.exec(dockerfile)?.[1]
   t.ok(probe, 'the Dockerfile has a HEALTHCHECK in exec form')
   t.same(['CMD', ...(JSON.parse(probe ?? '[]') as string[])], [...HEALTH_PROBE])
+})
+
+// simulation-service's job queue (src/simulation-jobs.ts).
+const jobQueueId = stacks.compute.getLogicalId(stacks.compute.jobQueue.queue.node.defaultChild as never)
+const jobDeadLetterQueueId = stacks.compute.getLogicalId(stacks.compute.jobQueue.deadLetterQueue.node.defaultChild as never)
+const queuePolicyOf = (queueId: string) => {
+  const policies = Object.values(resources(compute, 'AWS::SQS::QueuePolicy')).filter((p) =>
+    list(p.Properties?.Queues as unknown[]).some((q) => JSON.stringify(q) === JSON.stringify(ref(queueId))),
+  )
+  return policies.flatMap((p) => list((p.Properties?.PolicyDocument as { Statement: { Effect: string }[] }).Statement))
+}
+const alarmOnQueue = (queueId: string, metricName: string) => {
+  const found = Object.values(resources(compute, 'AWS::CloudWatch::Alarm')).filter(
+    (a) =>
+      a.Properties?.MetricName === metricName &&
+      JSON.stringify(a.Properties?.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }]),
+  )
+  if (found.length !== 1) throw new Error(`${found.length} ${metricName} alarms on ${queueId}`)
+  return found[0]!.Properties
+}
+
+t.test(
+  'the job queue and its DLQ: named for the stage, SSE-SQS, TLS only; redrive after 120 receives; the DLQ keeps 14 days',
+  async (t) => {
+    t.equal(Object.keys(resources(compute, 'AWS::SQS::Queue')).length, 2, 'the job queue and its DLQ, in the compute stack')
+    t.strictSame(resources(compute, 'AWS::SQS::Queue')[jobQueueId]?.Properties, {
+      QueueName: 'f1-simulation-jobs-staging',
+      // Each receive sets its own (the lease); this is only a default, the lease's 30 s.
+      VisibilityTimeout: 30,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [jobDeadLetterQueueId, 'Arn'] }, maxReceiveCount: 120 },
+      SqsManagedSseEnabled: true,
+    })
+    t.strictSame(resources(compute, 'AWS::SQS::Queue')[jobDeadLetterQueueId]?.Properties, {
+      QueueName: 'f1-simulation-jobs-dlq-staging',
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      SqsManagedSseEnabled: true,
+    })
+    for (const id of [jobQueueId, jobDeadLetterQueueId]) {
+      t.match(
+        queuePolicyOf(id),
+        [{ Effect: 'Deny', Action: 'sqs:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+        `${id} refuses requests without TLS`,
+      )
+    }
+  },
+)
+
+t.test('the redrive catches only what the runners cannot settle: 120 is above every receive count of a job they settle', async (t) => {
+  const { leaseMs, maxMs, maxAttempts } = SIMULATION_JOBS
+  // Its attempts (and the receive that fails it past them), with room for a few releases on shutdown.
+  t.ok(JOB_QUEUE_MAX_RECEIVE_COUNT > 10 * (maxAttempts + 1), 'well above the attempts')
+  // A message whose job another runner holds: hidden for what is left of a lease renewed every third of it, plus 1 s.
+  const heldEvery = (leaseMs * 2) / 3 + 1000
+  t.ok(
+    JOB_QUEUE_MAX_RECEIVE_COUNT >= Math.ceil(maxMs / heldEvery),
+    `above a held message's receives over a job's life (${Math.ceil(maxMs / heldEvery)})`,
+  )
+  // A message whose item is not stored yet: every 5 s until it is 2 minutes old, then deleted.
+  t.ok(JOB_QUEUE_MAX_RECEIVE_COUNT > 120_000 / 5000 + 1, 'above the receives of a message of no job')
+  // What gets there was left to reappear after each receive's lease: its deadline is past by then.
+  t.ok(JOB_QUEUE_MAX_RECEIVE_COUNT * leaseMs > maxMs, 'a dead-lettered job is past its deadline')
+  t.ok(JOB_QUEUE_MAX_RECEIVE_COUNT <= 1000, "SQS's maximum")
+})
+
+t.test('only the simulation-service may use the job queue: its task role, the five actions, on the queue alone', async (t) => {
+  const roleId = taskRoleId('f1-simulation-service-staging')
+  const statement = statementsOf(roleId).find((s) => s.Sid === 'UseSimulationJobQueue')
+  t.same(list(statement?.Action as string[]).sort(), [...JOB_QUEUE_ACTIONS].sort())
+  t.same([...JOB_QUEUE_ACTIONS].sort(), [
+    'sqs:ChangeMessageVisibility',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:ReceiveMessage',
+    'sqs:SendMessage',
+  ])
+  t.equal(statement?.Effect, 'Allow')
+  t.same(statement?.Resource, { 'Fn::GetAtt': [jobQueueId, 'Arn'] }, 'the job queue, not its DLQ, no wildcard')
+  // No other statement of any policy in the stack names the job queue or its DLQ.
+  const mentions = Object.entries(resources(compute, 'AWS::IAM::Policy')).flatMap(([policyId, p]) =>
+    list((p.Properties?.PolicyDocument as { Statement: { Sid?: string; Resource: unknown }[] }).Statement)
+      .filter((s) => JSON.stringify(s.Resource).includes(jobQueueId) || JSON.stringify(s.Resource).includes(jobDeadLetterQueueId))
+      .map((s) => ({ policyId, roles: p.Properties?.Roles, sid: s.Sid })),
+  )
+  t.same(
+    mentions.map((m) => [m.roles, m.sid]),
+    [[[ref(roleId)], 'UseSimulationJobQueue']],
+    'one statement, on its task role only',
+  )
+  // The queues' policies grant nobody anything (TLS-only denies), and no other stack knows the queue.
+  for (const id of [jobQueueId, jobDeadLetterQueueId])
+    t.same(
+      queuePolicyOf(id).filter((s) => s.Effect !== 'Deny'),
+      [],
+      id,
+    )
+  for (const name of ['data', 'events', 'relay', 'access', 'network', 'loadBalancer', 'web'] as const) {
+    t.notOk(JSON.stringify(synthesized[name].toJSON()).includes('simulation-jobs'), `${name} has nothing on the job queue`)
+  }
+  t.notOk(
+    statementsOf(taskRoleId(backfillFamily('staging'))).some((s) => list(s.Action as string[]).some((a) => a.startsWith('sqs:'))),
+    'the backfill task gets nothing of it',
+  )
+})
+
+t.test(
+  "simulation-service's container gets the job queue's URL from this stack and its job settings; no other container gets them",
+  async (t) => {
+    t.match(envOf(container('simulation-service')), {
+      SIMULATION_JOB_QUEUE_URL: ref(jobQueueId),
+      SIMULATION_JOB_CONCURRENCY: String(SIMULATION_JOBS.concurrency),
+      SIMULATION_JOB_MAX_MS: String(SIMULATION_JOBS.maxMs),
+      SIMULATION_JOB_LEASE_MS: String(SIMULATION_JOBS.leaseMs),
+      SIMULATION_JOB_MAX_ATTEMPTS: String(SIMULATION_JOBS.maxAttempts),
+    })
+    t.notOk('SQS_ENDPOINT' in envOf(container('simulation-service')), 'the real SQS endpoint')
+    t.notOk(secretsOf(container('simulation-service')).SIMULATION_JOB_QUEUE_URL, 'a plain variable, not a secret')
+    const families = Object.values(taskDefinitions).map((r) => String(r.Properties?.Family))
+    for (const family of families.filter((f) => f !== 'f1-simulation-service-staging')) {
+      const env = envOf(containerOf(family))
+      t.same(
+        Object.keys(env).filter((k) => k.startsWith('SIMULATION_JOB')),
+        [],
+        `${family} has no job variable`,
+      )
+      t.notOk(JSON.stringify(env).includes(jobQueueId), `${family} does not name the job queue`)
+    }
+  },
+)
+
+t.test('simulation-service also scales on open jobs per task (target tracking, metric math), and scales in slowly', async (t) => {
+  const [serviceId] = serviceOf('simulation-service')
+  const targets = resources(compute, 'AWS::ApplicationAutoScaling::ScalableTarget')
+  const [targetId] = Object.entries(targets).find(([, r]) => JSON.stringify(r.Properties?.ResourceId).includes(`"${serviceId}"`))!
+  const policies = Object.values(resources(compute, 'AWS::ApplicationAutoScaling::ScalingPolicy')).filter(
+    (p) => JSON.stringify(p.Properties?.ScalingTargetId) === JSON.stringify(ref(targetId)),
+  )
+  t.equal(policies.length, 2, 'CPU and jobs per task')
+  t.ok(
+    policies.some((p) => JSON.stringify(p.Properties).includes('ECSServiceAverageCPUUtilization')),
+    'the CPU policy stays',
+  )
+  const jobs = policies.find(
+    (p) => p.Properties?.TargetTrackingScalingPolicyConfiguration && JSON.stringify(p.Properties).includes('Metrics'),
+  )
+  t.equal(jobs?.Properties?.PolicyType, 'TargetTrackingScaling')
+  const queueDimensions = [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [jobQueueId, 'QueueName'] } }]
+  t.strictSame(jobs?.Properties?.TargetTrackingScalingPolicyConfiguration, {
+    // One open job per task: the jobs a task runs at once.
+    TargetValue: 1,
+    ScaleOutCooldown: 60,
+    ScaleInCooldown: 900,
+    // Scale-in stays on: Application Auto Scaling scales in only when every target tracking policy
+    // agrees, so the CPU policy cannot take the service below its open jobs.
+    DisableScaleIn: false,
+    CustomizedMetricSpecification: {
+      Metrics: [
+        {
+          Id: 'waiting',
+          MetricStat: {
+            Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: queueDimensions },
+            Stat: 'Average',
+          },
+          ReturnData: false,
+        },
+        {
+          Id: 'running',
+          MetricStat: {
+            Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesNotVisible', Dimensions: queueDimensions },
+            Stat: 'Average',
+          },
+          ReturnData: false,
+        },
+        {
+          Id: 'tasks',
+          MetricStat: {
+            Metric: {
+              Namespace: 'ECS/ContainerInsights',
+              MetricName: 'RunningTaskCount',
+              Dimensions: [
+                { Name: 'ClusterName', Value: { Ref: stacks.compute.getLogicalId(stacks.compute.cluster.node.defaultChild as never) } },
+                { Name: 'ServiceName', Value: 'simulation-service' },
+              ],
+            },
+            Stat: 'Average',
+          },
+          ReturnData: false,
+        },
+        { Id: 'jobs_per_task', Expression: '(waiting + running) / tasks', Label: 'Open jobs per running task', ReturnData: true },
+      ],
+    },
+  })
+  t.equal(JOBS_PER_TASK_TARGET, SIMULATION_JOBS.concurrency, 'the target is the jobs a task runs at once')
+  t.ok(JOB_SCALE_IN_COOLDOWN.toMinutes() >= 15, 'scale-in at most every 15 minutes')
+  // Container Insights publishes RunningTaskCount.
+  compute.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] })
+  // No other service scales on the job queue.
+  const onJobs = Object.values(resources(compute, 'AWS::ApplicationAutoScaling::ScalingPolicy')).filter((p) =>
+    JSON.stringify(p.Properties).includes(jobQueueId),
+  )
+  t.equal(onJobs.length, 1)
+})
+
+t.test('alarms when the job DLQ holds a message and when a job has waited past its deadline and 5 minutes', async (t) => {
+  t.match(alarmOnQueue(jobDeadLetterQueueId, 'ApproximateNumberOfMessagesVisible'), {
+    AlarmName: 'f1-simulation-jobs-dlq-not-empty-staging',
+    Namespace: 'AWS/SQS',
+    Statistic: 'Maximum',
+    Period: 300,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+    EvaluationPeriods: 1,
+    TreatMissingData: 'notBreaching',
+  })
+  t.equal(OLDEST_JOB_AGE_THRESHOLD.toSeconds(), 35 * 60)
+  t.match(alarmOnQueue(jobQueueId, 'ApproximateAgeOfOldestMessage'), {
+    AlarmName: 'f1-simulation-jobs-too-old-staging',
+    Namespace: 'AWS/SQS',
+    Statistic: 'Maximum',
+    Period: 300,
+    Threshold: 2100,
+    ComparisonOperator: 'GreaterThanThreshold',
+    EvaluationPeriods: 1,
+    TreatMissingData: 'notBreaching',
+  })
+  t.ok(
+    OLDEST_JOB_AGE_THRESHOLD.toMilliseconds() > SIMULATION_JOBS.maxMs + SIMULATION_JOBS.leaseMs,
+    "above a job's deadline and a dead runner's lease",
+  )
+  t.equal(Object.keys(resources(compute, 'AWS::CloudWatch::Alarm')).length, 2, 'no other alarm in the compute stack')
 })

@@ -1,12 +1,11 @@
 // Synthesizes the app for a context and reads its templates; renders the ARNs the policies build.
 import { App } from 'aws-cdk-lib'
 import { Template } from 'aws-cdk-lib/assertions'
-import { CONSUMERS } from '@f1/events/rules'
 import { buildPlatformStacks, buildStacks, type BuildOptions, type F1Stacks, type PlatformStacks } from '../src/app.ts'
-import { consumerUrlKey } from '../src/config.ts'
 
 export interface SynthesizedPlatform {
   stacks: PlatformStacks
+  alerts: Template
   data: Template
   events: Template
   relay: Template
@@ -17,6 +16,7 @@ export interface SynthesizedPlatform {
 function platformTemplates<S extends PlatformStacks>(stacks: S) {
   return {
     stacks,
+    alerts: Template.fromStack(stacks.alerts),
     data: Template.fromStack(stacks.data),
     events: Template.fromStack(stacks.events),
     relay: Template.fromStack(stacks.relay),
@@ -35,6 +35,7 @@ export interface Synthesized extends SynthesizedPlatform {
   loadBalancer: Template
   web: Template
   compute: Template
+  monitoring: Template
 }
 
 /** Builds the whole app with the given context and synthesizes it once (every template comes from that one synth). */
@@ -46,16 +47,16 @@ export function synthesizeAll(context: Record<string, string> = {}, options: Bui
     loadBalancer: Template.fromStack(stacks.loadBalancer),
     web: Template.fromStack(stacks.web),
     compute: Template.fromStack(stacks.compute),
+    monitoring: Template.fromStack(stacks.monitoring),
   }
 }
 
 export const TEST_CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9'
 
-/** Everything a stage other than dev requires: consumer URLs, a certificate and its name, Stripe prices. */
+/** Everything a stage other than dev requires: a certificate and its name, Stripe prices. */
 export function stageContext(stage: string): Record<string, string> {
   return {
     stage,
-    ...Object.fromEntries(CONSUMERS.map((c) => [consumerUrlKey(c), `https://${c}.${stage}.example.com/`])),
     certificateArn: TEST_CERTIFICATE_ARN,
     apiDomainName: `api.${stage}.example.com`,
     stripePricePro: 'price_1ProTest',

@@ -82,9 +82,9 @@ t.test('exactly one pipe per outbox table, nothing more', async (t) => {
   t.same(names.sort(), OUTBOX_TABLE_IDS.map((id) => `f1-relay-${id}-dev`).sort())
 })
 
-t.test('the relay stack deploys after the tables and the bus', async (t) => {
+t.test('the relay stack deploys after the alarm topic (its alarms notify it), the tables and the bus', async (t) => {
   const dependencies = stacks.relay.dependencies.map((s) => s.stackName).sort()
-  t.same(dependencies, ['f1-data-dev', 'f1-events-dev'])
+  t.same(dependencies, ['f1-alerts-dev', 'f1-data-dev', 'f1-events-dev'])
 })
 
 for (const table of OUTBOX_TABLE_IDS) {

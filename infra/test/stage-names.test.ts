@@ -2,8 +2,10 @@
 // stays within its service's limit.
 import t from 'tap'
 import { App } from 'aws-cdk-lib'
+import { CONSUMERS, eventDeadLetterQueueName, eventQueueName } from '@f1/events/rules'
 import { buildStacks } from '../src/app.ts'
-import { isStage, parseStage, stageName } from '../src/names.ts'
+import { isStage, parseStage, resourceName, stageName } from '../src/names.ts'
+import { JOB_DEAD_LETTER_QUEUE_BASE, JOB_QUEUE_BASE } from '../src/simulation-jobs.ts'
 import { resources, stageContext, synthesizeAll } from './helper.ts'
 
 const LONGEST = 'pr-4242-feature1'
@@ -13,8 +15,6 @@ const synthesized = synthesizeAll(stageContext(LONGEST))
 const LIMITS: [type: string, property: string, max: number][] = [
   ['AWS::DynamoDB::Table', 'TableName', 255],
   ['AWS::Events::EventBus', 'Name', 256],
-  ['AWS::Events::Connection', 'Name', 64],
-  ['AWS::Events::ApiDestination', 'Name', 64],
   ['AWS::Events::Rule', 'Name', 64],
   ['AWS::SQS::Queue', 'QueueName', 80],
   ['AWS::CloudWatch::Alarm', 'AlarmName', 255],
@@ -57,6 +57,26 @@ t.test(`the longest stage (${LONGEST.length} characters) synthesizes, every name
   }
   t.ok(checked > 60, `${checked} names checked`)
   t.equal(synthesized.stacks.compute.stackName, `f1-compute-${LONGEST}`)
+})
+
+t.test(`every consumer's event queue and DLQ is named for the longest stage within SQS's 80 characters`, async (t) => {
+  const queueNames = Object.values(resources(synthesized.events, 'AWS::SQS::Queue')).map((r) => r.Properties?.QueueName)
+  for (const consumer of CONSUMERS) {
+    for (const name of [resourceName(eventQueueName(consumer), LONGEST), resourceName(eventDeadLetterQueueName(consumer), LONGEST)]) {
+      t.ok(queueNames.includes(name), `${name} is synthesized`)
+      t.ok(name.length <= 80, `${name} (${name.length} <= 80)`)
+    }
+  }
+})
+
+t.test(`the simulation job queue and its DLQ are named for the longest stage within SQS's 80 characters`, async (t) => {
+  const queueNames = Object.values(resources(synthesized.compute, 'AWS::SQS::Queue')).map((r) => r.Properties?.QueueName)
+  const names = [resourceName(JOB_QUEUE_BASE, LONGEST), resourceName(JOB_DEAD_LETTER_QUEUE_BASE, LONGEST)]
+  t.same(names, [`f1-simulation-jobs-${LONGEST}`, `f1-simulation-jobs-dlq-${LONGEST}`])
+  t.same([...queueNames].sort(), [...names].sort(), 'the compute stack has exactly these two queues')
+  for (const name of names) t.ok(name.length <= 80, `${name} (${name.length} <= 80)`)
+  const alarmNames = Object.values(resources(synthesized.compute, 'AWS::CloudWatch::Alarm')).map((r) => String(r.Properties?.AlarmName))
+  t.same(alarmNames.sort(), [`f1-simulation-jobs-dlq-not-empty-${LONGEST}`, `f1-simulation-jobs-too-old-${LONGEST}`])
 })
 
 t.test('any stage but dev gets -<stage> names; dev keeps the seed names', async (t) => {
