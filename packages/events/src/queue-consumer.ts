@@ -4,6 +4,7 @@
 // after EVENT_QUEUE.maxReceiveCount receives). An event that breaks its contract goes to the
 // dead-letter queue at once. A message whose handling was cut short by a crash or a stop comes back
 // after the visibility timeout: delivery is at least once, and handlers are idempotent.
+import { setTimeout as sleep } from 'node:timers/promises'
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -84,16 +85,8 @@ export function createQueueConsumer(options: QueueConsumerOptions): QueueConsume
   const stopping = new AbortController()
   let loop: Promise<void> | undefined
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        stopping.signal.removeEventListener('abort', done)
-        resolve()
-      }
-      stopping.signal.addEventListener('abort', done, { once: true })
-    })
+  // Ends early, without throwing, when the consumer stops.
+  const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => undefined)
 
   async function retryLater(message: Message, receiveCount: number, reason: string, msgLog: FastifyBaseLogger) {
     const delay = retryDelaySeconds(receiveCount, random)

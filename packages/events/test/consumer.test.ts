@@ -3,22 +3,10 @@ import { createServiceApp } from '@f1/service-kit'
 import { errorOf } from '@f1/service-kit/testing'
 import type { EventDetail } from '@f1/contracts/events'
 import consumer from '../src/consumer.ts'
+import { envelope } from '../src/sqs-testing.ts'
 
 const SECRET = 'bus-secret-for-tests-0123'
 
-function envelope(detailType: string, detail: object, source = 'f1.gateway') {
-  return {
-    version: '0',
-    id: 'evt-1',
-    'detail-type': detailType,
-    source,
-    account: '000000000000',
-    time: '2026-11-26T10:00:00Z',
-    region: 'us-east-1',
-    resources: [],
-    detail,
-  }
-}
 const signedIn = {
   event_id: '01JD00000000000000000000AA',
   user_id: 'u1',
