@@ -12,6 +12,8 @@ export interface StackSettings {
   endpoint: string
   names: TableNames
   ports: Record<ServiceName, number>
+  /** The queues an app reads (a consumer its event queue, simulation-service its job queue), as the CDK app gives them. */
+  queueEnv(app: ServiceName): Record<string, string>
 }
 
 /** A fresh secret of the check's run: no dev default reaches a deployed stage. */
@@ -23,7 +25,7 @@ const pairToken = (caller: ServiceName, callee: ServiceName): string => PAIR_TOK
 /**
  * An app's production settings: a deployed stage (so every local default is refused and a missing
  * setting stops the start), its own service tokens (those it presents and those it accepts) and
- * secrets, DynamoDB Local and the check's tables, every service's port and URL, and a worker pool
+ * secrets, DynamoDB Local and the check's tables, the queues it reads (a local SQS), every service's port and URL, and a worker pool
  * of two (so a study is seen to spread over threads).
  */
 export function appEnv(settings: StackSettings, app: ServiceName): Record<string, string> {
@@ -47,6 +49,7 @@ export function appEnv(settings: StackSettings, app: ServiceName): Record<string
     STRIPE_PRICE_TEAM: 'price_image_check_team',
     APP_ORIGINS: 'https://console.image-check.invalid',
     ...tableNamesToEnv(settings.names),
+    ...settings.queueEnv(app),
   }
   for (const { caller, callee } of servicePairs()) {
     if (caller === app) env[tokenVar(callee)] = pairToken(caller, callee)

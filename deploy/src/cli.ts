@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { SERVICE_NAMES, type ServiceName } from '@f1/contracts/services'
+import { startLocalBus } from '@f1/local-stack/bus'
 import { freePort } from '@f1/local-stack/dynamodb'
 import { resolveTableNames } from '@f1/tables'
 import { createDynamoClients } from '@f1/tables/client'
@@ -33,6 +34,8 @@ export async function main(argv: string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'f1-image-steps-'))
   const log = (line: string) => process.stdout.write(`${line}\n`)
   let failed = 0
+  // The consumers' and the jobs' queues, which a deployed stage requires (a local SQS, in this process).
+  const bus = await startLocalBus({ port: 0, queuePort: 0, deadLetterDir: dir })
   try {
     await ensureTables(client, names)
     const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (app) => [app, await freePort()] as const))) as Record<
@@ -45,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     log(`build context and shared steps: ${Math.round((performance.now() - started) / 100) / 10} s`)
     for (const app of apps) {
       try {
-        const report = await checkApp(app, context, dir, recipe, { endpoint, names, ports }, log)
+        const report = await checkApp(app, context, dir, recipe, { endpoint, names, ports, queueEnv: (app) => bus.queueEnv(app) }, log)
         const problems = problemsOf(report)
         const study = report.monteCarlo
           ? `, Monte Carlo ${report.monteCarlo.runs} runs on threads ${report.monteCarlo.threadsBefore} -> ${report.monteCarlo.threadsAfter}`
@@ -61,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
   } finally {
+    await bus.close()
     await deleteTables(client, names).catch(() => undefined)
     client.destroy()
     if (values.keep) log(`kept ${dir}`)
