@@ -21,6 +21,12 @@ const base = {
   occurred_at: IsoTimestampSchema,
   correlation_id: Type.String({ minLength: 1, maxLength: 128, description: 'The request id that caused the event' }),
   version: Type.Integer({ minimum: 1 }),
+  traceparent: Type.Optional(
+    Type.String({
+      pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+      description: "The W3C trace context of the work that caused the event, when it was traced: its consumers' spans join that trace",
+    }),
+  ),
 }
 
 function detail<P extends TProperties>(properties: P) {

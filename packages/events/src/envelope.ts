@@ -1,6 +1,7 @@
 // What a consumer does with one delivered event, however it arrived (its queue, or POST /events
 // locally): check the envelope and the detail against their contracts, then run the handler.
 import createError from '@fastify/error'
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api'
 import Value from 'typebox/value'
 import type { TSchema } from 'typebox'
 import type { FastifyBaseLogger } from 'fastify'
@@ -14,6 +15,7 @@ import {
   type EventName,
 } from '@f1/contracts/events'
 import { withExtras } from '@f1/service-kit/errors'
+import { inSpan } from '@f1/service-kit/tracing'
 
 /** An event that can never be handled, however often it is delivered: it goes to the dead letters at once. */
 export const InvalidEventError = createError('INVALID_EVENT', 'The event does not match its contract: %s', 400)
@@ -89,5 +91,26 @@ export async function handleEnvelope(routing: EventRouting, envelope: EventEnvel
   }
   // The contract requires it, so it is there: the envelope's id changes when a relay or the bus retries.
   const eventId = String(envelope.detail.event_id)
-  return dispatch(routing, name, envelope.detail, { envelope, eventId, log: log.child({ event_id: eventId }) })
+  return inSpan(
+    `process ${envelope['detail-type']}`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: { 'messaging.operation.type': 'process', 'f1.event_id': eventId, 'f1.event_source': envelope.source },
+      ...arrivalLink(),
+    },
+    () => dispatch(routing, name, envelope.detail, { envelope, eventId, log: log.child({ event_id: eventId }) }),
+    causeOf(envelope),
+  )
+}
+
+/** The trace of the work that caused the event (its detail's `traceparent`): handling it continues that trace. */
+function causeOf(envelope: EventEnvelope) {
+  const traceparent = envelope.detail.traceparent
+  return typeof traceparent === 'string' ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT
+}
+
+/** The delivery it arrived by (POST /events has a span of its own), linked rather than parent. */
+function arrivalLink() {
+  const arrival = trace.getSpan(context.active())?.spanContext()
+  return arrival ? { links: [{ context: arrival }] } : {}
 }

@@ -3,13 +3,24 @@
 // event that reports no state of its own). The relay (EventBridge Pipes in AWS, `f1-local relay`
 // locally) puts them on the bus; nothing in a producer talks to EventBridge.
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { context, propagation } from '@opentelemetry/api'
 import Value from 'typebox/value'
 import { ulid } from 'ulid'
 import { EVENTS, type EventDetail, type EventName } from '@f1/contracts/events'
 import { OUTBOX_TTL_S, outboxKey, type OutboxAttributes, type OutboxTableId } from '@f1/tables/outbox'
 
 /** The fields a producer gives; the outbox adds the id, the time, the version. */
-export type EventFields<N extends EventName> = Omit<EventDetail<N>, 'event_id' | 'user_id' | 'occurred_at' | 'correlation_id' | 'version'>
+export type EventFields<N extends EventName> = Omit<
+  EventDetail<N>,
+  'event_id' | 'user_id' | 'occurred_at' | 'correlation_id' | 'version' | 'traceparent'
+>
+
+/** The trace context of the work under way, when it is traced (none while tracing is off). */
+function currentTraceparent(): { traceparent?: string } {
+  const carrier: Record<string, string> = {}
+  propagation.inject(context.active(), carrier)
+  return carrier.traceparent ? { traceparent: carrier.traceparent } : {}
+}
 
 /** Who and what caused an event. */
 export interface EventOrigin {
@@ -51,6 +62,7 @@ export function outboxEvent<N extends EventName>(
     occurred_at: now.toISOString(),
     correlation_id: origin.correlationId,
     version: contract.version,
+    ...currentTraceparent(),
   }
   if (!Value.Check(contract.detail, detail)) {
     const problems = [...Value.Errors(contract.detail, detail)].slice(0, 5).map((e) => `${e.instancePath} ${e.message}`)

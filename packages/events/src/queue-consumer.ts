@@ -14,6 +14,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs'
 import type { FastifyBaseLogger } from 'fastify'
+import { traceAwsCalls } from '@f1/service-kit/aws-tracing'
 import { withDeadline } from '@f1/service-kit/deadline'
 import { countMetric } from '@f1/service-kit/metrics'
 import { checkedEnvelope, InvalidEventError, type EventOutcome } from './envelope.ts'
@@ -222,10 +223,11 @@ export function createQueueConsumer(options: QueueConsumerOptions): QueueConsume
 
 /** An SQS client whose calls outlast a long poll; `endpoint` points it at the local queues. */
 export function createSqsClient(options: { region: string; endpoint?: string | undefined }): SQSClient {
-  return new SQSClient({
+  const client = new SQSClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 2_000, requestTimeout: 25_000 },
   })
+  return traceAwsCalls(client, 'SQS')
 }

@@ -20,6 +20,8 @@ import { BaseConfigProperties, trustProxyOption, type BaseConfig } from './confi
 import { answerClientError, DEFAULT_RETRY_AFTER_S, NotFoundError, toErrorResponse } from './errors.ts'
 import { registerDeadlines } from './deadline.ts'
 import { requestMetrics } from './metrics.ts'
+import { addRequestSpans } from './request-spans.ts'
+import { traceLogFields, tracingEnabled } from './tracing.ts'
 
 interface FastifyReplyLike {
   code(status: number): { send(body: unknown): unknown }
@@ -131,6 +133,8 @@ function loggerOptions(options: ServiceAppOptions): FastifyServerOptions['logger
     level: options.config.LOG_LEVEL,
     base: { service: options.name },
     redact: { paths: REDACT, censor: '[redacted]' },
+    // A log line written inside a traced request names its trace.
+    ...(tracingEnabled() ? { mixin: traceLogFields } : {}),
     ...(typeof options.logger === 'object' ? { stream: options.logger.stream } : {}),
   }
 }
@@ -187,6 +191,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   // Bodies are checked as sent (no coercion, unknown fields rejected); params and query convert.
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   registerDeadlines(app, options.defaultBudgetMs ?? DEFAULT_BUDGET_MS)
+  // Before any route: the plugin wraps the routes registered after it.
+  if (tracingEnabled()) addRequestSpans(app)
 
   // Registered before any route so that every route's schema lands in the document.
   app.register(swagger, {

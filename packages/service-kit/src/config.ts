@@ -22,6 +22,7 @@ import Type, { type Static, type TInteger, type TProperties, type TString } from
 import Value from 'typebox/value'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export const TRACE_EXPORTERS = ['none', 'otlp', 'file', 'console'] as const
 // `false`, `true`, a hop count, or a list of addresses / CIDRs / proxy-addr's names (`loopback`...).
 const TRUST_PROXY_ITEM = '([0-9A-Fa-f.:]+(/[0-9]{1,3})?|loopback|linklocal|uniquelocal)'
 const TRUST_PROXY_PATTERN = `^(true|false|[0-9]{1,2}|${TRUST_PROXY_ITEM}( *, *${TRUST_PROXY_ITEM})*)$`
@@ -56,6 +57,21 @@ export const BaseConfigProperties = {
     default: 72_000,
     description: "Idle keep-alive sockets are closed after this; above the load balancer's idle timeout (ALB: 60 s)",
   }),
+  OTEL_TRACES_EXPORTER: Type.Enum(TRACE_EXPORTERS, {
+    default: 'none',
+    description:
+      'Where spans go: `otlp` (OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT: the collector beside each task in AWS), `file` (JSON lines in TRACES_FILE, what `f1-local traces` reads), `console` (stderr), or `none`',
+  }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(
+    Type.String({ format: 'uri', description: 'The OTLP/HTTP collector (spans go to <endpoint>/v1/traces); unset: http://localhost:4318' }),
+  ),
+  OTEL_TRACES_SAMPLER_ARG: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 1,
+    description: "Share of new traces recorded; a call that arrives with a trace follows its caller's decision",
+  }),
+  TRACES_FILE: Type.String({ minLength: 1, default: 'traces.jsonl', description: 'The file `OTEL_TRACES_EXPORTER=file` appends spans to' }),
   TRUST_PROXY: Type.String({
     default: 'false',
     pattern: TRUST_PROXY_PATTERN,

@@ -2,8 +2,9 @@
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { ConfigError } from './config.ts'
+import { startTracing, type TracingSettings } from './tracing.ts'
 
-export interface RunServiceOptions<C extends { HOST: string; SHUTDOWN_TIMEOUT_MS: number }> {
+export interface RunServiceOptions<C extends { HOST: string; SHUTDOWN_TIMEOUT_MS: number } & TracingSettings> {
   name: string
   /** Loads and validates the config; a ConfigError stops the process with its message. */
   config: () => C
@@ -12,11 +13,11 @@ export interface RunServiceOptions<C extends { HOST: string; SHUTDOWN_TIMEOUT_MS
 }
 
 /**
- * Starts an app: exits 1 with a readable message on bad config. A signal (SIGTERM, SIGINT, ...), an
+ * Starts an app, tracing it as its config says: exits 1 with a readable message on bad config. A signal (SIGTERM, SIGINT, ...), an
  * uncaught exception or an unhandled rejection drains and closes the app within SHUTDOWN_TIMEOUT_MS;
  * the exit code is 0 only for a signal whose close succeeded in time.
  */
-export async function runService<C extends { HOST: string; SHUTDOWN_TIMEOUT_MS: number }>(options: RunServiceOptions<C>): Promise<void> {
+export async function runService<C extends { HOST: string; SHUTDOWN_TIMEOUT_MS: number } & TracingSettings>(options: RunServiceOptions<C>): Promise<void> {
   let config: C
   try {
     config = options.config()
@@ -27,6 +28,8 @@ export async function runService<C extends { HOST: string; SHUTDOWN_TIMEOUT_MS: 
     }
     throw err
   }
+  // Before the app is built: its clients and routes are traced from their first call.
+  const tracing = startTracing(options.name, config)
   const app = await options.build(config)
   const timeoutMs = config.SHUTDOWN_TIMEOUT_MS
   closeWithGrace(
@@ -49,6 +52,7 @@ export async function runService<C extends { HOST: string; SHUTDOWN_TIMEOUT_MS: 
         throw closeErr
       }
       app.log.info('closed')
+      await tracing.shutdown()
     },
   )
   try {

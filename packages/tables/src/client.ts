@@ -1,6 +1,7 @@
 // DynamoDB clients for every app: AWS in production, DynamoDB Local when an endpoint is given.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { traceAwsCalls } from '@f1/service-kit/aws-tracing'
 import { CONNECT_TIMEOUT_MS } from '@f1/service-kit/connect-timeout'
 
 export interface DynamoClientOptions {
@@ -48,6 +49,8 @@ export function createDynamoClients(options: DynamoClientOptions): DynamoClients
     maxAttempts: options.maxAttempts ?? 3,
     requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: options.requestTimeoutMs ?? 5_000 },
   })
+  // The document client shares this middleware stack, so its calls are traced too.
+  traceAwsCalls(client, 'DynamoDB')
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     unmarshallOptions: { wrapNumbers: false },
