@@ -165,6 +165,7 @@ function buildComputeStacks(app: App, platform: PlatformStacks, options: BuildOp
     appOrigins: config.appOrigin ? `${config.appOrigin},${consoleOrigin}` : consoleOrigin,
     keepAliveTimeoutMs: IDLE_TIMEOUT.toMilliseconds() + KEEP_ALIVE_MARGIN_MS,
     stripePrices: config.stripePrices,
+    traceSampleRatio: config.traceSampleRatio,
     taskCounts: config.taskCounts,
     logRetentionDays: config.logRetentionDays,
   })

@@ -22,6 +22,7 @@ import { isConsumer, serviceEnvironment, serviceSecrets, SHUTDOWN_TIMEOUT_MS, ty
 import { ServiceSecrets } from './service-secrets.ts'
 import { SERVICE_SIZES } from './service-sizes.ts'
 import { JOB_QUEUE_ACTIONS, scaleOnJobBacklog, SimulationJobQueue } from './simulation-jobs.ts'
+import { addTraceCollector } from './trace-collector.ts'
 
 export interface ComputeStackProps extends StackProps {
   stage: Stage
@@ -38,6 +39,8 @@ export interface ComputeStackProps extends StackProps {
   /** The gateway's KEEP_ALIVE_TIMEOUT_MS (above the load balancer's idle timeout). */
   keepAliveTimeoutMs: number
   stripePrices: { pro: string; team: string }
+  /** Share of new traces the apps record. */
+  traceSampleRatio: number
   taskCounts: Record<ServiceName, { min: number; max: number }>
   logRetentionDays: logs.RetentionDays
 }
@@ -90,6 +93,7 @@ export class ComputeStack extends Stack {
       appOrigins,
       keepAliveTimeoutMs,
       stripePrices,
+      traceSampleRatio,
       taskCounts,
       logRetentionDays,
       ...stackProps
@@ -124,6 +128,7 @@ export class ComputeStack extends Stack {
       stripePrices,
       eventQueueUrls,
       simulationJobQueueUrl: this.jobQueue.queue.queueUrl,
+      traceSampleRatio,
     }
 
     /** The container of an app (its image, env, secrets, logs) in a task definition with its task role's policy. */
@@ -176,7 +181,7 @@ export class ComputeStack extends Stack {
         memoryLimitMiB: size.memoryMiB,
         runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
       })
-      addAppContainer(service, taskDefinition, logGroup)
+      addTraceCollector(taskDefinition, addAppContainer(service, taskDefinition, logGroup), logGroup)
       // The service's tasks poll the queue (the backfill task does not: it gets no SQS permission).
       if (isConsumer(service)) {
         const { queue, deadLetterQueue } = eventQueues[service]

@@ -28,10 +28,17 @@ export interface InfraConfig {
   taskCounts: Record<ServiceName, { min: number; max: number }>
   /** Subscribed by email to the stage's alarm topic. */
   alarmEmail?: string
+  /** Share of new traces the apps record (context traceSampleRatio). */
+  traceSampleRatio: number
 }
 
 export const DEFAULT_NAT_GATEWAYS = 1
 export const DEFAULT_LOG_RETENTION_DAYS = 30
+/**
+ * One request in twenty: enough to see every route's shape and its slow calls at any traffic, and
+ * X-Ray bills per recorded trace. Errors are in the logs and metrics whether sampled or not.
+ */
+export const DEFAULT_TRACE_SAMPLE_RATIO = 0.05
 /** Stripe price ids of a dev synth without context: a checkout with them fails at Stripe, loudly. */
 export const PLACEHOLDER_STRIPE_PRICES = { pro: 'price_placeholder_pro', team: 'price_placeholder_team' } as const
 
@@ -111,6 +118,15 @@ function readTls(node: Node, stage: Stage): Tls | undefined {
   return { certificateArn, apiDomainName }
 }
 
+/** A share from 0 to 1, given as a number or as text (`-c key=0.1`). */
+function contextRatio(node: Node, key: string, fallback: number): number {
+  const value: unknown = node.tryGetContext(key)
+  if (value === undefined || value === null || value === '') return fallback
+  const ratio = typeof value === 'number' || typeof value === 'string' ? Number(value) : Number.NaN
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) throw new Error(`context ${key} must be a number from 0 to 1, got ${JSON.stringify(value)}`)
+  return ratio
+}
+
 /** Reads and checks every context value (see infra/README.md for the list). */
 export function readConfig(node: Node): InfraConfig {
   const stage = parseStage(contextString(node, 'stage') ?? 'dev')
@@ -135,6 +151,8 @@ export function readConfig(node: Node): InfraConfig {
     taskCounts[service] = { min, max }
   }
 
+  const traceSampleRatio = contextRatio(node, 'traceSampleRatio', DEFAULT_TRACE_SAMPLE_RATIO)
+
   const existingLegacyTableName = contextString(node, 'legacyTableName')
   const tls = readTls(node, stage)
   const appOriginValue = contextString(node, 'appOrigin')
@@ -152,5 +170,6 @@ export function readConfig(node: Node): InfraConfig {
     placeholderStripePrices: !pro || !team,
     taskCounts,
     ...(alarmEmail ? { alarmEmail } : {}),
+    traceSampleRatio,
   }
 }

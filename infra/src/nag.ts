@@ -194,6 +194,13 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       "only. Pulling layers is granted on the CDK asset repository alone, logs on the app's log group and secrets one ARN each.",
   },
   {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    paths: [`${COMPUTE}/*-task/TaskRole/DefaultPolicy/Resource`],
+    reason:
+      "The one wildcard in an app's task role is X-Ray's xray:PutTraceSegments and xray:PutTelemetryRecords, for the trace collector " +
+      'beside the app: those actions have no resource type, so IAM accepts them on "*" only. They can only add trace data.',
+  },
+  {
     id: 'AwsSolutions-ECS2',
     paths: [`${COMPUTE}/*-task/Resource`],
     reason:

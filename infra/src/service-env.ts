@@ -20,6 +20,7 @@ import type { EventConsumerConfigProperties } from '@f1/events/config'
 import { CONSUMERS, type Consumer } from '@f1/events/rules'
 import { TABLES, type TableId } from '@f1/tables'
 import { SERVICE_TABLES } from './services.ts'
+import { COLLECTOR_ENDPOINT } from './trace-collector.ts'
 
 /** The time the apps give in-flight requests on SIGTERM (their SHUTDOWN_TIMEOUT_MS, set explicitly). */
 export const SHUTDOWN_TIMEOUT_MS = 10_000
@@ -39,6 +40,8 @@ export interface EnvInputs {
   eventQueueUrls: Record<Consumer, EventQueueUrls>
   /** simulation-service's job queue, by URL (a token at synth time). */
   simulationJobQueueUrl: string
+  /** Share of new traces recorded (OTEL_TRACES_SAMPLER_ARG); calls within a trace follow its decision. */
+  traceSampleRatio: number
 }
 
 export interface EventQueueUrls {
@@ -110,6 +113,10 @@ export function serviceEnvironment(service: ServiceName, inputs: EnvInputs): Rec
     AWS_REGION: inputs.region,
     [portVar(service)]: String(SERVICES[service].defaultPort),
     SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+    // Spans to the collector beside the app in its task (trace-collector.ts), which puts them to X-Ray.
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_ENDPOINT: COLLECTOR_ENDPOINT,
+    OTEL_TRACES_SAMPLER_ARG: String(inputs.traceSampleRatio),
   }
   for (const table of serviceTables(service)) env[TABLES[table].envVar] = inputs.tableNames[table]
   for (const callee of calleesOf(service)) env[urlVar(callee)] = serviceConnectUrl(callee)

@@ -22,6 +22,7 @@ import { HEALTH_PROBE, MIGRATOR_CLI } from '../src/images.ts'
 import { DOCKERFILE, REPO_ROOT } from '../src/repository.ts'
 import { isConsumer, SHUTDOWN_TIMEOUT_MS, SIMULATION_JOBS } from '../src/service-env.ts'
 import { SERVICE_SIZES } from '../src/service-sizes.ts'
+import { COLLECTOR_CONTAINER, COLLECTOR_IMAGE, XRAY_WRITE_ACTIONS } from '../src/trace-collector.ts'
 import {
   JOB_QUEUE_ACTIONS,
   JOB_QUEUE_MAX_RECEIVE_COUNT,
@@ -38,6 +39,7 @@ const synthesized = synthesizeAll({
   gatewayMaxTasks: '12',
   migratorMinTasks: '2',
   appOrigin: 'https://console.example.com',
+  traceSampleRatio: '0.2',
 })
 const { stacks, network, compute } = synthesized
 
@@ -50,6 +52,7 @@ interface Container {
   HealthCheck?: { Command: string[] }
   StopTimeout?: number
   LogConfiguration: { Options: Record<string, unknown> }
+  DependsOn?: { ContainerName: string; Condition: string }[]
 }
 
 const taskDefinitions = resources(compute, 'AWS::ECS::TaskDefinition')
@@ -227,6 +230,47 @@ t.test("each container: its port mapping, a /health check without curl, a stop t
   }
 })
 
+t.test(
+  "each app task has a trace collector beside the app: not essential, started first, its config and logs, and X-Ray's writes",
+  async (t) => {
+    for (const service of SERVICE_NAMES) {
+      const containers = taskDefinitionOf(service)[1].Properties?.ContainerDefinitions as Array<Container & Record<string, unknown>>
+      const collector = containers.find((c) => c.Name === COLLECTOR_CONTAINER)
+      t.ok(collector, `${service} has a collector`)
+      t.equal(collector?.Image, COLLECTOR_IMAGE)
+      t.equal(collector?.Essential, false, 'a stopped collector costs spans, never requests')
+      t.same(
+        (collector?.HealthCheck as { Command: string[] } | undefined)?.Command,
+        ['CMD', '/healthcheck'],
+        'run directly: the image has no shell',
+      )
+      t.match(collector?.LogConfiguration.Options, { 'awslogs-stream-prefix': COLLECTOR_CONTAINER })
+      const config = JSON.stringify(envOf(collector as Container).AOT_CONFIG_CONTENT)
+      t.match(config, /endpoint: 127\.0\.0\.1:4318/, 'it listens on the loopback only')
+      t.match(config, /awsxray/)
+      t.same(container(service).DependsOn, [{ ContainerName: COLLECTOR_CONTAINER, Condition: 'START' }])
+      const writes = statementsOf(taskRoleId(`f1-${service}-staging`)).find((s) => s.Sid === 'WriteTraces')
+      t.same(list(writes?.Action as string[]), [...XRAY_WRITE_ACTIONS])
+    }
+    const backfill = byFamily(backfillFamily('staging'))[1].Properties?.ContainerDefinitions as Container[]
+    t.equal(backfill.length, 1, 'the backfill task (a CLI, untraced) runs alone')
+    t.equal(envOf(container('gateway')).OTEL_TRACES_SAMPLER_ARG, '0.2', 'the share of new traces from context')
+  },
+)
+
+t.test('traceSampleRatio: 5 % of new traces unless the context says, and only a share from 0 to 1', async (t) => {
+  const defaults = resources(synthesizeAll(stageContext('staging')).compute, 'AWS::ECS::TaskDefinition')
+  const gateway = Object.values(defaults).find((r) => r.Properties?.Family === 'f1-gateway-staging')!
+  t.equal(envOf((gateway.Properties?.ContainerDefinitions as Container[])[0]!).OTEL_TRACES_SAMPLER_ARG, '0.05')
+  for (const bad of ['1.5', '-0.1', 'half']) {
+    t.throws(
+      () => synthesizeAll({ ...stageContext('staging'), traceSampleRatio: bad }),
+      /traceSampleRatio must be a number from 0 to 1/,
+      String(bad),
+    )
+  }
+})
+
 t.test('sizes: simulation-service gets the most CPU for its Monte Carlo workers', async (t) => {
   for (const service of SERVICE_NAMES) {
     t.match(taskDefinitionOf(service)[1].Properties, {
@@ -303,7 +347,7 @@ t.test('each execution role may read exactly the secrets its task gets', async (
   for (const [id, taskDefinition] of Object.entries(taskDefinitions)) {
     const roleId = getAttId(taskDefinition.Properties?.ExecutionRoleArn)
     const given = (taskDefinition.Properties?.ContainerDefinitions as Container[]).flatMap((c) =>
-      c.Secrets.map((s) => JSON.stringify(s.ValueFrom)),
+      (c.Secrets ?? []).map((s) => JSON.stringify(s.ValueFrom)),
     )
     t.same(secretsReadBy(roleId).sort(), [...new Set(given)].sort(), String(taskDefinition.Properties?.Family ?? id))
   }
@@ -319,15 +363,16 @@ t.test("each task role is its app's table policy from the access stack and, for 
     t.ok(arns[0]!['Fn::ImportValue'].startsWith(`f1-access-staging:ExportsOutputRef${policyId}`), `${service} gets its own policy`)
     t.same(secretsReadBy(roleId), [], `${service}'s code cannot read secrets itself`)
     const inline = statementsOf(roleId)
-    const expected = isConsumer(service)
+    const queues = isConsumer(service)
       ? ['ConsumeOwnEventQueue', 'DeadLetterOwnEvents']
       : service === 'simulation-service'
         ? ['UseSimulationJobQueue']
         : []
+    const expected = [...queues, 'WriteTraces'].sort()
     t.same(
       inline.map((s) => s.Sid).sort(),
       expected,
-      `${service}'s task role has ${expected.length > 0 ? 'its queue statements only' : 'no inline policy'} (no events:PutEvents: the relay puts)`,
+      `${service}'s task role has ${queues.length > 0 ? 'its queue statements and' : ''} the trace writes only (no events:PutEvents: the relay puts)`,
     )
   }
 })
@@ -370,8 +415,8 @@ t.test('each consumer reads only its own queue and sends only to its own dead-le
       }
     }
     t.notOk(
-      statements.some((s) => list(s.Resource).includes('*')),
-      `${consumer} has no wildcard resource`,
+      statements.some((s) => s.Sid !== 'WriteTraces' && list(s.Resource).includes('*')),
+      `${consumer} has no wildcard resource but X-Ray's writes (which have no resource type)`,
     )
   }
 })

@@ -42,6 +42,7 @@ const inputs = {
     CONSUMERS.map((c) => [c, { queueUrl: queueUrl(`${c}-events`), deadLetterQueueUrl: queueUrl(`${c}-events-dlq`) }]),
   ) as Record<Consumer, { queueUrl: string; deadLetterQueueUrl: string }>,
   simulationJobQueueUrl: queueUrl('simulation-jobs'),
+  traceSampleRatio: 0.05,
 }
 const env = (service: ServiceName) => serviceEnvironment(service, inputs)
 /** The URL variables of an app other than its event queues': the callees'. */
@@ -61,6 +62,16 @@ t.test('every container runs in prod mode on all interfaces, in the stack region
         AWS_REGION: 'eu-west-1',
         [portVar(service)]: String(SERVICES[service].defaultPort),
       },
+      service,
+    )
+  }
+})
+
+t.test('every app sends its spans to the collector beside it in its task, sampling new traces at the stage ratio', async (t) => {
+  for (const service of SERVICE_NAMES) {
+    t.match(
+      env(service),
+      { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_SAMPLER_ARG: '0.05' },
       service,
     )
   }

@@ -2,7 +2,7 @@
 // (W3C `traceparent`) and runs the hooks and the handler inside the span, so every call they make
 // is its child. Only the request's own span: a span per hook would bury the calls that matter.
 import { FastifyOtelInstrumentation } from '@fastify/otel'
-import { context } from '@opentelemetry/api'
+import { context, SpanStatusCode } from '@opentelemetry/api'
 import type { FastifyInstance } from 'fastify'
 
 // Load balancer probes every few seconds would outnumber the traces anyone looks at.
@@ -17,6 +17,12 @@ export function addRequestSpans(app: FastifyInstance): void {
     const traced = request.opentelemetry()
     if (traced.context) context.with(traced.context, done)
     else done()
+  })
+  // A server error marks the span with its message; a client error (4xx) is the client's, not a fault.
+  app.addHook('onError', (request, _reply, error, done) => {
+    const status = (error as { statusCode?: number }).statusCode
+    if (status === undefined || status >= 500) request.opentelemetry().span?.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
+    done()
   })
 }
 

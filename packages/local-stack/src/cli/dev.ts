@@ -1,8 +1,8 @@
 // `f1-local dev`: the whole stack on this machine, in the foreground, until Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createDynamoClients } from '@f1/tables/client'
@@ -23,6 +23,7 @@ import {
   type StripeDouble,
 } from '../stripe/double.ts'
 import { repoRoot } from './paths.ts'
+import { defaultTracesFile } from './traces-cmd.ts'
 import { onShutdownSignal } from './signals.ts'
 import { stopChild, Supervised } from './supervisor.ts'
 import { ADMIN_USER, DEMO_USER, GRANT_ADMIN_COMMAND, LEGACY_DEMO_USERS, grantAdmin, seedLegacyData, seedUser } from './seed.ts'
@@ -214,6 +215,14 @@ export async function runDev(options: { dataDir?: string | undefined }): Promise
     JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...tableNamesToEnv(names),
+  }
+  // Every app appends its spans to one file, fresh for each run: `f1-local traces` reads it.
+  env.OTEL_TRACES_EXPORTER ??= 'file'
+  if (env.OTEL_TRACES_EXPORTER === 'file') {
+    env.TRACES_FILE ??= defaultTracesFile()
+    mkdirSync(dirname(env.TRACES_FILE), { recursive: true })
+    writeFileSync(env.TRACES_FILE, '')
+    log(`Traces: ${env.TRACES_FILE} (\`pnpm exec f1-local traces\` lists them; a log line's trace_id shows one)`)
   }
   for (const app of APPS) {
     env[app.portVar] = String(ports(app))

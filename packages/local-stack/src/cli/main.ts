@@ -1,4 +1,4 @@
-// f1-local: the local stack's commands (dev, test, dynamodb, bus, relay, dlq, stripe).
+// f1-local: the local stack's commands (dev, test, dynamodb, bus, relay, dlq, traces, stripe).
 import { dropPassThroughSeparator, intOption, parseCliArgs, reportUsageError, UsageError, USAGE_EXIT_CODE } from '@f1/service-kit/cli-args'
 
 const USAGE = `Usage: f1-local <command> [options]
@@ -26,6 +26,8 @@ Commands:
                       --json  --dir DIR
   dlq replay          Put those dead letters on their consumer's queue (of the running bus) and remove those put.
                       --id ID (dead-letter or event id) | --all   --dir DIR  --endpoint URL
+  traces [TRACE_ID]   The traces the apps of \`dev\` recorded: the newest ones, or one as a waterfall of its spans
+                      across services, DynamoDB, queues and events.  --last N  --file FILE  --json
   stripe              Run the local Stripe double in the foreground (test mode, in memory; \`dev\` starts one):
                       the Stripe API calls subscription-service makes, a checkout page, signed webhooks.
                       --port N (default STRIPE_DOUBLE_PORT or 12111)  --webhook-url URL (default the gateway's)
@@ -70,6 +72,10 @@ async function main(): Promise<number> {
     case 'dlq': {
       const { runDlq } = await import('./bus-cmd.ts')
       return runDlq(rest)
+    }
+    case 'traces': {
+      const { runTraces } = await import('./traces-cmd.ts')
+      return runTraces(rest)
     }
     case 'stripe': {
       const { runStripeDouble } = await import('../stripe/cli.ts')

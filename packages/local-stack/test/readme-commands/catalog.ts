@@ -46,6 +46,21 @@ export const RUN: Record<string, Run> = {
   'pnpm exec f1-local bus peek action-log-service': { sequence: 'bus', expect: { exit: 1, output: NO_LOCAL_SQS } },
   'pnpm exec f1-local bus redrive action-log-service': { sequence: 'bus', expect: { exit: 1, output: NO_LOCAL_SQS } },
   'pnpm exec f1-local bus redrive --all': { sequence: 'bus', expect: { exit: 1, output: NO_LOCAL_SQS } },
+  // The spans of a `pnpm dev` run, which this test does not start: the same command on a file of its own.
+  'pnpm exec f1-local traces': {
+    runAs: {
+      command: `pnpm exec f1-local traces --file ${TMP}/traces.jsonl`,
+      why: 'the spans of a `pnpm dev` run, which this test does not start',
+    },
+    expect: { exit: 1, output: /No spans at .*start the stack with `pnpm dev`/ },
+  },
+  'pnpm exec f1-local traces 4bf92f3577b3': {
+    runAs: {
+      command: `pnpm exec f1-local traces 4bf92f3577b3 --file ${TMP}/traces.jsonl`,
+      why: 'the spans of a `pnpm dev` run, which this test does not start',
+    },
+    expect: { exit: 1, output: /No spans at / },
+  },
   'pnpm exec f1-local relay': { expect: { ready: /"msg":"relay started"/ } },
   'pnpm demo:plan -- --plan pro': {
     // No gateway runs: reaching the login proves the arguments parsed (a usage error exits 2).
@@ -82,7 +97,10 @@ export const RUN: Record<string, Run> = {
   'pnpm --filter ./packages/race-sim compare-reference ref-races.json': {
     // The reference's JSON needs its checkout (see the SKIP below); one refused race proves the wiring.
     files: { 'ref-races.json': '{"Suzuka_2014": {"status": "refused", "reason": "RuntimeError: t_gap_racepace"}}' },
-    expect: { exit: 0, output: /^Suzuka_2014 +refused by reference: RuntimeError: t_gap_racepace {2}ours warns: RACE_PACE_GAP_OUT_OF_RANGE$/m },
+    expect: {
+      exit: 0,
+      output: /^Suzuka_2014 +refused by reference: RuntimeError: t_gap_racepace {2}ours warns: RACE_PACE_GAP_OUT_OF_RANGE$/m,
+    },
   },
   'pnpm --filter ./packages/race-sim convert-params path/to/racesim-params': {
     runAs: {
