@@ -125,6 +125,15 @@ export const RUN: Record<string, Run> = {
     expect: { exit: 0, output: /^\{".+\}$/m },
   },
   // Both write infra/cdk.out (ignored by git), so they take turns.
+  // The runbook's offline review of a first deploy, with the dev context (no certificate or prices needed).
+  'pnpm exec cdk diff --exclusively --template empty.template.json f1-compute-prod $CTX': {
+    sequence: 'infra',
+    runAs: {
+      command: 'pnpm --filter ./infra exec cdk diff --exclusively --template empty.template.json f1-compute-dev',
+      why: "$CTX is the operator's context for a real stage; the dev stage needs none, and the diff is the same kind",
+    },
+    expect: { exit: 0, output: /\[\+\] AWS::ECS::Service gateway/ },
+  },
   'pnpm --filter ./infra synth': { sequence: 'infra', expect: { exit: 0, output: /^f1-relay-dev: .+f1-relay-dev\.template\.json$/m } },
   'pnpm --filter ./infra synth -c stage=prod -c certificateArn=arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b -c apiDomainName=api.example.com -c stripePricePro=price_1ProExample -c stripePriceTeam=price_1TeamExample':
     { sequence: 'infra', expect: { exit: 0, output: /^f1-compute-prod: .+f1-compute-prod\.template\.json$/m } },
@@ -194,7 +203,7 @@ export const SKIP: Skip[] = [
   { match: (c) => /^GW=http:\/\/127\.0\.0\.1:3000$/.test(c) || /(^|[\s(=])curl /.test(c), why: STACK },
   {
     // infra/README.md's first deploy: its context, then the CDK CLI against an account.
-    match: (c) => c.startsWith('CTX="-c stage=') || /^npx aws-cdk@2 (bootstrap|deploy)\b/.test(c),
+    match: (c) => c.startsWith('CTX="-c stage=') || /^pnpm exec cdk (bootstrap|deploy)\b/.test(c),
     why: 'deploys to an AWS account (and builds images with Docker); `pnpm --filter ./infra synth` with the same context values runs above, and infra/test checks the templates',
   },
   {
