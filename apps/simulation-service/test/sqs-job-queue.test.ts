@@ -57,7 +57,7 @@ t.test('two runners on the SQS queue never hold the same job at once', async (t)
   t.equal(await other.receive('late', 30_000), undefined, 'none free while leased')
 })
 
-t.test('a released job is received again at once; a settled one has its message deleted', async (t) => {
+t.test('a released job is received again at once, its release not counted as an attempt; a settled one has its message deleted', async (t) => {
   const { queues, q, built } = await onSqs(t, { SIMULATION_JOB_POLL_MS: '0' })
   const user = userId()
   const [kept, dropped] = [operation(MC_CHARGES(1_500)), operation(MC_CHARGES(1_500))]
@@ -67,13 +67,25 @@ t.test('a released job is received again at once; a settled one has its message 
   await built.app.jobQueue.release(first!)
   const again = await built.app.jobQueue.receive('second', 30_000)
   t.equal(again?.jobId, kept.id, 'taken by the next receive')
-  t.equal(again?.attempt, 2)
+  t.equal(again?.attempt, 1, 'a release is not an attempt')
 
   await storeJob(built, { id: dropped.id, user, runs: 1_500, deadlineMs: 60_000, charged: false })
   t.equal((await cancel(built, user, dropped.id)).statusCode, 200, 'cancelled while queued: settled')
   t.equal((await read(built, user, dropped.id)).status, 'cancelled')
   t.equal(await built.app.jobQueue.receive('third', 30_000), undefined, 'the settled job is not handed out')
   t.equal(await queues.depth(q.url), 1, "only the running job's message is left")
+})
+
+t.test('a job given back by four runners in turn (deploys, scale-ins) is still on its first attempt', async (t) => {
+  const { built } = await onSqs(t, { SIMULATION_JOB_POLL_MS: '0' })
+  const op = operation(MC_CHARGES(1_500))
+  await storeJob(built, { id: op.id, user: userId(), runs: 1_500, deadlineMs: 600_000, charged: false })
+  for (let runner = 1; runner <= 4; runner++) {
+    const lease = await built.app.jobQueue.receive(`stopping-${runner}`, 30_000)
+    t.equal(lease?.attempt, 1, `runner ${runner} received it on its first attempt`)
+    await built.app.jobQueue.release(lease!)
+  }
+  t.equal(Number((await built.rawRows(op.id))[0]!.job_attempts), 0, 'no attempt counted')
 })
 
 t.test('a message whose job was never stored waits a while for its item, then is deleted; a message of no job at once', async (t) => {

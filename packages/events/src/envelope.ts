@@ -1,7 +1,7 @@
 // What a consumer does with one delivered event, however it arrived (its queue, or POST /events
 // locally): check the envelope and the detail against their contracts, then run the handler.
 import createError from '@fastify/error'
-import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api'
+import { context, SpanKind, trace } from '@opentelemetry/api'
 import Value from 'typebox/value'
 import type { TSchema } from 'typebox'
 import type { FastifyBaseLogger } from 'fastify'
@@ -15,7 +15,7 @@ import {
   type EventName,
 } from '@f1/contracts/events'
 import { withExtras } from '@f1/service-kit/errors'
-import { inSpan } from '@f1/service-kit/tracing'
+import { continuing, inSpan } from '@f1/service-kit/tracing'
 
 /** An event that can never be handled, however often it is delivered: it goes to the dead letters at once. */
 export const InvalidEventError = createError('INVALID_EVENT', 'The event does not match its contract: %s', 400)
@@ -99,14 +99,9 @@ export async function handleEnvelope(routing: EventRouting, envelope: EventEnvel
       ...arrivalLink(),
     },
     () => dispatch(routing, name, envelope.detail, { envelope, eventId, log: log.child({ event_id: eventId }) }),
-    causeOf(envelope),
+    // The trace of the work that caused the event (its detail's `traceparent`): handling it continues that trace.
+    continuing(envelope.detail.traceparent),
   )
-}
-
-/** The trace of the work that caused the event (its detail's `traceparent`): handling it continues that trace. */
-function causeOf(envelope: EventEnvelope) {
-  const traceparent = envelope.detail.traceparent
-  return typeof traceparent === 'string' ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT
 }
 
 /** The delivery it arrived by (POST /events has a span of its own), linked rather than parent. */

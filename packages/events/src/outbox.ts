@@ -3,7 +3,7 @@
 // event that reports no state of its own). The relay (EventBridge Pipes in AWS, `f1-local relay`
 // locally) puts them on the bus; nothing in a producer talks to EventBridge.
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { context, propagation } from '@opentelemetry/api'
+import { currentTraceparent } from '@f1/service-kit/tracing'
 import Value from 'typebox/value'
 import { ulid } from 'ulid'
 import { EVENTS, type EventDetail, type EventName } from '@f1/contracts/events'
@@ -15,11 +15,10 @@ export type EventFields<N extends EventName> = Omit<
   'event_id' | 'user_id' | 'occurred_at' | 'correlation_id' | 'version' | 'traceparent'
 >
 
-/** The trace context of the work under way, when it is traced (none while tracing is off). */
-function currentTraceparent(): { traceparent?: string } {
-  const carrier: Record<string, string> = {}
-  propagation.inject(context.active(), carrier)
-  return carrier.traceparent ? { traceparent: carrier.traceparent } : {}
+/** The detail's `traceparent`: the trace its consumers continue (none while tracing is off). */
+function traceOf(): { traceparent?: string } {
+  const traceparent = currentTraceparent()
+  return traceparent ? { traceparent } : {}
 }
 
 /** Who and what caused an event. */
@@ -62,7 +61,7 @@ export function outboxEvent<N extends EventName>(
     occurred_at: now.toISOString(),
     correlation_id: origin.correlationId,
     version: contract.version,
-    ...currentTraceparent(),
+    ...traceOf(),
   }
   if (!Value.Check(contract.detail, detail)) {
     const problems = [...Value.Errors(contract.detail, detail)].slice(0, 5).map((e) => `${e.instancePath} ${e.message}`)

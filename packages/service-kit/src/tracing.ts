@@ -4,7 +4,7 @@
 // for server spans, undici's diagnostics channels for service calls, the AWS SDK's middleware
 // stack (aws-tracing.ts). Loader hooks would be needed otherwise, and the apps run as ESM bundles.
 import { appendFileSync } from 'node:fs'
-import { context, INVALID_SPAN_CONTEXT, SpanStatusCode, trace, type Context, type Span, type SpanOptions } from '@opentelemetry/api'
+import { context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, SpanStatusCode, trace, type Context, type Span, type SpanOptions } from '@opentelemetry/api'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
 import { resourceFromAttributes } from '@opentelemetry/resources'
@@ -170,4 +170,19 @@ export function recordSpansInMemory(service = 'test') {
   const exporter = new InMemorySpanExporter()
   const tracing = startTracing(service, { OTEL_TRACES_EXPORTER: 'none', OTEL_TRACES_SAMPLER_ARG: 1, TRACES_FILE: 'unused' }, new SimpleSpanProcessor(exporter))
   return { spans: () => exporter.getFinishedSpans(), reset: () => exporter.reset(), shutdown: () => tracing.shutdown() }
+}
+
+/**
+ * The W3C `traceparent` of the work under way, when it is traced: what work done later elsewhere (an
+ * event's consumer, a queued job's runner) keeps so that it continues the same trace.
+ */
+export function currentTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {}
+  propagation.inject(context.active(), carrier)
+  return carrier.traceparent
+}
+
+/** The context that continues a kept `traceparent` (a new trace's root without one). */
+export function continuing(traceparent: unknown): Context {
+  return typeof traceparent === 'string' ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT
 }

@@ -35,7 +35,7 @@ export interface JobQueue {
   receive(owner: string, leaseMs: number): Promise<JobLease | undefined>
   /** Keeps the lease for `leaseMs` more; false when it was lost (it ran out and another runner took the job). */
   extend(lease: JobLease, leaseMs: number): Promise<boolean>
-  /** Gives the job back at once (a shutdown): the next receive takes it. */
+  /** Gives the job back at once, unrun (a shutdown): the next receive takes it, and this receive is not counted as an attempt. */
   release(lease: JobLease): Promise<void>
   /** The job is settled (done, failed or cancelled): it is never received again. */
   delete(lease: JobLease): Promise<void>
@@ -110,9 +110,11 @@ export function createJobLeases(options: { doc: DynamoDBDocumentClient; tableNam
           new UpdateCommand({
             TableName: tableName,
             Key: key(lease),
-            UpdateExpression: 'SET job_visible_at = :zero REMOVE lease_owner',
+            // A job given back unrun (its runner stopping for a deploy or a scale-in, no free slot) was
+            // not attempted: its receive is taken back, or a few deploys during one long job would fail it.
+            UpdateExpression: 'SET job_visible_at = :zero REMOVE lease_owner ADD job_attempts :minusOne',
             ConditionExpression: 'job_queue = :open AND lease_owner = :owner',
-            ExpressionAttributeValues: { ':zero': 0, ':open': OPEN_JOBS, ':owner': lease.owner },
+            ExpressionAttributeValues: { ':zero': 0, ':open': OPEN_JOBS, ':owner': lease.owner, ':minusOne': -1 },
           }),
         )
       } catch (err) {

@@ -13,7 +13,9 @@ import type { FastifyInstance } from 'fastify'
 import type { JobError } from '@f1/contracts/jobs'
 import { jobRacesPerRun, type OptimizeBody } from '@f1/contracts/simulations'
 import type { CommitLine } from '@f1/contracts/usage'
+import { SpanKind } from '@opentelemetry/api'
 import { callOutcome } from '@f1/service-kit/service-client'
+import { continuing, inSpan } from '@f1/service-kit/tracing'
 import { RaceSimError } from '@f1/race-sim/errors'
 import { EngineFailedError, JobAttemptsError, JobCancelledError, JobDeadlineError, JobLostError } from '../errors.ts'
 import { optimizeJobResults, type EngineRequest, type JobResults } from '../plugins/engine.ts'
@@ -111,19 +113,29 @@ export async function runJob(app: FastifyInstance, lease: JobLease, options: Job
     await app.jobQueue.delete(lease)
     return
   }
+  // Each attempt is a span in the trace of the request that submitted the job, however much later it runs.
+  await inSpan(
+    'run simulation job',
+    { kind: SpanKind.CONSUMER, attributes: { 'f1.simulation_id': lease.jobId, 'f1.job_attempt': lease.attempt } },
+    () => runOpenJob(app, lease, job, options),
+    continuing(job.job_traceparent),
+  )
+}
+
+async function runOpenJob(app: FastifyInstance, lease: JobLease, job: JobItem, options: JobRunOptions): Promise<void> {
   const causeId = `job-${lease.jobId}-${lease.attempt}`
   const ref = { userId: job.user_id, chargeId: job.simulation_id, requestId: causeId }
 
   /** Refunds and ends the job failed; a charge committed meanwhile shows the stored results instead. */
   async function fail(err: unknown): Promise<void> {
     const error = jobError(err)
-    await refundOrShow(app, job!, causeId, { status: 'failed', error, code: error.code, reason: error.code })
+    await refundOrShow(app, job, causeId, { status: 'failed', error, code: error.code, reason: error.code })
     await app.jobQueue.delete(lease)
   }
 
   /** A cancelled job with nothing kept: refunded in full, ended cancelled (a charge committed meanwhile shows its kept results). */
   async function cancelInFull(): Promise<void> {
-    await refundOrShow(app, job!, causeId, { status: 'cancelled', code: 'CANCELLED', reason: 'cancelled' })
+    await refundOrShow(app, job, causeId, { status: 'cancelled', code: 'CANCELLED', reason: 'cancelled' })
     await app.jobQueue.delete(lease)
   }
 
@@ -134,10 +146,10 @@ export async function runJob(app: FastifyInstance, lease: JobLease, options: Job
    */
   async function commitAndShow(runs: number, cancelling: boolean): Promise<void> {
     try {
-      if (job!.job_charged) {
-        if (runs < job!.progress.runs_total) {
+      if (job.job_charged) {
+        if (runs < job.progress.runs_total) {
           const held = await app.usageCharges.find(ref)
-          await app.usageCharges.commit({ ...ref, lines: partialCommitLines(held.lines, job!, runs) })
+          await app.usageCharges.commit({ ...ref, lines: partialCommitLines(held.lines, job, runs) })
         } else await app.usageCharges.commit(ref)
       }
     } catch (err) {
@@ -148,8 +160,8 @@ export async function runJob(app: FastifyInstance, lease: JobLease, options: Job
         // Refunded (a cancel whose runner was thought gone, the sweeper): nothing is shown.
         const error = jobError(err)
         if (cancelling)
-          await app.jobs.close(lease.jobId, lease.createdAt, 'cancelled', undefined, failedEvent(app, causeId, job!, 'CANCELLED'))
-        else await app.jobs.close(lease.jobId, lease.createdAt, 'failed', error, failedEvent(app, causeId, job!, error.code))
+          await app.jobs.close(lease.jobId, lease.createdAt, 'cancelled', undefined, failedEvent(app, causeId, job, 'CANCELLED'))
+        else await app.jobs.close(lease.jobId, lease.createdAt, 'failed', error, failedEvent(app, causeId, job, error.code))
         await app.jobQueue.delete(lease)
         return
       }

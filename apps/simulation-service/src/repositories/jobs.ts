@@ -13,6 +13,7 @@ import type { JobResults } from '../plugins/engine.ts'
 import { OPEN_JOBS, type JobLease, type JobQueue } from '../lib/job-queue.ts'
 import { partItem, seedAttributes, type EventFor, type SimulationSeed } from './simulations.ts'
 import { COMPRESS_ABOVE_BYTES, MAX_BLOB_BYTES, storeResults } from './stored-results.ts'
+import { currentTraceparent } from '@f1/service-kit/tracing'
 
 type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
@@ -37,6 +38,8 @@ export interface JobItem {
   strategy_data: Record<string, unknown>
   job_deadline: number
   job_charged: boolean
+  /** The trace of the request that submitted it, when traced: its runs continue that trace. */
+  job_traceparent?: string
   /** Present once a runner stored the results (before its charge's commit). */
   results_kept?: boolean
   /** With results_kept: the runs they cover (fewer than runs_total when the job was cancelled while running). */
@@ -104,6 +107,7 @@ export function createJobsRepository(options: {
         eta_s: null,
       }
       await queue.enqueue({ jobId: input.simulationId, createdAt: simulation.created_at })
+      const traceparent = currentTraceparent()
       try {
         await doc.send(
           new PutCommand({
@@ -115,6 +119,7 @@ export function createJobsRepository(options: {
               job_deadline: input.deadline,
               job_attempts: 0,
               job_charged: input.charged,
+              ...(traceparent ? { job_traceparent: traceparent } : {}),
             },
             ConditionExpression: 'attribute_not_exists(simulation_id)',
           }),
