@@ -1,6 +1,7 @@
 // Which tables each app may touch, and how. The architecture's ownership: each service writes
 // only its own table; the gateway still reads and writes profiles in the legacy table; the
-// subscription service falls back to legacy profiles; the migrator scans legacy, writes the four
+// subscription service falls back to legacy profiles and follows the migration's stage (the migration
+// table: its stage, and the shadow figures it records); the migrator scans legacy, writes the four
 // new tables and keeps its own state (runs, lock, checkpoints). No one deletes items of the data
 // tables (TTL expires them; the migration never modifies legacy): only the migrator its own state,
 // the gateway its Idempotency-Key records that a failed request releases, and simulation-service the
@@ -33,11 +34,15 @@ const readOnly = (table: TableId): TableGrant => ({ table, actions: READ_ACTIONS
 /** Item deletes: only the migrator's own state (a released lock, a finished run's checkpoints). */
 export const DELETE_ACTIONS = ['dynamodb:DeleteItem'] as const
 
+/** A service whose reads follow the migration's stages: it reads the stage items and adds its legacy reads and shadow comparisons. */
+export const MIGRATION_STAGE_ACTIONS = ['dynamodb:Query', 'dynamodb:DescribeTable', 'dynamodb:UpdateItem', 'dynamodb:PutItem'] as const
+
 const backfill = (table: TableId): TableGrant => ({ table, actions: [...READ_ACTIONS, ...WRITE_ACTIONS, ...SCAN_ACTIONS] })
 
 export const SERVICE_TABLES: Record<ServiceName, readonly TableGrant[]> = {
   gateway: [readWrite('legacy'), { table: 'gateway', actions: [...READ_ACTIONS, ...WRITE_ACTIONS, ...DELETE_ACTIONS] }],
-  'subscription-service': [readWrite('subscriptions'), readOnly('legacy')],
+  // The migration table: the stage of subscriptions, read with a short cache, and the shadow figures it adds to.
+  'subscription-service': [readWrite('subscriptions'), readOnly('legacy'), { table: 'migration', actions: MIGRATION_STAGE_ACTIONS }],
   'usage-service': [readWrite('usage')],
   'action-log-service': [readWrite('actions')],
   'simulation-service': [{ table: 'simulations', actions: [...READ_ACTIONS, ...WRITE_ACTIONS, ...DELETE_ACTIONS] }],

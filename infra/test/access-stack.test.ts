@@ -1,6 +1,7 @@
 import t from 'tap'
 import { TABLE_IDS, TABLES, type TableDefinition, type TableId } from '@f1/tables'
 import { busName, stageTableNames } from '../src/names.ts'
+import { MIGRATION_STAGE_ACTIONS } from '../src/services.ts'
 import { SERVICE_NAMES, type ServiceName } from '@f1/contracts/services'
 import { list, renderArn, resourceWhere, synthesize } from './helper.ts'
 
@@ -21,8 +22,12 @@ const OWNER: Record<TableId, ServiceName> = {
   gateway: 'gateway',
   migration: 'migrator',
 }
+// subscription-service follows the migration's stage for subscriptions: it reads the stage and adds
+// its shadow figures in the migrator's table (nothing else of it: no delete, no scan).
 const mayWrite = (service: ServiceName, table: TableId) =>
-  OWNER[table] === service || (service === 'migrator' && table !== 'legacy' && table !== 'gateway')
+  OWNER[table] === service ||
+  (service === 'migrator' && table !== 'legacy' && table !== 'gateway') ||
+  (service === 'subscription-service' && table === 'migration')
 const mayRead = (service: ServiceName, table: TableId) =>
   mayWrite(service, table) || (table === 'legacy' && (service === 'subscription-service' || service === 'migrator'))
 
@@ -160,6 +165,11 @@ for (const table of TABLE_IDS) {
     }
   })
 }
+
+t.test("subscription-service reads the migration's stages and adds its shadow figures, nothing more", async (t) => {
+  const onMigration = analyse(statementsOf('subscription-service')).grants.filter((g) => g.table === 'migration')
+  t.same(onMigration.flatMap((g) => g.actions).sort(), [...MIGRATION_STAGE_ACTIONS].sort())
+})
 
 t.test('the subscription service and the migrator read legacy but never write it', async (t) => {
   for (const service of ['subscription-service', 'migrator'] as const) {

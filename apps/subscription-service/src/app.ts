@@ -6,6 +6,7 @@ import { requireServiceToken } from '@f1/service-kit/service-auth'
 import outbox from '@f1/events/plugin'
 import dynamodb from '@f1/tables/plugin'
 import type { SubscriptionConfig } from './config.ts'
+import migrationStage from './plugins/migration-stage.ts'
 import repositories from './plugins/repositories.ts'
 import stripe from './plugins/stripe.ts'
 import subscriptionRoutes from './routes/subscriptions/index.ts'
@@ -22,6 +23,7 @@ export async function buildApp(config: SubscriptionConfig, options: BuildOptions
   await app.register(dynamodb, { region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT, deadline: currentDeadline })
   await app.register(outbox, { table: 'subscriptions', tableName: config.USER_SUBSCRIPTIONS_TABLE })
   await app.register(repositories, { subscriptionsTable: config.USER_SUBSCRIPTIONS_TABLE, legacyTable: config.LEGACY_METADATA_TABLE })
+  await app.register(migrationStage, { tableName: config.MIGRATION_STATE_TABLE, cacheMs: config.MIGRATION_STAGE_CACHE_MS })
   await app.register(stripe, {
     secretKey: config.STRIPE_SECRET_KEY,
     webhookSecret: config.STRIPE_WEBHOOK_SECRET,

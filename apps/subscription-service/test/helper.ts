@@ -18,13 +18,16 @@ export const PRICES = { pro: 'price_test_pro', team: 'price_test_team' }
 export const auth = { 'x-service-token': TEST_SERVICE_TOKEN }
 
 export async function build(t: TapLike, options: BuildOptions & { stripeKey?: string; stripeUrl?: string } = {}) {
-  const tables = await useTestTables(t, ['subscriptions', 'legacy'])
+  const tables = await useTestTables(t, ['subscriptions', 'legacy', 'migration'])
   const config = loadSubscriptionConfig({
     env: {
       ...serviceTokenEnv('subscription-service'),
       DYNAMODB_ENDPOINT: tables.endpoint,
       USER_SUBSCRIPTIONS_TABLE: tables.names.subscriptions,
       LEGACY_METADATA_TABLE: tables.names.legacy,
+      MIGRATION_STATE_TABLE: tables.names.migration,
+      // Tests change the stage and read at once.
+      MIGRATION_STAGE_CACHE_MS: '0',
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       STRIPE_PRICE_PRO: PRICES.pro,
       STRIPE_PRICE_TEAM: PRICES.team,

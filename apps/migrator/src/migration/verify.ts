@@ -6,7 +6,7 @@
 //  2. new -> legacy: every row that says it came from legacy must come from a legacy item that maps
 //     to it (extra), and a usage row's migrated_count must be the sum of its legacy ids' counts.
 // Rejected and skipped legacy items are expected and never differences.
-import { isDeepStrictEqual } from 'node:util'
+import { migratedUnchanged, rowDifferences } from '@f1/legacy/compare'
 import { transformLegacyItem } from '@f1/legacy/items'
 import { TARGET_TABLES, type TargetTable } from '@f1/legacy/result'
 import { Pacer } from '../lib/pacer.ts'
@@ -49,19 +49,13 @@ export interface VerifyOptions {
   signal?: AbortSignal
 }
 
-// Attributes a migrated row may carry beyond what the transform gives, or that differ by run.
-const VOLATILE = new Set(['migrated_at', 'expires_at'])
-
+/** The differences of a row, as the report words them. */
 function fieldDifferences(expected: TargetRow, row: TargetRow): string[] {
-  const found: string[] = []
-  for (const [key, want] of Object.entries(expected)) {
-    if (VOLATILE.has(key)) continue
-    if (!isDeepStrictEqual(row[key], want)) found.push(`${key}: expected ${JSON.stringify(want)}, found ${JSON.stringify(row[key])}`)
-  }
-  for (const key of Object.keys(row)) {
-    if (!(key in expected) && !VOLATILE.has(key)) found.push(`${key}: not expected, found ${JSON.stringify(row[key])}`)
-  }
-  return found
+  return Object.entries(rowDifferences(expected, row)).map(([key, { legacy, new: found }]) =>
+    legacy === undefined
+      ? `${key}: not expected, found ${JSON.stringify(found)}`
+      : `${key}: expected ${JSON.stringify(legacy)}, found ${JSON.stringify(found)}`,
+  )
 }
 
 const idsOf = (value: unknown): Set<string> => (value instanceof Set ? (value as Set<string>) : new Set())
@@ -134,7 +128,7 @@ export async function runVerify(deps: Omit<BackfillDeps, 'leaseMs'>, options: Ve
           continue
         }
         // Written by live traffic, or changed by it since (a Stripe event): rightly not overwritten.
-        if (row.migrated_from !== op.legacyId || row.last_event_id !== undefined) {
+        if (!migratedUnchanged(row, op.legacyId)) {
           counts.kept_live += 1
           continue
         }

@@ -1,15 +1,19 @@
-// The current subscription of a user: the subscriptions table first; if the user has no row, the
-// legacy profile, migrated into the table on the way (lazy migration); nothing anywhere is free.
+// The current subscription of a user, as the migration's stage for subscriptions says: the
+// subscriptions table first; in `fallback` and `shadow`, when the user has no row, the legacy profile,
+// migrated into the table on the way (lazy migration); in `shadow` a sampled share of reads is also
+// compared with legacy (shadow.ts); in `new-only` and `retired` legacy is not read. Nothing anywhere is free.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Subscription } from '@f1/contracts/subscriptions'
 import { subscriptionFromLegacyProfile } from '@f1/legacy/profiles'
-import type { LegacyProfilesRepository } from '../repositories/legacy-profiles.ts'
+import { readsLegacy } from '@f1/contracts/migration-stages'
+import { sampled, type StageReader } from '@f1/tables/migration-stages'
 import type { SubscriptionRow, SubscriptionsRepository } from '../repositories/subscriptions.ts'
 import { currentSubscription, effectivePlan } from './current.ts'
+import { compareWithLegacy, type ShadowDeps } from './shadow.ts'
 
-interface Deps {
+interface Deps extends ShadowDeps {
   subscriptions: SubscriptionsRepository
-  legacyProfiles: LegacyProfilesRepository
+  migrationStages: StageReader
 }
 
 const FREE: Subscription = {
@@ -38,11 +42,24 @@ function view(row: SubscriptionRow, now: Date, source: Subscription['source']): 
 
 /** The user's current subscription as the API shows it. */
 export async function resolveSubscription(deps: Deps, userId: string, now: Date, log: FastifyBaseLogger): Promise<Subscription> {
-  const current = currentSubscription(await deps.subscriptions.findSubscriptions(userId), now)
-  if (current) return view(current, now, 'subscriptions')
+  const [rows, { stage, shadowSampleRate }] = await Promise.all([
+    deps.subscriptions.findSubscriptions(userId),
+    deps.migrationStages.get('subscriptions'),
+  ])
+  const current = currentSubscription(rows, now)
+  if (current) {
+    if (stage === 'shadow' && sampled(shadowSampleRate)) await compareWithLegacy(deps, userId, rows, now, log)
+    return view(current, now, 'subscriptions')
+  }
+  // No row: new-only and retired mean none (free); fallback and shadow look in legacy.
+  if (!readsLegacy(stage)) return FREE
   const profile = await deps.legacyProfiles.findLegacyProfile(userId)
-  if (!profile) return FREE
-  const result = subscriptionFromLegacyProfile(profile, { now })
+  deps.shadow.legacyRead('subscriptions')
+  const result = profile ? subscriptionFromLegacyProfile(profile, { now }) : undefined
+  // This read is the comparison: a subscription found here is in legacy only; nothing is nothing on both sides.
+  if (stage === 'shadow' && sampled(shadowSampleRate))
+    deps.shadow.compared('subscriptions', result?.kind === 'mapped' ? 'legacy_only' : 'match')
+  if (!result) return FREE
   if (result.kind === 'rejected') {
     log.warn({ user_id: userId, reason: result.reason, detail: result.detail }, 'legacy profile cannot be mapped; treating as free')
     return FREE
