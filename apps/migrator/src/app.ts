@@ -5,7 +5,10 @@ import outbox from '@f1/events/plugin'
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '@f1/service-kit'
 import { callerTokens } from '@f1/service-kit/config'
 import { requireServiceToken } from '@f1/service-kit/service-auth'
+import migrationStage from '@f1/tables/migration-stage-plugin'
 import dynamodb from '@f1/tables/plugin'
+import { readsLegacy } from '@f1/contracts/migration-stages'
+import { TARGET_TABLES } from '@f1/legacy/result'
 import type { MigratorConfig } from './config.ts'
 import { migrateUser, type LazyDeps } from './migration/lazy.ts'
 import { migrationSetupOf } from './migration/setup.ts'
@@ -13,6 +16,7 @@ import repositories from './plugins/repositories.ts'
 import runs from './plugins/runs.ts'
 import verifications from './plugins/verifications.ts'
 import runRoutes from './routes/runs/index.ts'
+import stageRoutes from './routes/stages/index.ts'
 import statusRoutes from './routes/status/index.ts'
 import verificationRoutes from './routes/verifications/index.ts'
 
@@ -32,13 +36,18 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
   await app.register(repositories, { names, batchSize: defaults.batchSize, concurrency: defaults.concurrency })
   await app.register(runs, { deps: { ...deps, now }, defaults })
   await app.register(verifications, { deps: { ...deps, now }, defaults })
+  await app.register(migrationStage, { tableName: names.migration, cacheMs: config.MIGRATION_STAGE_CACHE_MS })
 
   // Lazy backfill: a user who shows up has their legacy items migrated, once.
   const migrateOnActivity: EventHandler<'UserSignedIn' | 'UserRegistered'> = async (detail, { eventId, log }) => {
     const userId = detail.user_id
     const migratedEvent: LazyDeps['migratedEvent'] = (written, rejected) =>
       app.outbox.put(app.outbox.event('UserMigrated', { id: detail.correlation_id }, userId, { written, rejected }))
+    // Only the kinds whose stage still reads legacy are copied.
+    const stages = await Promise.all(TARGET_TABLES.map(async (kind) => [kind, (await app.migrationStages.get(kind)).stage] as const))
     const lazy: LazyDeps = {
+      kinds: new Set(stages.filter(([, stage]) => readsLegacy(stage)).map(([kind]) => kind)),
+      legacyRead: (kind, count) => app.shadow.legacyRead(kind, count),
       legacy: app.legacy,
       targets: app.targets,
       markers: app.migrationState,
@@ -49,7 +58,10 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
     }
     const result = await migrateUser(lazy, userId, eventId)
     if (result.status !== 'migrated') {
-      log.info({ user_id: userId, status: result.status }, 'user already migrated; nothing to do')
+      log.info(
+        { user_id: userId, status: result.status },
+        result.status === 'not_read' ? 'no kind reads legacy any more; nothing to migrate' : 'user already migrated; nothing to do',
+      )
       return
     }
     log.info({ user_id: userId, written: result.written, rejected: result.rejected }, 'user migrated from legacy')
@@ -64,6 +76,19 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
     await scope.register(runRoutes)
     await scope.register(verificationRoutes)
     await scope.register(statusRoutes)
+    await scope.register(stageRoutes, {
+      deps: {
+        doc: app.dynamo.doc,
+        tableName: names.migration,
+        latestVerification: () => app.migrationState.latestVerification(),
+        rails: {
+          minComparisons: config.MIGRATION_SHADOW_MIN_COMPARISONS,
+          minConsistency: config.MIGRATION_SHADOW_MIN_CONSISTENCY,
+          newOnlyMinMs: config.MIGRATION_NEW_ONLY_MIN_HOURS * 3_600_000,
+        },
+        now,
+      },
+    })
   })
   return app
 }

@@ -13,6 +13,7 @@ import {
   type LoadConfigOptions,
 } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
+import { MigrationStageConfigProperties } from '@f1/tables/migration-stages'
 import Type from 'typebox'
 
 /** Scan segments when neither `--segments` nor MIGRATION_SEGMENTS says: two per CPU (segments wait on I/O). */
@@ -44,6 +45,25 @@ export const MigratorJobConfigProperties = {
     maximum: 3600,
     default: 30,
     description: 'Lease of the backfill lock; a holder that stops renewing it loses it after this long',
+  }),
+  ...MigrationStageConfigProperties,
+  MIGRATION_SHADOW_MIN_COMPARISONS: Type.Integer({
+    minimum: 1,
+    maximum: 10_000_000,
+    default: 1000,
+    description: 'Shadow comparisons of a kind (its newest ones) needed before it may move to new-only',
+  }),
+  MIGRATION_SHADOW_MIN_CONSISTENCY: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0.999,
+    description: 'Share of those comparisons that must match before the kind may move to new-only',
+  }),
+  MIGRATION_NEW_ONLY_MIN_HOURS: Type.Number({
+    minimum: 0,
+    maximum: 8760,
+    default: 168,
+    description: 'Hours a kind must spend in new-only before it may be retired (its legacy items archived)',
   }),
   USAGE_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 35, description: "usage-service's TTL after a day ends" }),
   ACTION_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365, description: "action-log-service's TTL after an action" }),

@@ -10,18 +10,14 @@ import {
   type LoadConfigOptions,
 } from '@f1/service-kit/config'
 import { tableNameConfig } from '@f1/tables'
+import { MigrationStageConfigProperties } from '@f1/tables/migration-stages'
 import Type from 'typebox'
 
 export const SubscriptionConfigProperties = {
   ...BaseConfigProperties,
   ...callerTokensConfig('subscription-service'),
   ...tableNameConfig('subscriptions', 'legacy', 'migration'),
-  MIGRATION_STAGE_CACHE_MS: Type.Integer({
-    minimum: 0,
-    maximum: 60_000,
-    default: 15_000,
-    description: 'How long a read migration stage is used: a stage change reaches every instance within it',
-  }),
+  ...MigrationStageConfigProperties,
   ...portConfig('subscription-service'),
   STRIPE_SECRET_KEY: Type.Optional(Type.String({ minLength: 8, description: 'Stripe API key; without it checkout and cancel answer 503' })),
   STRIPE_WEBHOOK_SECRET: Type.String({ minLength: 8, description: 'Signing secret of the Stripe webhook endpoint (whsec_...)' }),

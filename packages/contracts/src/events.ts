@@ -4,6 +4,7 @@
 // envelope's id, which a relay or bus retry changes) and accept any arrival order.
 import Type, { type Static, type TObject, type TProperties } from 'typebox'
 import { FeatureNameSchema, IsoDateSchema, IsoTimestampSchema, PlanIdSchema, UserIdSchema } from './common.ts'
+import { MIGRATION_KINDS, MIGRATION_STAGES } from './migration-stages.ts'
 import { SubscriptionStatusSchema } from './subscriptions.ts'
 
 export const EVENT_SOURCES = ['f1.gateway', 'f1.subscriptions', 'f1.usage', 'f1.simulations', 'f1.migrator'] as const
@@ -136,6 +137,18 @@ export const EVENTS = {
     'User Migrated',
     1,
     detail({ written: Type.Record(Type.String(), Type.Integer({ minimum: 0 })), rejected: Type.Integer({ minimum: 0 }) }),
+  ),
+  /** An operator moved a kind of data to another migration stage (user_id: the operator). */
+  MigrationStageChanged: contract(
+    'f1.migrator',
+    'Migration Stage Changed',
+    1,
+    detail({
+      kind: Type.Enum(MIGRATION_KINDS),
+      stage: Type.Enum(MIGRATION_STAGES),
+      previous_stage: Type.Enum(MIGRATION_STAGES),
+      sample_rate: Type.Number({ minimum: 0, maximum: 1 }),
+    }),
   ),
 } as const
 

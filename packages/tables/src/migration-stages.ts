@@ -5,6 +5,7 @@
 // and minute per process, whatever the traffic.
 import { randomBytes } from 'node:crypto'
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import Type from 'typebox'
 import {
   DEFAULT_SHADOW_SAMPLE_RATE,
   MIGRATION_KINDS,
@@ -22,6 +23,16 @@ const samplesPartition = (kind: MigrationKind) => `shadow-sample#${kind}`
 const FIGURES_TTL_S = 7 * 86_400
 /** Mismatch samples a process writes per kind and flush: enough to see what differs, never a flood. */
 const SAMPLES_PER_FLUSH = 5
+
+/** The setting of every app that follows the stages (its config spreads it). */
+export const MigrationStageConfigProperties = {
+  MIGRATION_STAGE_CACHE_MS: Type.Integer({
+    minimum: 0,
+    maximum: 60_000,
+    default: 15_000,
+    description: 'How long a read migration stage is used: a stage change reaches every instance within it',
+  }),
+}
 
 export interface KindStage {
   kind: MigrationKind

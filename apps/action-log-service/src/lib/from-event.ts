@@ -4,8 +4,8 @@ import type { AnyEventDetail, EventEnvelope } from '@f1/contracts/events'
 import { InvalidEventError } from '@f1/events/consumer'
 import type { NewAction } from '../repositories/actions.ts'
 
-// Envelope fields every detail repeats; the action keeps only what the event is about.
-const COMMON = new Set(['event_id', 'user_id', 'occurred_at', 'correlation_id', 'version'])
+// Envelope fields every detail repeats (and its trace context); the action keeps only what the event is about.
+const COMMON = new Set(['event_id', 'user_id', 'occurred_at', 'correlation_id', 'version', 'traceparent'])
 
 /**
  * The action an event stands for. The consumer has checked the detail against its contract; a time

@@ -1,8 +1,8 @@
-// The migration's stage for subscriptions (read through a short cache from the migration state
+// For an app whose reads follow the migration's stages: the stages (read through a short cache from the migration state
 // table) and the recorder of legacy reads and shadow comparisons, flushed while the app runs and once
 // more when it closes.
 import fp from 'fastify-plugin'
-import { createShadowRecorder, createStageReader, type ShadowRecorder, type StageReader } from '@f1/tables/migration-stages'
+import { createShadowRecorder, createStageReader, type ShadowRecorder, type StageReader } from './migration-stages.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
