@@ -156,3 +156,36 @@ t.test('a user without role admin gets 403 on the verify routes and no verify st
   const status = await built.app.inject({ url: '/api/admin/migration/status', headers: bearer(token) })
   t.equal(json(status).last_verification, null, 'no verification was recorded')
 })
+
+t.test('an admin reads every kind’s migration stage and moves one, as themselves; a refused move names its condition', async (t) => {
+  const { built } = await withMigrator(t)
+  const { token, userId } = await registerAdmin(built.app)
+  const stages = await built.app.inject({ url: '/api/admin/migration/stages', headers: bearer(token) })
+  t.equal(stages.statusCode, 200)
+  t.same(
+    stages.json<{ kinds: Array<{ kind: string; stage: string }> }>().kinds.map((k) => `${k.kind}:${k.stage}`),
+    ['subscriptions:fallback', 'usage:fallback', 'actions:fallback', 'simulations:fallback'],
+  )
+  const moved = await built.app.inject({
+    method: 'PUT',
+    url: '/api/admin/migration/stages/usage',
+    headers: bearer(token),
+    payload: { stage: 'shadow', sample_rate: 0.25 },
+  })
+  t.equal(moved.statusCode, 200, moved.body)
+  t.match(json(moved), { kind: 'usage', stage: 'shadow', sample_rate: 0.25, changed_by: userId })
+  const refused = await built.app.inject({
+    method: 'PUT',
+    url: '/api/admin/migration/stages/usage',
+    headers: bearer(token),
+    payload: { stage: 'new-only' },
+  })
+  t.equal(refused.statusCode, 409)
+  t.match(errorOf(refused), { code: 'STAGE_PRECONDITION_FAILED', details: { condition: /no finished verify/ } })
+  for (const payload of [{ stage: 'shadow', changed_by: 'someone-else' }, { stage: 'live' }]) {
+    const bad = await built.app.inject({ method: 'PUT', url: '/api/admin/migration/stages/usage', headers: bearer(token), payload })
+    t.equal(bad.statusCode, 400, JSON.stringify(payload))
+  }
+  const user = await register(built.app)
+  t.equal((await built.app.inject({ url: '/api/admin/migration/stages', headers: bearer(user.token) })).statusCode, 403)
+})

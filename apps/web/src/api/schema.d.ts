@@ -343,6 +343,407 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/migration/stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every kind's migration stage (fallback, shadow, new-only, retired) and the figures to decide the next move on
+         * @description Per kind: the shadow consistency over its newest comparisons with mismatch samples, legacy reads per minute (falling to zero is the signal to stop reading legacy), the newest verify, and whether each forward move would be accepted now.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            kinds: {
+                                /** @description null: never changed (fallback) */
+                                changed_at: string | null;
+                                changed_by: string | null;
+                                /** @enum {unknown} */
+                                kind: "subscriptions" | "usage" | "actions" | "simulations";
+                                /** @description The last minutes, oldest first: falling to zero is the signal to move to new-only */
+                                legacy_reads_per_minute: {
+                                    minute: string;
+                                    reads: number;
+                                }[];
+                                /** @description Whether each forward move would be accepted now, and if not why */
+                                next: {
+                                    "new-only": {
+                                        allowed: boolean;
+                                        /** @description Why not, when not allowed */
+                                        reason?: string;
+                                    };
+                                    retired: {
+                                        allowed: boolean;
+                                        /** @description Why not, when not allowed */
+                                        reason?: string;
+                                    };
+                                    shadow: {
+                                        allowed: boolean;
+                                        /** @description Why not, when not allowed */
+                                        reason?: string;
+                                    };
+                                };
+                                /** @description Share of reads compared while in shadow */
+                                sample_rate: number;
+                                seconds_in_stage: number | null;
+                                shadow: {
+                                    /** @description Comparisons counted in the window (the newest up to the required number) */
+                                    compared: number;
+                                    /** @description match / compared over the window; null before any comparison */
+                                    consistency: number | null;
+                                    mismatch_samples: {
+                                        /** Format: date-time */
+                                        at: string;
+                                        /** @description Each field that differs: what legacy maps to, what the new table holds */
+                                        diff: {
+                                            [key: string]: {
+                                                legacy: unknown;
+                                                new: unknown;
+                                            };
+                                        };
+                                        user_id: string;
+                                    }[];
+                                    outcomes: {
+                                        legacy_only: number;
+                                        match: number;
+                                        mismatch: number;
+                                        new_only: number;
+                                    };
+                                };
+                                /** @enum {unknown} */
+                                stage: "fallback" | "shadow" | "new-only" | "retired";
+                                /** @description The newest finished verify */
+                                verify: {
+                                    finished_at: string;
+                                    /** @description This kind's rows missing or different in that verify */
+                                    missing_or_different: number;
+                                    verification_id: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/migration/stages/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Move a kind to another migration stage: forward only when its guard rail holds, back always
+         * @description 409 STAGE_PRECONDITION_FAILED, with details.condition, when a forward move is refused (no clean verify, too few or too inconsistent shadow reads, too little time in new-only); 409 STAGE_CHANGED_MEANWHILE when another change landed first. Every change is logged as an action of the admin and published as Migration Stage Changed.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "subscriptions" | "usage" | "actions" | "simulations";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Share of reads compared in shadow (default 0.1) */
+                        sample_rate?: number;
+                        /** @enum {unknown} */
+                        stage: "fallback" | "shadow" | "new-only" | "retired";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null: never changed (fallback) */
+                            changed_at: string | null;
+                            changed_by: string | null;
+                            /** @enum {unknown} */
+                            kind: "subscriptions" | "usage" | "actions" | "simulations";
+                            /** @description The last minutes, oldest first: falling to zero is the signal to move to new-only */
+                            legacy_reads_per_minute: {
+                                minute: string;
+                                reads: number;
+                            }[];
+                            /** @description Whether each forward move would be accepted now, and if not why */
+                            next: {
+                                "new-only": {
+                                    allowed: boolean;
+                                    /** @description Why not, when not allowed */
+                                    reason?: string;
+                                };
+                                retired: {
+                                    allowed: boolean;
+                                    /** @description Why not, when not allowed */
+                                    reason?: string;
+                                };
+                                shadow: {
+                                    allowed: boolean;
+                                    /** @description Why not, when not allowed */
+                                    reason?: string;
+                                };
+                            };
+                            /** @description Share of reads compared while in shadow */
+                            sample_rate: number;
+                            seconds_in_stage: number | null;
+                            shadow: {
+                                /** @description Comparisons counted in the window (the newest up to the required number) */
+                                compared: number;
+                                /** @description match / compared over the window; null before any comparison */
+                                consistency: number | null;
+                                mismatch_samples: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** @description Each field that differs: what legacy maps to, what the new table holds */
+                                    diff: {
+                                        [key: string]: {
+                                            legacy: unknown;
+                                            new: unknown;
+                                        };
+                                    };
+                                    user_id: string;
+                                }[];
+                                outcomes: {
+                                    legacy_only: number;
+                                    match: number;
+                                    mismatch: number;
+                                    new_only: number;
+                                };
+                            };
+                            /** @enum {unknown} */
+                            stage: "fallback" | "shadow" | "new-only" | "retired";
+                            /** @description The newest finished verify */
+                            verify: {
+                                finished_at: string;
+                                /** @description This kind's rows missing or different in that verify */
+                                missing_or_different: number;
+                                verification_id: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description Stable machine-readable code, e.g. QUOTA_EXCEEDED */
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/migration/status": {
         parameters: {
             query?: never;

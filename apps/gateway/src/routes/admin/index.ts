@@ -12,6 +12,7 @@ import {
   VerificationIdParamsSchema,
   VerificationSchema,
 } from '@f1/contracts/migrations'
+import { KindStageSchema, MigrationKindParamsSchema, PutStageBodySchema, StagesResponseSchema } from '@f1/contracts/migration-stages'
 import type { ServiceApp } from '@f1/service-kit'
 import { IdempotencyHeadersSchema } from '../../plugins/idempotency.ts'
 import { ForbiddenError } from '@f1/service-kit/errors'
@@ -110,5 +111,41 @@ export default async function adminRoutes(app: ServiceApp) {
       },
     },
     async (request) => app.migratorService.verification({ verificationId: request.params.id, requestId: request.id }),
+  )
+
+  app.get(
+    '/api/admin/migration/stages',
+    {
+      schema: {
+        summary: "Every kind's migration stage (fallback, shadow, new-only, retired) and the figures to decide the next move on",
+        description:
+          'Per kind: the shadow consistency over its newest comparisons with mismatch samples, legacy reads per minute (falling to ' +
+          'zero is the signal to stop reading legacy), the newest verify, and whether each forward move would be accepted now.',
+        tags: ['admin'],
+        security: SIGNED_IN,
+        response: { 200: StagesResponseSchema, ...errors },
+      },
+    },
+    async (request) => app.migratorService.stages({ requestId: request.id }),
+  )
+
+  app.put(
+    '/api/admin/migration/stages/:kind',
+    {
+      schema: {
+        summary: 'Move a kind to another migration stage: forward only when its guard rail holds, back always',
+        description:
+          '409 STAGE_PRECONDITION_FAILED, with details.condition, when a forward move is refused (no clean verify, too few or too ' +
+          'inconsistent shadow reads, too little time in new-only); 409 STAGE_CHANGED_MEANWHILE when another change landed first. ' +
+          'Every change is logged as an action of the admin and published as Migration Stage Changed.',
+        tags: ['admin'],
+        security: SIGNED_IN,
+        params: MigrationKindParamsSchema,
+        body: PutStageBodySchema,
+        response: { 200: KindStageSchema, 400: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
+      },
+    },
+    async (request) =>
+      app.migratorService.setStage({ kind: request.params.kind, change: request.body, changedBy: request.user.sub, requestId: request.id }),
   )
 }
