@@ -56,3 +56,35 @@ t.test('the progress line shows items read, written, skipped, rejected, speed an
   )
   t.equal(line, 'run-1: read 12,345/100,000 | written 11,000 | skipped 300 | rejected 120 | 2,345 items/s | ETA 0:00:37 | throttled 3')
 })
+
+t.test('stages shows every kind and moves one as an admin; a refused move exits 4 naming its condition', async (t) => {
+  const tables = await useMigrationTables(t)
+  const env = { ...envFor(tables), MIGRATION_SHADOW_MIN_COMPARISONS: '5' }
+  const shown = io(env)
+  t.equal(await main(['stages'], shown.io), 0)
+  t.match(shown.out.stdout, /^subscriptions\s+fallback\s+since the start/m)
+  t.match(shown.out.stdout, /new-only: no \(no finished verify/)
+
+  const moved = io(env)
+  t.equal(await main(['stages', 'set', 'usage', 'shadow', '--sample-rate', '0.5', '--by', 'admin-7'], moved.io), 0, moved.out.stderr)
+  t.match(moved.out.stdout, /^usage\s+shadow\s+since \S+ by admin-7, sampling 50\.00 %/m)
+
+  const refused = io(env)
+  t.equal(await main(['stages', 'set', 'usage', 'new-only', '--by', 'admin-7'], refused.io), 4)
+  t.match(refused.out.stderr, /Cannot move usage to new-only: no finished verify/)
+
+  for (const args of [
+    ['stages', 'set', 'profiles', 'shadow', '--by', 'a'],
+    ['stages', 'set', 'usage', 'live', '--by', 'a'],
+    ['stages', 'set', 'usage', 'shadow'],
+    ['stages', 'set', 'usage', 'shadow', '--by', 'a', '--sample-rate', '0'],
+  ]) {
+    const bad = io(env)
+    t.equal(await main(args, bad.io), 2, args.join(' '))
+  }
+  const json = io(env)
+  t.equal(await main(['stages', '--json'], json.io), 0)
+  t.match(JSON.parse(json.out.stdout), {
+    kinds: [{ kind: 'subscriptions' }, { kind: 'usage', stage: 'shadow', sample_rate: 0.5, changed_by: 'admin-7' }, {}, {}],
+  })
+})

@@ -1,4 +1,4 @@
-// The migrator's command line: backfill, verify, generate, status. Logs go to stderr as JSON lines;
+// The migrator's command line: backfill, verify, generate, status, stages. Logs go to stderr as JSON lines;
 // on a terminal the backfill shows one progress line instead. Reports go to stdout (and --report).
 import { writeFileSync } from 'node:fs'
 import { pino } from 'pino'
@@ -16,8 +16,9 @@ import { migrationSetupOf, type RunDefaults } from '../migration/setup.ts'
 import { runVerify, type Difference } from '../migration/verify.ts'
 import { createLegacyRepository } from '../repositories/legacy.ts'
 import { createStateRepository } from '../repositories/state/index.ts'
+import { stagesCommand, STAGES_USAGE } from './stages.ts'
 
-export const EXIT = { ok: 0, failed: 1, differences: 1, withFailures: 2, usage: 2, locked: 3, interrupted: 130 } as const
+export const EXIT = { ok: 0, failed: 1, differences: 1, withFailures: 2, usage: 2, locked: 3, refused: 4, interrupted: 130 } as const
 
 const USAGE = `Usage: f1-migrator <command> [options]
 
@@ -38,6 +39,7 @@ const USAGE = `Usage: f1-migrator <command> [options]
              --rates JSON         defect rates, e.g. '{"brokenJson":0.2}'
              --tally FILE         also write the generator's tally as JSON
   status     Show the backfill lock and the latest runs
+${STAGES_USAGE}
 
 Tables, endpoint and defaults come from the environment (see README.md).`
 
@@ -175,7 +177,8 @@ async function generate(args: string[], config: MigratorJobConfig, d: BackfillDe
   const { values } = parseCliArgs(args, {
     options: { users: { type: 'string' }, seed: { type: 'string', default: 'demo' }, rates: { type: 'string' }, tally: { type: 'string' } },
   })
-  if (config.STAGE !== LOCAL_STAGE) throw new UsageError(`generate writes made-up data into the legacy table; it runs only with STAGE=${LOCAL_STAGE} (got ${config.STAGE})`)
+  if (config.STAGE !== LOCAL_STAGE)
+    throw new UsageError(`generate writes made-up data into the legacy table; it runs only with STAGE=${LOCAL_STAGE} (got ${config.STAGE})`)
   const users = intOption(values.users, 'users', 0, 100_000_000)
   if (users === undefined) throw new UsageError('generate needs --users N')
   let rates: Partial<LegacyRates> | undefined
@@ -267,6 +270,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       case 'status':
         parseCliArgs(args, { options: {} })
         return await status(d, io)
+      case 'stages':
+        return await stagesCommand(args, config, d, io)
       default:
         io.stderr.write(`Unknown command ${command}\n\n${USAGE}\n`)
         return EXIT.usage
@@ -275,6 +280,11 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     if (err instanceof UsageError) {
       io.stderr.write(`f1-migrator: ${err.message}\n`)
       return EXIT.usage
+    }
+    // A refused move: its condition, and a code of its own for scripts.
+    if ((err as { code?: string }).code === 'STAGE_PRECONDITION_FAILED' || (err as { code?: string }).code === 'STAGE_CHANGED_MEANWHILE') {
+      io.stderr.write(`f1-migrator ${command}: ${(err as Error).message}\n`)
+      return EXIT.refused
     }
     io.stderr.write(`f1-migrator ${command} failed: ${(err as Error).message}\n`)
     return EXIT.failed
