@@ -288,6 +288,7 @@ export async function readShadowFigures(
     }
     startKey = res.LastEvaluatedKey
   } while (startKey)
+  if (options.sampleCount === 0) return { minutes, samples: [] }
   const sampleRes = await doc.send(
     new QueryCommand({
       TableName: tableName,
