@@ -89,6 +89,11 @@ export const RUN: Record<string, Run> = {
     files: { 'verify.json': null },
     expect: { exit: 0, output: /^Legacy and the new tables agree\./m },
   },
+  'pnpm --filter @f1/migrator stages': { sequence: 'migrator', expect: { exit: 0, output: /^subscriptions\s+\S+\s+since/m } },
+  'pnpm --filter @f1/migrator stages -- set subscriptions shadow --by admin-user-id --sample-rate 0.1': {
+    sequence: 'migrator',
+    expect: { exit: 0, output: /^subscriptions\s+shadow\s+since \S+ by admin-user-id, sampling 10\.00 %/m },
+  },
   'pnpm --filter @f1/migrator generate -- --users 1000 --seed demo --tally tally.json': {
     sequence: 'migrator',
     files: { 'tally.json': null },
