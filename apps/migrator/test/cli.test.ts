@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs'
 import { Writable } from 'node:stream'
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { readStages, stagePut } from '@f1/tables/migration-stages'
 import t from 'tap'
 import { main, progressLine } from '../src/cli/main.ts'
-import { envFor, generate, useMigrationTables } from './helper.ts'
+import { envFor, generate, scanAll, useMigrationTables } from './helper.ts'
 
 function io(env: Record<string, string>) {
   const out = { stdout: '', stderr: '' }
@@ -87,4 +90,112 @@ t.test('stages shows every kind and moves one as an admin; a refused move exits 
   t.match(JSON.parse(json.out.stdout), {
     kinds: [{ kind: 'subscriptions' }, { kind: 'usage', stage: 'shadow', sample_rate: 0.5, changed_by: 'admin-7' }, {}, {}],
   })
+})
+
+t.test(
+  'archive: a retired kind is exported, then removed from legacy only by an explicit delete with the exported count, each item only if unchanged',
+  async (t) => {
+    const tables = await useMigrationTables(t)
+    await generate(tables, 15, 'archive')
+    const env = envFor(tables)
+    const dir = t.testdir()
+    const refused = io(env)
+    t.equal(await main(['archive', 'export', 'actions', '--out', `${dir}/early.jsonl`], refused.io), 4, 'not retired: refused')
+    t.match(refused.out.stderr, /actions is in fallback, not retired/)
+
+    const current = (await readStages(tables.doc, tables.names.migration)).actions
+    await tables.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          stagePut(tables.names.migration, current, { stage: 'retired', sampleRate: 0.1, at: new Date().toISOString(), by: 't' }),
+        ],
+      }),
+    )
+    const before = await scanAll(tables.doc, tables.names.legacy)
+    const actions = before.filter((item) => String(item.type).toLowerCase().startsWith('action'))
+    t.ok(actions.length > 2, 'the data has actions')
+
+    const exported = io(env)
+    t.equal(await main(['archive', 'export', 'actions', '--out', `${dir}/actions.jsonl`], exported.io), 0, exported.out.stderr)
+    const count = Number(/Exported (\d+) /.exec(exported.out.stdout)?.[1])
+    t.ok(count > 0 && count <= actions.length, `exported ${count}`)
+
+    const wrongCount = io(env)
+    t.equal(await main(['archive', 'delete', 'actions', '--from', `${dir}/actions.jsonl`, '--expect', String(count + 1)], wrongCount.io), 1)
+    t.match(wrongCount.out.stderr, /holds \d+ items, not the \d+ given.*Nothing was removed/)
+    const dry = io(env)
+    t.equal(
+      await main(['archive', 'delete', 'actions', '--from', `${dir}/actions.jsonl`, '--expect', String(count), '--dry-run'], dry.io),
+      0,
+    )
+    t.same(await scanAll(tables.doc, tables.names.legacy), before, 'nothing removed by the wrong count or the dry run')
+
+    // One exported item changes behind the archive's back: it is left where it is.
+    const line = JSON.parse(readFileSync(`${dir}/actions.jsonl`, 'utf8').split('\n')[0]!) as {
+      strategy_id: string
+      attributes: Record<string, unknown>
+    }
+    const field = Object.keys(line.attributes).find((name) => !['strategy_id', 'type', 'user_id'].includes(name))!
+    await tables.doc.send(
+      new UpdateCommand({
+        TableName: tables.names.legacy,
+        Key: { strategy_id: line.strategy_id },
+        UpdateExpression: 'SET #f = :v',
+        ExpressionAttributeNames: { '#f': field },
+        ExpressionAttributeValues: { ':v': 'edited since the export' },
+      }),
+    )
+    const removed = io(env)
+    t.equal(
+      await main(['archive', 'delete', 'actions', '--from', `${dir}/actions.jsonl`, '--expect', String(count)], removed.io),
+      1,
+      removed.out.stderr,
+    )
+    t.match(removed.out.stdout, new RegExp(`Removed ${count - 1} of ${count} legacy items of actions; 1 changed or gone since the export`))
+    const after = await scanAll(tables.doc, tables.names.legacy)
+    t.equal(after.length, before.length - (count - 1))
+    t.ok(
+      after.some((item) => item.strategy_id === line.strategy_id),
+      'the changed item stays',
+    )
+    t.equal(
+      after.filter((item) => !String(item.type).toLowerCase().startsWith('action')).length,
+      before.length - actions.length,
+      'no other kind touched',
+    )
+  },
+)
+
+t.test('archiving subscriptions removes the subscription attributes of each profile, never the profile', async (t) => {
+  const tables = await useMigrationTables(t)
+  await generate(tables, 10, 'archive-subs')
+  const env = envFor(tables)
+  const dir = t.testdir()
+  const current = (await readStages(tables.doc, tables.names.migration)).subscriptions
+  await tables.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        stagePut(tables.names.migration, current, { stage: 'retired', sampleRate: 0.1, at: new Date().toISOString(), by: 't' }),
+      ],
+    }),
+  )
+  const profiles = (await scanAll(tables.doc, tables.names.legacy)).filter((item) =>
+    ['user', 'profile'].includes(String(item.type).toLowerCase()),
+  )
+  const exported = io(env)
+  t.equal(await main(['archive', 'export', 'subscriptions', '--out', `${dir}/subs.jsonl`], exported.io), 0)
+  const count = Number(/Exported (\d+) /.exec(exported.out.stdout)?.[1])
+  t.equal(await main(['archive', 'delete', 'subscriptions', '--from', `${dir}/subs.jsonl`, '--expect', String(count)], io(env).io), 0)
+  const after = (await scanAll(tables.doc, tables.names.legacy)).filter((item) =>
+    ['user', 'profile'].includes(String(item.type).toLowerCase()),
+  )
+  t.equal(after.length, profiles.length, 'every profile is still there')
+  t.ok(
+    after.every((item) => item.plan === undefined && item.stripe_customer_id === undefined),
+    'without its subscription',
+  )
+  t.ok(
+    after.every((item) => typeof item.email === 'string' || item.email === undefined),
+    'the rest of the profile kept',
+  )
 })

@@ -16,6 +16,7 @@ import { migrationSetupOf, type RunDefaults } from '../migration/setup.ts'
 import { runVerify, type Difference } from '../migration/verify.ts'
 import { createLegacyRepository } from '../repositories/legacy.ts'
 import { createStateRepository } from '../repositories/state/index.ts'
+import { archiveCommand, ARCHIVE_USAGE } from './archive.ts'
 import { stagesCommand, STAGES_USAGE } from './stages.ts'
 
 export const EXIT = { ok: 0, failed: 1, differences: 1, withFailures: 2, usage: 2, locked: 3, refused: 4, interrupted: 130 } as const
@@ -40,6 +41,7 @@ const USAGE = `Usage: f1-migrator <command> [options]
              --tally FILE         also write the generator's tally as JSON
   status     Show the backfill lock and the latest runs
 ${STAGES_USAGE}
+${ARCHIVE_USAGE}
 
 Tables, endpoint and defaults come from the environment (see README.md).`
 
@@ -272,6 +274,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return await status(d, io)
       case 'stages':
         return await stagesCommand(args, config, d, io)
+      case 'archive':
+        return await archiveCommand(args, d, io)
       default:
         io.stderr.write(`Unknown command ${command}\n\n${USAGE}\n`)
         return EXIT.usage

@@ -40,7 +40,7 @@ export interface UserMigration {
 }
 
 /** The new table each kind of legacy item moves to (the email locks stay: the gateway's own). */
-const KIND_OF: Record<LegacyKind, TargetTable | undefined> = {
+export const TARGET_OF_KIND: Record<LegacyKind, TargetTable | undefined> = {
   profile: 'subscriptions',
   usage: 'usage',
   action: 'actions',
@@ -60,11 +60,11 @@ export async function migrateUser(deps: LazyDeps, userId: string, eventId: strin
   for await (const page of deps.legacy.userItemPages(userId)) {
     // The GSI lists every item carrying this user_id; items of other users never appear.
     const items = page.filter((item) => {
-      const kind = KIND_OF[classifyLegacyItem(item) ?? 'email_lock']
+      const kind = TARGET_OF_KIND[classifyLegacyItem(item) ?? 'email_lock']
       return kind !== undefined && kinds.has(kind)
     })
     for (const kind of kinds) {
-      const read = items.filter((item) => KIND_OF[classifyLegacyItem(item) ?? 'email_lock'] === kind).length
+      const read = items.filter((item) => TARGET_OF_KIND[classifyLegacyItem(item) ?? 'email_lock'] === kind).length
       if (read > 0) deps.legacyRead?.(kind, read)
     }
     const batch = await migrateBatch(items, {

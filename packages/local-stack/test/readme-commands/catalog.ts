@@ -94,6 +94,17 @@ export const RUN: Record<string, Run> = {
     sequence: 'migrator',
     expect: { exit: 0, output: /^subscriptions\s+shadow\s+since \S+ by admin-user-id, sampling 10\.00 %/m },
   },
+  // No kind is retired in the test's tables: both refuse, which proves the arguments parsed (a usage error exits 2).
+  'pnpm --filter @f1/migrator archive -- export actions --out actions-archive.jsonl': {
+    sequence: 'migrator',
+    files: { 'actions-archive.jsonl': null },
+    expect: { exit: 4, output: /actions is in \S+, not retired/ },
+  },
+  'pnpm --filter @f1/migrator archive -- delete actions --from actions-archive.jsonl --expect 52 --dry-run': {
+    sequence: 'migrator',
+    files: { 'actions-archive.jsonl': '' },
+    expect: { exit: 4, output: /actions is in \S+, not retired/ },
+  },
   'pnpm --filter @f1/migrator generate -- --users 1000 --seed demo --tally tally.json': {
     sequence: 'migrator',
     files: { 'tally.json': null },
