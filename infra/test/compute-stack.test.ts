@@ -240,7 +240,7 @@ t.test(
       t.equal(collector?.Image, COLLECTOR_IMAGE)
       t.equal(collector?.Essential, false, 'a stopped collector costs spans, never requests')
       t.same(
-        (collector?.HealthCheck as { Command: string[] } | undefined)?.Command,
+        (collector?.HealthCheck)?.Command,
         ['CMD', '/healthcheck'],
         'run directly: the image has no shell',
       )

@@ -100,5 +100,5 @@ t.test('a span whose parent was not recorded is drawn as a root, and a torn last
   t.equal(spans.length, 2)
   const rows = waterfall(spans)
   t.match(rows[0], /^ +\+0\.0 ms +10\.0 ms {2}█{30} {2}span 1 \(s\)$/)
-  t.match(rows[1], /^ +\+2\.0 ms +4\.0 ms {2} {6}█{12} +  span 2 \(s\)$/)
+  t.match(rows[1], /^ +\+2\.0 ms +4\.0 ms {2} {6}█{12} + {2}span 2 \(s\)$/)
 })

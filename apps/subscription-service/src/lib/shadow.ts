@@ -35,7 +35,7 @@ export async function compareWithLegacy(deps: ShadowDeps, userId: string, rows: 
       const legacyId = legacyProfileKey(userId)
       const mapped = profile ? subscriptionFromLegacyProfile(profile, { now }) : undefined
       if (mapped?.kind !== 'mapped') {
-        const migrated = rows.some((row) => migratedUnchanged(row as unknown as Record<string, unknown>, legacyId))
+        const migrated = rows.some((row) => migratedUnchanged(row, legacyId))
         deps.shadow.compared('subscriptions', migrated ? 'new_only' : 'match')
         return
       }
