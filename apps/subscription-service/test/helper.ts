@@ -2,7 +2,7 @@
 // local server standing in for the Stripe API.
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ScanCommand } from '@aws-sdk/lib-dynamodb'
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { outboxEvents } from '@f1/events/testing'
 import { TEST_SERVICE_TOKEN, serviceTokenEnv } from '@f1/service-kit/testing'
 import { useTestTables, type TestTables } from '@f1/tables/testing'
@@ -77,3 +77,20 @@ export async function fakeStripe(t: TapLike, respond: (req: StripeRequest) => { 
 }
 
 export const userId = (label = 'u') => `${label}-${Math.random().toString(36).slice(2, 10)}`
+
+/** Puts a legacy profile for `user` (a `user` item with an email), with `fields` on top. */
+export async function legacyProfile(tables: TestTables, user: string, fields: Record<string, unknown>) {
+  await tables.doc.send(
+    new PutCommand({
+      TableName: tables.names.legacy,
+      Item: {
+        strategy_id: `USER#${user}`,
+        type: 'user',
+        user_id: user,
+        email: `${user}@example.com`,
+        created_at: '2023-01-02 03:04:05',
+        ...fields,
+      },
+    }),
+  )
+}

@@ -1,25 +1,8 @@
 import t from 'tap'
-import { PutCommand } from '@aws-sdk/lib-dynamodb'
-import { allItems, auth, build, userId } from './helper.ts'
+import { allItems, auth, build, legacyProfile, userId } from './helper.ts'
 
-type Tables = Awaited<ReturnType<typeof build>>['tables']
 const NOW = new Date('2026-11-26T12:00:00.000Z')
 
-async function legacyProfile(tables: Tables, user: string, fields: Record<string, unknown>) {
-  await tables.doc.send(
-    new PutCommand({
-      TableName: tables.names.legacy,
-      Item: {
-        strategy_id: `USER#${user}`,
-        type: 'user',
-        user_id: user,
-        email: `${user}@example.com`,
-        created_at: '2023-01-02 03:04:05',
-        ...fields,
-      },
-    }),
-  )
-}
 
 t.test('a user with no row anywhere is on the free plan and nothing is written', async (t) => {
   const { app, tables } = await build(t, { now: () => NOW })

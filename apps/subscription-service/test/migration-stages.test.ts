@@ -2,10 +2,10 @@
 // Local: what legacy is read for, what is compared and recorded, and that the answer never changes
 // because of a comparison.
 import t from 'tap'
-import { DeleteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
+import { DeleteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import type { MigrationStage } from '@f1/contracts/migration-stages'
 import { readShadowFigures, readStages, stagePut } from '@f1/tables/migration-stages'
-import { allItems, auth, build, userId } from './helper.ts'
+import { allItems, auth, build, legacyProfile as putProfile, userId } from './helper.ts'
 
 type Built = Awaited<ReturnType<typeof build>>
 const NOW = new Date('2026-11-26T12:00:00.000Z')
@@ -19,21 +19,8 @@ async function setStage({ tables }: Built, stage: MigrationStage, sampleRate = 1
   )
 }
 
-async function legacyProfile({ tables }: Built, user: string, fields: Record<string, unknown>) {
-  await tables.doc.send(
-    new PutCommand({
-      TableName: tables.names.legacy,
-      Item: {
-        strategy_id: `USER#${user}`,
-        type: 'user',
-        user_id: user,
-        email: `${user}@example.com`,
-        created_at: '2023-01-02 03:04:05',
-        ...fields,
-      },
-    }),
-  )
-}
+
+const legacyProfile = ({ tables }: Built, user: string, fields: Record<string, unknown>) => putProfile(tables, user, fields)
 
 const PRO = { plan: 'PRO', subscription_end: '2027-05-01 00:00:00', stripe_customer_id: 'cus_legacy' }
 const read = (built: Built, user: string) => built.app.inject({ url: `/users/${user}/subscription`, headers: auth })
