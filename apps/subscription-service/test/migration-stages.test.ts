@@ -19,7 +19,6 @@ async function setStage({ tables }: Built, stage: MigrationStage, sampleRate = 1
   )
 }
 
-
 const legacyProfile = ({ tables }: Built, user: string, fields: Record<string, unknown>) => putProfile(tables, user, fields)
 
 const PRO = { plan: 'PRO', subscription_end: '2027-05-01 00:00:00', stripe_customer_id: 'cus_legacy' }
