@@ -8,9 +8,12 @@ import { requireServiceToken } from '@f1/service-kit/service-auth'
 import migrationStage from '@f1/tables/migration-stage-plugin'
 import dynamodb from '@f1/tables/plugin'
 import { readsLegacy } from '@f1/contracts/migration-stages'
-import { TARGET_TABLES } from '@f1/legacy/result'
+import { TARGET_TABLES, type TargetTable } from '@f1/legacy/result'
+import { sampled, type KindStage } from '@f1/tables/migration-stages'
+import type { FastifyBaseLogger } from 'fastify'
 import type { MigratorConfig } from './config.ts'
 import { migrateUser, type LazyDeps } from './migration/lazy.ts'
+import { compareUserWithLegacy } from './migration/shadow.ts'
 import { migrationSetupOf } from './migration/setup.ts'
 import repositories from './plugins/repositories.ts'
 import runs from './plugins/runs.ts'
@@ -38,15 +41,41 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
   await app.register(verifications, { deps: { ...deps, now }, defaults })
   await app.register(migrationStage, { tableName: names.migration, cacheMs: config.MIGRATION_STAGE_CACHE_MS })
 
+  /** In shadow, a sampled sign-in of a migrated user compares their legacy items with their rows; never fails the event. */
+  async function shadowCompare(userId: string, stages: ReadonlyArray<readonly [TargetTable, KindStage]>, log: FastifyBaseLogger) {
+    // Subscriptions are compared where they are read (subscription-service), not here.
+    const kinds = new Set(
+      stages.filter(([kind, s]) => kind !== 'subscriptions' && s.stage === 'shadow' && sampled(s.shadowSampleRate)).map(([kind]) => kind),
+    )
+    if (kinds.size === 0) return
+    try {
+      await compareUserWithLegacy(
+        {
+          legacy: app.legacy,
+          targets: app.targets,
+          now,
+          resolveTrack: deps.resolveTrack,
+          retention: deps.retention,
+          compared: (kind, outcome, sample) => app.shadow.compared(kind, outcome, sample),
+          legacyRead: (kind, count) => app.shadow.legacyRead(kind, count),
+        },
+        userId,
+        kinds,
+      )
+    } catch (err) {
+      log.warn({ err, user_id: userId }, 'shadow comparison with legacy failed; the event is handled all the same')
+    }
+  }
+
   // Lazy backfill: a user who shows up has their legacy items migrated, once.
   const migrateOnActivity: EventHandler<'UserSignedIn' | 'UserRegistered'> = async (detail, { eventId, log }) => {
     const userId = detail.user_id
     const migratedEvent: LazyDeps['migratedEvent'] = (written, rejected) =>
       app.outbox.put(app.outbox.event('UserMigrated', { id: detail.correlation_id }, userId, { written, rejected }))
     // Only the kinds whose stage still reads legacy are copied.
-    const stages = await Promise.all(TARGET_TABLES.map(async (kind) => [kind, (await app.migrationStages.get(kind)).stage] as const))
+    const stages = await Promise.all(TARGET_TABLES.map(async (kind) => [kind, await app.migrationStages.get(kind)] as const))
     const lazy: LazyDeps = {
-      kinds: new Set(stages.filter(([, stage]) => readsLegacy(stage)).map(([kind]) => kind)),
+      kinds: new Set(stages.filter(([, { stage }]) => readsLegacy(stage)).map(([kind]) => kind)),
       legacyRead: (kind, count) => app.shadow.legacyRead(kind, count),
       legacy: app.legacy,
       targets: app.targets,
@@ -57,6 +86,7 @@ export async function buildApp(config: MigratorConfig, options: BuildOptions = {
       migratedEvent,
     }
     const result = await migrateUser(lazy, userId, eventId)
+    if (result.status === 'already_migrated') await shadowCompare(userId, stages, log)
     if (result.status !== 'migrated') {
       log.info(
         { user_id: userId, status: result.status },

@@ -185,3 +185,42 @@ t.test('lazy migration copies only the kinds whose stage still reads legacy', as
   const migrated = (await built.events()).find((e) => e.type === 'User Migrated')
   t.equal((migrated?.detail.written as Record<string, number>).usage, 0)
 })
+
+t.test(
+  'in shadow, a sign-in of a migrated user compares their legacy items of the kind with their rows; a changed row is a mismatch naming its field',
+  async (t) => {
+    const built = await build(t, { env: RAILS })
+    await generate(built.tables, 20, 'shadow-sign-in')
+    await backfill(built.tables)
+    for (const kind of ['actions', 'simulations'] as const)
+      t.equal((await put(built, kind, { stage: 'shadow', sample_rate: 1 })).statusCode, 200)
+    const rows = await scanAll(built.tables.doc, built.tables.names.actions)
+    const row = rows.find((r) => typeof r.migrated_from === 'string' && typeof r.action_type === 'string')!
+    const user = String(row.user_id)
+    const signIn = () =>
+      built.app.inject({ method: 'POST', url: '/events', headers: { 'x-bus-secret': BUS_SECRET }, payload: userEvent(user) })
+    t.equal((await signIn()).statusCode, 200, 'first sign-in: the lazy migration marks the user (nothing compared)')
+    t.equal((await signIn()).statusCode, 200)
+    await built.app.shadow.flush()
+    const first = await kindOf(built, 'actions')
+    const mine = rows.filter((r) => r.user_id === user && typeof r.migrated_from === 'string').length
+    t.match(first.shadow, { compared: mine, outcomes: { match: mine, mismatch: 0 } }, "every one of the user's actions matches")
+
+    // Behind the migration's back: the row now says another action type.
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb')
+    await built.tables.doc.send(
+      new UpdateCommand({
+        TableName: built.tables.names.actions,
+        Key: { user_id: row.user_id, timestamp: row.timestamp },
+        UpdateExpression: 'SET action_type = :t',
+        ExpressionAttributeValues: { ':t': 'tampered' },
+      }),
+    )
+    t.equal((await signIn()).statusCode, 200)
+    await built.app.shadow.flush()
+    const after = await kindOf(built, 'actions')
+    t.equal(after.shadow.outcomes.mismatch, 1)
+    t.same(after.shadow.mismatch_samples[0]?.diff.action_type, { legacy: row.action_type, new: 'tampered' })
+    t.equal((await kindOf(built, 'usage')).shadow.compared, 0, 'usage stayed in fallback: not compared')
+  },
+)

@@ -6,13 +6,13 @@
 //  2. new -> legacy: every row that says it came from legacy must come from a legacy item that maps
 //     to it (extra), and a usage row's migrated_count must be the sum of its legacy ids' counts.
 // Rejected and skipped legacy items are expected and never differences.
-import { migratedUnchanged, rowDifferences } from '@f1/legacy/compare'
 import { transformLegacyItem } from '@f1/legacy/items'
 import { TARGET_TABLES, type TargetTable } from '@f1/legacy/result'
 import { Pacer } from '../lib/pacer.ts'
 import { createLegacyRepository } from '../repositories/legacy.ts'
 import { createTargetsRepository, rowId, type TargetRow, type WriteOp } from '../repositories/targets.ts'
 import type { BackfillDeps } from './backfill.ts'
+import { compareRow, describeDiff } from './compare-row.ts'
 import { writeOpFor } from './items.ts'
 
 export type DifferenceType = 'missing' | 'different' | 'extra'
@@ -47,15 +47,6 @@ export interface VerifyOptions {
   onPage?: (report: Readonly<VerifyReport>, pass: VerifyPass) => void
   /** Stops the verify after the pages in progress: it then rejects with the signal's reason. */
   signal?: AbortSignal
-}
-
-/** The differences of a row, as the report words them. */
-function fieldDifferences(expected: TargetRow, row: TargetRow): string[] {
-  return Object.entries(rowDifferences(expected, row)).map(([key, { legacy, new: found }]) =>
-    legacy === undefined
-      ? `${key}: not expected, found ${JSON.stringify(found)}`
-      : `${key}: expected ${JSON.stringify(legacy)}, found ${JSON.stringify(found)}`,
-  )
 }
 
 const idsOf = (value: unknown): Set<string> => (value instanceof Set ? (value as Set<string>) : new Set())
@@ -102,39 +93,11 @@ export async function runVerify(deps: Omit<BackfillDeps, 'leaseMs'>, options: Ve
       for (const op of ops) {
         counts.expected += 1
         const id = rowId(table, op.item)
-        const row = rows.get(id)
-        if (table === 'usage') {
-          if (!row || !idsOf(row.legacy_ids).has(op.legacyId)) {
-            differ({
-              type: 'missing',
-              table,
-              legacy_id: op.legacyId,
-              row: id,
-              detail: row ? 'the row does not count this legacy item' : 'no row',
-            })
-            continue
-          }
-          const wrong = ['feature_name', 'reset_date'].filter((key) => row[key] !== op.item[key])
-          if (wrong.length > 0) {
-            const detail = wrong
-              .map((key) => `${key}: expected ${JSON.stringify(op.item[key])}, found ${JSON.stringify(row[key])}`)
-              .join('; ')
-            differ({ type: 'different', table, legacy_id: op.legacyId, row: id, detail })
-          } else counts.matching += 1
-          continue
-        }
-        if (!row) {
-          differ({ type: 'missing', table, legacy_id: op.legacyId, row: id, detail: 'no row' })
-          continue
-        }
-        // Written by live traffic, or changed by it since (a Stripe event): rightly not overwritten.
-        if (!migratedUnchanged(row, op.legacyId)) {
-          counts.kept_live += 1
-          continue
-        }
-        const fields = fieldDifferences(op.item, row)
-        if (fields.length > 0) differ({ type: 'different', table, legacy_id: op.legacyId, row: id, detail: fields.join('; ') })
-        else counts.matching += 1
+        const found = compareRow(op, rows.get(id))
+        if (found.verdict === 'matching') counts.matching += 1
+        else if (found.verdict === 'kept_live') counts.kept_live += 1
+        else if (found.verdict === 'missing') differ({ type: 'missing', table, legacy_id: op.legacyId, row: id, detail: found.detail })
+        else differ({ type: 'different', table, legacy_id: op.legacyId, row: id, detail: describeDiff(found.diff) })
       }
     }
   }
