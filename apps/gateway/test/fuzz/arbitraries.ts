@@ -152,7 +152,9 @@ function validString(schema: JsonSchema): fc.Arbitrary<string> {
       return fc.uuid().filter(matches)
   }
   if (schema.pattern !== undefined) {
-    return fc.stringMatching(new RegExp(schema.pattern), { maxLength: schema.maxLength ?? max }).filter(matches)
+    // A pattern sets its own lengths (a W3C traceparent is 55 characters): only the schema's own cap applies.
+    const cap = schema.maxLength === undefined ? {} : { maxLength: schema.maxLength }
+    return fc.stringMatching(new RegExp(schema.pattern), cap).filter(matches)
   }
   return fc.oneof(
     fc.string({ unit: 'grapheme-ascii', minLength: min, maxLength: max }),
