@@ -23,6 +23,9 @@ const samplesPartition = (kind: MigrationKind) => `shadow-sample#${kind}`
 const FIGURES_TTL_S = 7 * 86_400
 /** Mismatch samples a process writes per kind and flush: enough to see what differs, never a flood. */
 const SAMPLES_PER_FLUSH = 5
+/** A stored sample's diff is at most about this long (JSON): a simulation's results may differ in kilobytes. */
+const SAMPLE_DIFF_CHARS = 2_000
+const SAMPLE_DIFF_FIELDS = 20
 
 /** The setting of every app that follows the stages (its config spreads it). */
 export const MigrationStageConfigProperties = {
@@ -146,6 +149,32 @@ export function createStageReader(options: {
   }
 }
 
+/**
+ * The diff as stored: whole when short, otherwise its first fields with each value cut to a preview
+ * string. Cutting the JSON text itself would store a sample no reader could parse.
+ */
+export function boundedDiff(diff: MismatchSample['diff']): MismatchSample['diff'] {
+  if (JSON.stringify(diff).length <= SAMPLE_DIFF_CHARS) return diff
+  const fields = Object.entries(diff).slice(0, SAMPLE_DIFF_FIELDS)
+  const room = Math.floor(SAMPLE_DIFF_CHARS / (fields.length * 2))
+  const preview = (value: unknown) => {
+    const text = JSON.stringify(value) ?? String(value)
+    return text.length <= room ? value : `${text.slice(0, room)}…`
+  }
+  return Object.fromEntries(fields.map(([field, { legacy, new: now }]) => [field, { legacy: preview(legacy), new: preview(now) }]))
+}
+
+/** A stored diff as the figures answer it; an item that is not JSON (written by hand) says so instead of failing the read. */
+function storedDiff(text: unknown): MismatchSample['diff'] {
+  try {
+    const parsed: unknown = JSON.parse(String(text))
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as MismatchSample['diff']
+  } catch {
+    // answered below
+  }
+  return { unreadable_sample: { legacy: null, new: String(text).slice(0, 200) } }
+}
+
 /** true with probability `rate` (0..1). */
 export const sampled = (rate: number, random: () => number = Math.random): boolean => rate > 0 && random() < rate
 
@@ -190,24 +219,41 @@ export function createShadowRecorder(options: {
     return entry.counts
   }
 
+  const keepForNextFlush = (entry: { kind: MigrationKind; minute: string; counts: Counts }) => {
+    const key = `${entry.kind} ${entry.minute}`
+    const kept = counts.get(key)
+    if (!kept) {
+      // A table down for hours must not grow this without bound: an hour of minutes per kind is kept.
+      if (counts.size < MIGRATION_KINDS.length * 60) counts.set(key, entry)
+    } else for (const field of Object.keys(kept.counts) as Array<keyof Counts>) kept.counts[field] += entry.counts[field]
+  }
+
   async function flush(): Promise<void> {
     const pending = [...counts.values()]
     const pendingSamples = samples
     counts = new Map()
     samples = []
     const expiresAt = Math.floor(now().getTime() / 1000) + FIGURES_TTL_S
-    const writes: Array<Promise<unknown>> = pending.map(({ kind, minute, counts: c }) => {
+    const writes: Array<Promise<unknown>> = pending.map((entry) => {
+      const { kind, minute, counts: c } = entry
       const fields = (Object.keys(c) as Array<keyof Counts>).filter((field) => c[field] > 0)
       if (fields.length === 0) return Promise.resolve()
-      return options.doc.send(
-        new UpdateCommand({
-          TableName: options.tableName,
-          Key: { pk: countsPartition(kind), sk: minute },
-          UpdateExpression: `ADD ${fields.map((f) => `#${f} :${f}`).join(', ')} SET expires_at = :exp`,
-          ExpressionAttributeNames: Object.fromEntries(fields.map((f) => [`#${f}`, f])),
-          ExpressionAttributeValues: { ...Object.fromEntries(fields.map((f) => [`:${f}`, c[f]])), ':exp': expiresAt },
-        }),
-      )
+      return options.doc
+        .send(
+          new UpdateCommand({
+            TableName: options.tableName,
+            Key: { pk: countsPartition(kind), sk: minute },
+            UpdateExpression: `ADD ${fields.map((f) => `#${f} :${f}`).join(', ')} SET expires_at = :exp`,
+            ExpressionAttributeNames: Object.fromEntries(fields.map((f) => [`#${f}`, f])),
+            ExpressionAttributeValues: { ...Object.fromEntries(fields.map((f) => [`:${f}`, c[f]])), ':exp': expiresAt },
+          }),
+        )
+        .catch((err: unknown) => {
+          // The counts wait for the next flush rather than being lost. ADD is not idempotent: a write
+          // that timed out yet applied is then counted twice, a rare overcount the figures can bear.
+          keepForNextFlush(entry)
+          throw err
+        })
     })
     const perKind = new Map<MigrationKind, number>()
     for (const { kind, at, sample } of pendingSamples) {
@@ -223,7 +269,7 @@ export function createShadowRecorder(options: {
                 pk: samplesPartition(kind),
                 sk: `${at.toISOString()}#${randomBytes(4).toString('hex')}`,
                 user_id: sample.userId,
-                diff: JSON.stringify(sample.diff).slice(0, 2_000),
+                diff: JSON.stringify(boundedDiff(sample.diff)),
                 expires_at: expiresAt,
               },
             }),
@@ -301,7 +347,7 @@ export async function readShadowFigures(
   const samples = (sampleRes.Items ?? []).map((item) => ({
     at: String(item.sk).split('#')[0]!,
     userId: String(item.user_id),
-    diff: JSON.parse(String(item.diff)) as MismatchSample['diff'],
+    diff: storedDiff(item.diff),
   }))
   return { minutes, samples }
 }

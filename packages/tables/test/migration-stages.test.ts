@@ -89,3 +89,52 @@ t.test('the recorder adds each minute’s counts to one item per kind and minute
   )
   t.equal(figures.samples.length, 5, 'five samples a kind per flush')
 })
+
+t.test('a mismatch sample whose diff is kilobytes long is stored cut per field, and reads back as JSON', async (t) => {
+  const tables = await useTestTables(t, ['migration'])
+  const now = new Date('2026-12-02T20:00:10.000Z')
+  const recorder = createShadowRecorder({ doc: tables.doc, tableName: tables.names.migration, flushEveryMs: 3_600_000, now: () => now })
+  t.teardown(() => recorder.close())
+  const laps = Array.from({ length: 800 }, (_, i) => 90 + i / 1000)
+  recorder.compared('simulations', 'mismatch', {
+    userId: 'u1',
+    diff: { results: { legacy: { laps }, new: { laps: laps.slice(1) } }, status: { legacy: 'done', new: 'failed' } },
+  })
+  await recorder.flush()
+  const { samples } = await readShadowFigures(tables.doc, tables.names.migration, 'simulations', { minutes: 5, sampleCount: 5, now })
+  t.equal(samples.length, 1)
+  const diff = samples[0]!.diff
+  t.same(Object.keys(diff), ['results', 'status'], 'every differing field is named')
+  t.same(diff.status, { legacy: 'done', new: 'failed' }, 'a short value is kept as it was')
+  t.match(diff.results!.legacy, /^\{"laps":\[90,.*…$/, 'a long value becomes the start of its JSON')
+  t.ok(JSON.stringify(diff).length <= 2_100)
+})
+
+t.test('counts whose write failed are written by the next flush, not lost', async (t) => {
+  const tables = await useTestTables(t, ['migration'])
+  const now = new Date('2026-12-02T20:00:10.000Z')
+  let tableName = 'no-such-table'
+  const errors: unknown[] = []
+  const recorder = createShadowRecorder({
+    doc: tables.doc,
+    get tableName() {
+      return tableName
+    },
+    flushEveryMs: 3_600_000,
+    now: () => now,
+    onError: (err) => errors.push(err),
+  })
+  t.teardown(() => recorder.close())
+  recorder.compared('usage', 'match')
+  recorder.legacyRead('usage', 2)
+  await recorder.flush()
+  t.equal(errors.length, 1, 'the failed write is reported')
+  recorder.compared('usage', 'match')
+  tableName = tables.names.migration
+  await recorder.flush()
+  const { minutes } = await readShadowFigures(tables.doc, tables.names.migration, 'usage', { minutes: 5, sampleCount: 0, now })
+  t.same(
+    minutes.map((m) => [m.match, m.legacy_reads]),
+    [[2, 2]],
+  )
+})
