@@ -153,7 +153,7 @@ export function createStageReader(options: {
  * The diff as stored: whole when short, otherwise its first fields with each value cut to a preview
  * string. Cutting the JSON text itself would store a sample no reader could parse.
  */
-export function boundedDiff(diff: MismatchSample['diff']): MismatchSample['diff'] {
+function boundedDiff(diff: MismatchSample['diff']): MismatchSample['diff'] {
   if (JSON.stringify(diff).length <= SAMPLE_DIFF_CHARS) return diff
   const fields = Object.entries(diff).slice(0, SAMPLE_DIFF_FIELDS)
   const room = Math.floor(SAMPLE_DIFF_CHARS / (fields.length * 2))
@@ -211,21 +211,23 @@ export function createShadowRecorder(options: {
   // Buffered by kind and minute, so a flush late by a minute still lands each count in its minute.
   let counts = new Map<string, { kind: MigrationKind; minute: string; counts: Counts }>()
   let samples: Array<{ kind: MigrationKind; at: Date; sample: MismatchSample }> = []
+  const keyOf = (kind: MigrationKind, minute: string) => `${kind} ${minute}`
   const bucket = (kind: MigrationKind) => {
     const minute = minuteOf(now())
-    const key = `${kind} ${minute}`
+    const key = keyOf(kind, minute)
     let entry = counts.get(key)
     if (!entry) counts.set(key, (entry = { kind, minute, counts: emptyCounts() }))
     return entry.counts
   }
 
   const keepForNextFlush = (entry: { kind: MigrationKind; minute: string; counts: Counts }) => {
-    const key = `${entry.kind} ${entry.minute}`
-    const kept = counts.get(key)
-    if (!kept) {
-      // A table down for hours must not grow this without bound: an hour of minutes per kind is kept.
-      if (counts.size < MIGRATION_KINDS.length * 60) counts.set(key, entry)
-    } else for (const field of Object.keys(kept.counts) as Array<keyof Counts>) kept.counts[field] += entry.counts[field]
+    const kept = counts.get(keyOf(entry.kind, entry.minute))
+    if (kept) {
+      for (const field of Object.keys(kept.counts) as Array<keyof Counts>) kept.counts[field] += entry.counts[field]
+      return
+    }
+    // A table down for hours must not grow this without bound: an hour of minutes per kind is kept.
+    if (counts.size < MIGRATION_KINDS.length * 60) counts.set(keyOf(entry.kind, entry.minute), entry)
   }
 
   async function flush(): Promise<void> {
